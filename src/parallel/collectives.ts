@@ -1,0 +1,60 @@
+// Collective costs with the ring/tree model: a latency per step plus the bytes each rank moves over the
+// achieved bus bandwidth. A group that spans scale-up domains runs hierarchically: inside each domain
+// on NVLink, then across domains on the NICs, each GPU carrying its 1/g share on its own rail.
+
+export interface NetworkModel {
+  /** Achieved bus bandwidth per GPU inside the scale-up domain (NVLink), bytes/s. */
+  readonly scaleUpBytesPerSecond: number;
+  /** Achieved bus bandwidth per GPU on the scale-out network, bytes/s. */
+  readonly scaleOutBytesPerSecond: number;
+  readonly scaleUpLatencySeconds: number;
+  readonly scaleOutLatencySeconds: number;
+}
+
+export interface GroupPlacement {
+  /** Ranks in the group. */
+  readonly size: number;
+  /** Ranks of the group inside one scale-up domain (1 when every rank sits in its own domain). */
+  readonly perDomain: number;
+}
+
+/** Where a group of `size` ranks at a rank stride of `stride` lands on domains of `domainGpus`. */
+export function placeGroup(size: number, stride: number, domainGpus: number): GroupPlacement {
+  const perDomain = Math.max(1, Math.min(size, Math.floor(domainGpus / stride)));
+  return { size, perDomain };
+}
+
+function latencySteps(ranks: number): number {
+  // NCCL switches from rings to trees when rings get long: take the shorter of the two.
+  return Math.min(ranks - 1, 2 * Math.ceil(Math.log2(ranks)));
+}
+
+/** All-gather (or reduce-scatter) where each rank ends with (or starts from) `bytes` in total. */
+export function allGatherSeconds(bytes: number, group: GroupPlacement, net: NetworkModel): number {
+  if (group.size <= 1 || bytes <= 0) return 0;
+  const g = group.perDomain;
+  const domains = Math.ceil(group.size / g);
+  let seconds = 0;
+  if (g > 1) {
+    seconds += ((g - 1) / g) * (bytes / net.scaleUpBytesPerSecond) + (g - 1) * net.scaleUpLatencySeconds;
+  }
+  if (domains > 1) {
+    seconds +=
+      ((domains - 1) / domains) * (bytes / g / net.scaleOutBytesPerSecond) +
+      latencySteps(domains) * net.scaleOutLatencySeconds;
+  }
+  return seconds;
+}
+
+export const reduceScatterSeconds = allGatherSeconds;
+
+export function allReduceSeconds(bytes: number, group: GroupPlacement, net: NetworkModel): number {
+  return 2 * allGatherSeconds(bytes, group, net);
+}
+
+export function pointToPointSeconds(bytes: number, crossesDomain: boolean, net: NetworkModel): number {
+  if (bytes <= 0) return 0;
+  return crossesDomain
+    ? bytes / net.scaleOutBytesPerSecond + net.scaleOutLatencySeconds
+    : bytes / net.scaleUpBytesPerSecond + net.scaleUpLatencySeconds;
+}

@@ -1,0 +1,66 @@
+import type { StackCalibration } from "../catalog/stacks.ts";
+
+// Time of the kernels a transformer layer is made of, on one GPU.
+
+export interface KernelDevice {
+  /** Dense peak of the precision the kernel runs in, FLOP/s. */
+  readonly peakFlops: number;
+  readonly hbmBytesPerSecond: number;
+  readonly stack: StackCalibration;
+}
+
+/** Fraction of peak a GEMM of shape (m x k) . (k x n) reaches: small dimensions leave the GPU idle. */
+export function gemmEfficiency(m: number, k: number, n: number, stack: StackCalibration): number {
+  const { maxFraction, halfDim } = stack.gemm;
+  return maxFraction * (m / (m + halfDim)) * (k / (k + halfDim)) * (n / (n + halfDim));
+}
+
+/** One kernel computing `batch` independent GEMMs of the same shape (batch 1: a plain GEMM). */
+export function batchedGemmSeconds(batch: number, m: number, k: number, n: number, device: KernelDevice): number {
+  if (batch <= 0 || m <= 0 || k <= 0 || n <= 0) return 0;
+  const { stack } = device;
+  const compute =
+    (2 * m * k * n) / (device.peakFlops * stack.sustainedComputeFraction * gemmEfficiency(m, k, n, stack));
+  // Thin GEMMs (attention heads, small k) can be bound by reading and writing their operands instead.
+  const traffic = (2 * (m * k + k * n + m * n)) / (device.hbmBytesPerSecond * stack.elementwiseBandwidthFraction);
+  return batch * Math.max(compute, traffic) + stack.gemm.kernelSeconds;
+}
+
+export function gemmSeconds(m: number, k: number, n: number, device: KernelDevice): number {
+  return batchedGemmSeconds(1, m, k, n, device);
+}
+
+/** Forward and backward of a linear layer: the forward GEMM, then data and weight gradients. */
+export function linearSeconds(
+  tokens: number,
+  inputs: number,
+  outputs: number,
+  device: KernelDevice,
+): { forward: number; backward: number } {
+  return {
+    forward: gemmSeconds(tokens, inputs, outputs, device),
+    backward: gemmSeconds(tokens, outputs, inputs, device) + gemmSeconds(inputs, tokens, outputs, device),
+  };
+}
+
+/**
+ * Fused (flash) attention for `forwardFlops` of score and value products over keys of length
+ * `keyLength`. The backward recomputes the probabilities: 2.5x the forward work.
+ */
+export function flashAttentionSeconds(
+  forwardFlops: number,
+  keyLength: number,
+  device: KernelDevice,
+): { forward: number; backward: number } {
+  const f = device.stack.flashAttention;
+  const peak = device.peakFlops * device.stack.sustainedComputeFraction;
+  const forwardRate = peak * f.forwardMaxFraction * (keyLength / (keyLength + f.forwardHalfSeq));
+  const trainingRate = peak * f.trainingMaxFraction * (keyLength / (keyLength + f.trainingHalfSeq));
+  const forward = forwardFlops / forwardRate;
+  const training = (3.5 * forwardFlops) / trainingRate;
+  return { forward, backward: Math.max(0, training - forward) };
+}
+
+export function memoryBoundSeconds(bytes: number, device: KernelDevice): number {
+  return bytes / (device.hbmBytesPerSecond * device.stack.elementwiseBandwidthFraction);
+}

@@ -1,0 +1,108 @@
+import { InfeasibleError } from "../errors.ts";
+import type { ModelSpec, Recompute } from "../model/transformer.ts";
+
+export interface Layout {
+  readonly tp: number;
+  readonly pp: number;
+  readonly cp: number;
+  readonly dp: number;
+  readonly ep: number;
+  readonly microBatch: number;
+  /** Interleaved pipeline chunks per stage; 1 is plain 1F1B. */
+  readonly virtualStages: number;
+  readonly recompute: Recompute;
+  /** 0: replicated; 1: optimizer state sharded; 2: + gradients; 3: + weights (FSDP). */
+  readonly zero: 0 | 1 | 2 | 3;
+  readonly sequenceParallel: boolean;
+}
+
+export interface LayoutShape {
+  readonly gpus: number;
+  readonly sequenceLength: number;
+  readonly globalBatchSequences: number;
+}
+
+/** Why a layout cannot run, as the field it concerns and a sentence; empty when it can. */
+export interface LayoutViolation {
+  readonly field: keyof Layout | "gpus" | "globalBatchSequences" | "sequenceLength";
+  readonly message: string;
+}
+
+export function layoutViolations(model: ModelSpec, layout: Layout, shape: LayoutShape): LayoutViolation[] {
+  const { tp, pp, cp, dp, ep, microBatch, virtualStages } = layout;
+  const violations: LayoutViolation[] = [];
+  const product = tp * pp * cp * dp;
+  if (product !== shape.gpus) {
+    violations.push({
+      field: "gpus",
+      message: `tp x pp x cp x dp = ${tp} x ${pp} x ${cp} x ${dp} = ${product}, but the cluster has ${shape.gpus} GPUs`,
+    });
+  }
+  if (model.heads % tp !== 0) {
+    violations.push({ field: "tp", message: `tp ${tp} does not divide the ${model.heads} attention heads` });
+  }
+  if (model.kvHeads % tp !== 0 && tp % model.kvHeads !== 0) {
+    violations.push({
+      field: "tp",
+      message: `tp ${tp} and the ${model.kvHeads} key/value heads do not divide one another`,
+    });
+  }
+  if (model.ffnHidden % tp !== 0) {
+    violations.push({ field: "tp", message: `tp ${tp} does not divide the MLP width ${model.ffnHidden}` });
+  }
+  if (ep !== 1) {
+    violations.push({ field: "ep", message: `ep ${ep} needs a mixture-of-experts model; dense models use ep 1` });
+  }
+  if (shape.sequenceLength % cp !== 0) {
+    violations.push({
+      field: "cp",
+      message: `cp ${cp} does not divide the sequence length ${shape.sequenceLength}`,
+    });
+  }
+  if (pp > model.layers) {
+    violations.push({ field: "pp", message: `pp ${pp} exceeds the model's ${model.layers} layers` });
+  }
+  if (virtualStages > 1 && pp === 1) {
+    violations.push({ field: "virtualStages", message: "interleaved stages (virtualStages > 1) need pp > 1" });
+  }
+  if (pp * virtualStages > model.layers) {
+    violations.push({
+      field: "virtualStages",
+      message: `pp x virtualStages = ${pp * virtualStages} model chunks exceed the ${model.layers} layers`,
+    });
+  }
+  const sequencesPerStep = dp * microBatch;
+  if (shape.globalBatchSequences % sequencesPerStep !== 0) {
+    violations.push({
+      field: "globalBatchSequences",
+      message: `global batch ${shape.globalBatchSequences} sequences is not a multiple of dp x microBatch = ${dp} x ${microBatch} = ${sequencesPerStep}`,
+    });
+  }
+  return violations;
+}
+
+export function assertLayoutWorks(model: ModelSpec, layout: Layout, shape: LayoutShape): void {
+  const violations = layoutViolations(model, layout, shape);
+  if (violations.length > 0) {
+    throw new InfeasibleError(
+      `the layout cannot run:\n${violations.map((v) => `  - layout.${v.field}: ${v.message}`).join("\n")}`,
+    );
+  }
+}
+
+/** Layers held by each pipeline stage; when pp does not divide the layers, the end stages hold fewer. */
+export function stageLayerCounts(layers: number, pp: number): number[] {
+  const perStage = Math.ceil(layers / pp);
+  const counts = Array.from({ length: pp }, () => perStage);
+  let deficit = perStage * pp - layers;
+  // The first and last stages also hold the embedding and output layer, so they give layers up first.
+  const order = [pp - 1, 0, ...Array.from({ length: Math.max(0, pp - 2) }, (_, i) => pp - 2 - i)];
+  for (let i = 0; deficit > 0; i = (i + 1) % order.length) {
+    const stage = order[i] ?? 0;
+    if ((counts[stage] ?? 0) > 1) {
+      counts[stage] = (counts[stage] ?? 0) - 1;
+      deficit--;
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,104 @@
+import { type MemoryBreakdown, memoryPerGpu } from "../model/memory.ts";
+import { flopsPerToken, hardwareFlopsPerToken, parameterCounts } from "../model/transformer.ts";
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
+import { assertLayoutWorks, type Layout } from "./layout.ts";
+import type { PlanInput } from "./plan-input.ts";
+import { type StepBreakdown, stepTime } from "./step-time.ts";
+
+export interface PlanResult {
+  readonly layout: Layout;
+  readonly model: { readonly name: string; readonly parameters: number };
+  readonly memory: {
+    readonly perGpuBytes: MemoryBreakdown;
+    readonly capacityBytes: number;
+    readonly fits: boolean;
+    /** Pipeline stage whose footprint is reported (the largest). */
+    readonly stage: number;
+    readonly parametersPerGpu: number;
+  };
+  readonly step: {
+    readonly seconds: number;
+    readonly breakdown: StepBreakdown;
+    readonly microbatches: number;
+    readonly bottleneckStage: number;
+    readonly tokens: number;
+  };
+  readonly throughput: {
+    readonly tokensPerSecond: number;
+    /** Model FLOPs (no recompute) per second per GPU, in TFLOP/s. */
+    readonly tflopsPerGpu: number;
+    /** Model FLOP/s over the dense BF16 peak. */
+    readonly mfu: number;
+    /** Hardware FLOP/s (with recompute) over the dense BF16 peak. */
+    readonly hfu: number;
+    readonly modelFlopsPerToken: number;
+    readonly attentionFlops: "causal" | "full";
+  };
+  readonly training?: {
+    readonly tokens: number;
+    readonly steps: number;
+    readonly days: number;
+    readonly gpuHours: number;
+  };
+}
+
+export function planLayout(input: PlanInput): PlanResult {
+  const { model, training, cluster, layout } = input;
+  assertLayoutWorks(model, layout, {
+    gpus: cluster.gpus,
+    sequenceLength: training.sequenceLength,
+    globalBatchSequences: training.globalBatchSequences,
+  });
+  const memory = memoryPerGpu(input);
+  const step = stepTime(input);
+  const tokensPerStep = training.globalBatchSequences * training.sequenceLength;
+  const tokensPerSecond = tokensPerStep / step.seconds;
+  const modelFlopsPerToken = flopsPerToken(model, training.sequenceLength, training.attentionFlops).training;
+  const hardwarePerToken = hardwareFlopsPerToken(
+    model,
+    training.sequenceLength,
+    training.attentionFlops,
+    layout.recompute,
+  );
+  const peak = cluster.accelerator.bf16DenseFlops;
+  const modelFlopsPerGpu = (tokensPerSecond * modelFlopsPerToken) / cluster.gpus;
+  const capacityBytes = cluster.accelerator.hbmBytes;
+  const result: PlanResult = {
+    layout,
+    model: { name: model.name, parameters: parameterCounts(model).total },
+    memory: {
+      perGpuBytes: memory.perGpuBytes,
+      capacityBytes,
+      fits: memory.perGpuBytes.total <= capacityBytes,
+      stage: memory.stage,
+      parametersPerGpu: memory.parametersPerGpu,
+    },
+    step: {
+      seconds: step.seconds,
+      breakdown: step.breakdown,
+      microbatches: step.microbatches,
+      bottleneckStage: step.bottleneckStage,
+      tokens: tokensPerStep,
+    },
+    throughput: {
+      tokensPerSecond,
+      tflopsPerGpu: modelFlopsPerGpu / 1e12,
+      mfu: modelFlopsPerGpu / peak,
+      hfu: (tokensPerSecond * hardwarePerToken) / cluster.gpus / peak,
+      modelFlopsPerToken,
+      attentionFlops: training.attentionFlops,
+    },
+  };
+  if (training.tokens === undefined) return result;
+  const steps = Math.ceil(training.tokens / tokensPerStep);
+  const seconds = steps * step.seconds;
+  return {
+    ...result,
+    training: {
+      tokens: training.tokens,
+      steps,
+      days: seconds / SECONDS_PER_DAY,
+      gpuHours: (seconds * cluster.gpus) / SECONDS_PER_HOUR,
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { ACCELERATORS } from "../catalog/accelerators.ts";
+import { lookup } from "../catalog/lookup.ts";
+import { MODELS } from "../catalog/models.ts";
+import { STACKS, type StackCalibration } from "../catalog/stacks.ts";
+import { hardwareFlopsPerToken, flopsPerToken, type ModelSpec } from "../model/transformer.ts";
+import { completeLayout } from "../parallel/complete-layout.ts";
+import type { Layout } from "../parallel/layout.ts";
+import { type PlanResult, planLayout } from "../parallel/plan.ts";
+import type { TrainingSetup } from "../parallel/plan-input.ts";
+import { GiB } from "../units.ts";
+import { PUBLISHED_RUNS, type PublishedRun } from "./published-runs.ts";
+
+export interface RunAccuracy {
+  readonly run: PublishedRun;
+  readonly plan: PlanResult;
+  readonly publishedStepSeconds: number;
+  readonly predictedStepSeconds: number;
+  /** predicted / published - 1 on step time. */
+  readonly stepError: number;
+  /** The published TFLOP/s figure and ours in the source's own convention (absent for time-only rows). */
+  readonly publishedTflops?: number;
+  readonly predictedTflops?: number;
+  readonly memory?: {
+    readonly modelStatesGiB: number;
+    readonly predictedModelStatesGiB: number;
+    readonly activationsGiB: number;
+    readonly predictedActivationsGiB: number;
+  };
+}
+
+export interface AccuracySummary {
+  readonly runs: readonly RunAccuracy[];
+  readonly meanAbsoluteStepError: number;
+  readonly maxAbsoluteStepError: number;
+  readonly within10Percent: number;
+  readonly maxAbsoluteMemoryError: number;
+}
+
+function modelFor(run: PublishedRun): ModelSpec {
+  return { ...lookup(MODELS, run.model, "model", "model"), ...run.modelOverrides };
+}
+
+function flopsPerStep(run: PublishedRun, model: ModelSpec, plan: PlanResult): number {
+  if (run.published.kind !== "tflopsPerGpu") return 0;
+  const { convention } = run.published;
+  const perToken = convention.countsRecompute
+    ? hardwareFlopsPerToken(model, run.sequenceLength, convention.attention, plan.layout.recompute)
+    : flopsPerToken(model, run.sequenceLength, convention.attention).training;
+  return perToken * run.globalBatchSequences * run.sequenceLength;
+}
+
+export interface EvaluateOptions {
+  /** Calibration to use instead of the run's catalog stack (for fitting). */
+  readonly stack?: StackCalibration;
+  /** A complete layout to use instead of searching the fields the source left open. */
+  readonly layout?: Layout;
+}
+
+export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): RunAccuracy {
+  const model = modelFor(run);
+  const training: TrainingSetup = {
+    sequenceLength: run.sequenceLength,
+    globalBatchSequences: run.globalBatchSequences,
+    tokens: undefined,
+    precision: "bf16",
+    recipe: "megatron",
+    attentionFlops: "full",
+  };
+  const cluster = {
+    accelerator: lookup(ACCELERATORS, run.accelerator, "accelerator", "accelerator"),
+    gpus: run.gpus,
+    stack: options.stack ?? lookup(STACKS, run.stack, "stack", "stack"),
+  };
+  const { tp, pp, cp, dp } = run.layout;
+  if (tp === undefined || pp === undefined || cp === undefined || dp === undefined) {
+    throw new Error(`published run ${run.id} must state tp, pp, cp and dp`);
+  }
+  const plan = options.layout
+    ? planLayout({ model, training, cluster, layout: options.layout })
+    : completeLayout({ model, training, cluster }, { ...run.layout, tp, pp, cp, dp });
+  const predictedStepSeconds = plan.step.seconds;
+  let publishedStepSeconds: number;
+  let tflops: Pick<RunAccuracy, "publishedTflops" | "predictedTflops"> = {};
+  if (run.published.kind === "stepSeconds") {
+    publishedStepSeconds = run.published.value;
+  } else {
+    const flops = flopsPerStep(run, model, plan);
+    publishedStepSeconds = flops / (run.published.value * 1e12 * run.gpus);
+    tflops = { publishedTflops: run.published.value, predictedTflops: flops / predictedStepSeconds / run.gpus / 1e12 };
+  }
+  const memory = run.memoryGiB
+    ? {
+        modelStatesGiB: run.memoryGiB.modelStates,
+        predictedModelStatesGiB:
+          (plan.memory.perGpuBytes.weights + plan.memory.perGpuBytes.gradients + plan.memory.perGpuBytes.optimizer) /
+          GiB,
+        activationsGiB: run.memoryGiB.activations,
+        predictedActivationsGiB: plan.memory.perGpuBytes.activations / GiB,
+      }
+    : undefined;
+  return {
+    run,
+    plan,
+    publishedStepSeconds,
+    predictedStepSeconds,
+    stepError: predictedStepSeconds / publishedStepSeconds - 1,
+    ...tflops,
+    ...(memory ? { memory } : {}),
+  };
+}
+
+export function evaluateAccuracy(runs: readonly PublishedRun[] = PUBLISHED_RUNS): AccuracySummary {
+  const results = runs.map((run) => evaluateRun(run));
+  const errors = results.map((r) => Math.abs(r.stepError));
+  const memoryErrors = results.flatMap((r) =>
+    r.memory
+      ? [
+          Math.abs(r.memory.predictedModelStatesGiB / r.memory.modelStatesGiB - 1),
+          Math.abs(r.memory.predictedActivationsGiB / r.memory.activationsGiB - 1),
+        ]
+      : [],
+  );
+  return {
+    runs: results,
+    meanAbsoluteStepError: errors.reduce((a, b) => a + b, 0) / errors.length,
+    maxAbsoluteStepError: Math.max(...errors),
+    within10Percent: errors.filter((e) => e <= 0.1).length,
+    maxAbsoluteMemoryError: Math.max(0, ...memoryErrors),
+  };
+}

@@ -1,0 +1,216 @@
+import type { Source } from "../catalog/source.ts";
+import type { Layout } from "../parallel/layout.ts";
+
+/** How a source counted FLOPs, so its TFLOP/s can be turned back into a step time. */
+export interface FlopConvention {
+  readonly attention: "causal" | "full";
+  /** Hardware FLOPs: the recomputed forward is counted (Narayanan et al. 2021, eq. 3). */
+  readonly countsRecompute: boolean;
+  readonly description: string;
+}
+
+export type PublishedFigure =
+  | { readonly kind: "stepSeconds"; readonly value: number }
+  | { readonly kind: "tflopsPerGpu"; readonly value: number; readonly convention: FlopConvention };
+
+export interface PublishedRun {
+  readonly id: string;
+  readonly group: string;
+  readonly source: Source;
+  readonly model: string;
+  /** Fields that differ from the catalog model as the source ran it. */
+  readonly modelOverrides?: { readonly vocab?: number };
+  readonly accelerator: string;
+  readonly stack: string;
+  readonly gpus: number;
+  readonly sequenceLength: number;
+  readonly globalBatchSequences: number;
+  /** Layout fields the source states. The rest are free and filled by searching them. */
+  readonly layout: Partial<Layout>;
+  readonly published: PublishedFigure;
+  /** Lower weight when the source leaves part of the setup unconfirmed. */
+  readonly confidence: "stated" | "partly-inferred";
+  readonly notes?: string;
+  /** Korthikanti et al. Fig. 1, GiB per GPU. */
+  readonly memoryGiB?: { readonly modelStates: number; readonly activations: number };
+}
+
+const narayananConvention: FlopConvention = {
+  attention: "full",
+  countsRecompute: true,
+  description: "96 B s l h^2 (1 + s/6h + V/16lh): full attention, recomputed forward counted (eq. 3)",
+};
+const megatronCoreConvention: FlopConvention = {
+  attention: "full",
+  countsRecompute: false,
+  description: "Megatron num_floating_point_operations (2024): 72 B s l h^2 (1 + s/6h + V/12lh), full attention",
+};
+const palmConvention: FlopConvention = {
+  attention: "full",
+  countsRecompute: false,
+  description: "BF16 MFU after Chowdhery et al. (PaLM, App. B): 6N + 12 L H Q T per token, full attention",
+};
+
+const narayanan: Source = {
+  ref: "Narayanan et al. 2021 (SC'21, arXiv 2104.04473), Table 1 and section 5.1",
+  kind: "paper",
+  note: "A100 80GB Selene, full activation recomputation, interleaved schedule; micro-batch and interleaving depth not stated",
+};
+const korthikanti: Source = {
+  ref: "Korthikanti et al. 2022 (arXiv 2205.05198), Tables 3 and 5, Fig. 1",
+  kind: "paper",
+};
+const megatronCore: Source = {
+  ref: "Megatron-LM README (2025), H100 weak-scaling table",
+  kind: "paper",
+  note: "micro-batch, interleaving and recompute not stated; comm overlap on",
+};
+const llama3: Source = {
+  ref: "Llama 3 Herd of Models (arXiv 2407.21783), section 3.3.2, Table 4",
+  kind: "paper",
+  note: "FSDP sharding optimizer state and gradients (ZeRO-2-like); no activation checkpointing at 8K",
+};
+
+const narayananRows: readonly [string, number, number, number, number, number][] = [
+  // model, tp, pp, gpus, batch, TFLOP/s per GPU
+  ["1.7b", 1, 1, 32, 512, 137],
+  ["3.6b", 2, 1, 64, 512, 138],
+  ["7.5b", 4, 1, 128, 512, 142],
+  ["18b", 8, 1, 256, 1024, 135],
+  ["39b", 8, 2, 512, 1536, 138],
+  ["76b", 8, 4, 1024, 1792, 140],
+  ["145b", 8, 8, 1536, 2304, 148],
+  ["310b", 8, 16, 1920, 2160, 155],
+  ["530b", 8, 35, 2520, 2520, 163],
+  ["1t", 8, 64, 3072, 3072, 163],
+];
+
+const korthikantiRows: readonly [
+  string,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  [number, number],
+  { modelStates: number; activations: number },
+][] = [
+  // id, model, pp, gpus, batch, micro-batch, interleave, [full, seq+sel] seconds, Fig. 1 GiB
+  ["22b", "megatron-22b", 1, 8, 4, 4, 1, [1.42, 1.1], { modelStates: 45.56, activations: 9.56 }],
+  ["175b", "gpt-3-175b", 8, 64, 64, 1, 3, [18.13, 13.75], { modelStates: 45.56, activations: 12.35 }],
+  ["530b", "megatron-lm-530b", 35, 280, 280, 1, 3, [49.05, 37.83], { modelStates: 31.64, activations: 23.08 }],
+  ["1t", "megatron-lm-1t", 64, 512, 512, 1, 1, [94.42, 71.49], { modelStates: 32.96, activations: 26.56 }],
+];
+
+const megatronCoreRows: readonly [string, number, number, number, number, number][] = [
+  // model, tp, pp, dp, batch, TFLOP/s per GPU
+  ["1.7b", 1, 1, 48, 192, 408.8],
+  ["7.1b", 2, 1, 48, 192, 465.9],
+  ["16b", 4, 1, 48, 192, 489.1],
+  ["32b", 8, 1, 48, 192, 459.6],
+  ["70b", 8, 2, 48, 384, 419.7],
+  ["119b", 8, 4, 48, 768, 420.5],
+  ["177b", 8, 6, 48, 1152, 432.8],
+  ["314b", 8, 8, 48, 1536, 474.4],
+  ["462b", 8, 16, 48, 3072, 459.9],
+];
+
+export const PUBLISHED_RUNS: readonly PublishedRun[] = [
+  ...narayananRows.map(
+    ([size, tp, pp, gpus, batch, tflops]): PublishedRun => ({
+      id: `narayanan-2021-${size}`,
+      group: "Megatron-LM weak scaling, A100 (Narayanan et al. 2021, Table 1)",
+      source: narayanan,
+      model: `megatron-lm-${size}`,
+      accelerator: "a100-sxm-80gb",
+      stack: "ampere-megatron-2021",
+      gpus,
+      sequenceLength: 2048,
+      globalBatchSequences: batch,
+      layout: { tp, pp, cp: 1, dp: gpus / (tp * pp), ep: 1, recompute: "full", zero: 0, sequenceParallel: false },
+      published: { kind: "tflopsPerGpu", value: tflops, convention: narayananConvention },
+      confidence: "partly-inferred",
+    }),
+  ),
+  ...korthikantiRows.flatMap(([id, model, pp, gpus, batch, microBatch, virtualStages, seconds, memory]) => {
+    const common = {
+      group: "Sequence parallelism and selective recompute, A100 (Korthikanti et al. 2022, Table 5)",
+      source: korthikanti,
+      model,
+      modelOverrides: { vocab: 51200 },
+      accelerator: "a100-sxm-80gb",
+      stack: "ampere-megatron-2021",
+      gpus,
+      sequenceLength: 2048,
+      globalBatchSequences: batch,
+      confidence: "stated" as const,
+    };
+    const layout = { tp: 8, pp, cp: 1, dp: gpus / (8 * pp), ep: 1, microBatch, virtualStages, zero: 0 as const };
+    return [
+      {
+        ...common,
+        id: `korthikanti-2022-${id}-full`,
+        layout: { ...layout, recompute: "full" as const, sequenceParallel: false },
+        published: { kind: "stepSeconds" as const, value: seconds[0] },
+      },
+      {
+        ...common,
+        id: `korthikanti-2022-${id}-seq-sel`,
+        layout: { ...layout, recompute: "selective" as const, sequenceParallel: true },
+        published: { kind: "stepSeconds" as const, value: seconds[1] },
+        memoryGiB: memory,
+      },
+    ];
+  }),
+  ...megatronCoreRows.map(
+    ([size, tp, pp, dp, batch, tflops]): PublishedRun => ({
+      id: `megatron-core-h100-${size}`,
+      group: "Megatron-Core weak scaling, H100 (Megatron-LM README, 2025)",
+      source: megatronCore,
+      model: `megatron-core-${size}`,
+      accelerator: "h100-sxm",
+      stack: "hopper-2024",
+      gpus: tp * pp * dp,
+      sequenceLength: 4096,
+      globalBatchSequences: batch,
+      layout: { tp, pp, cp: 1, dp, ep: 1, zero: 1, sequenceParallel: tp > 1 },
+      published: { kind: "tflopsPerGpu", value: tflops, convention: megatronCoreConvention },
+      confidence: "partly-inferred",
+    }),
+  ),
+  ...(
+    [
+      ["8k-8192", 8192, 1, 64, 8192, 32, 430],
+      ["8k-16384", 16384, 1, 128, 8192, 16, 400],
+      ["128k-16384", 16384, 16, 8, 131072, 16, 380],
+    ] as const
+  ).map(
+    ([id, gpus, cp, dp, sequenceLength, perDp, tflops]): PublishedRun => ({
+      id: `llama-3-405b-${id}`,
+      group: "Llama 3 405B pre-training, H100 (Meta 2024, Table 4)",
+      source: llama3,
+      model: "llama-3-405b",
+      accelerator: "h100-sxm",
+      stack: "hopper-2024",
+      gpus,
+      sequenceLength,
+      globalBatchSequences: perDp * dp,
+      layout: {
+        tp: 8,
+        pp: 16,
+        cp,
+        dp,
+        ep: 1,
+        zero: 2,
+        sequenceParallel: true,
+        ...(sequenceLength === 8192 ? { recompute: "none" as const } : {}),
+      },
+      published: { kind: "tflopsPerGpu", value: tflops, convention: palmConvention },
+      confidence: cp > 1 ? "partly-inferred" : "stated",
+      ...(cp > 1
+        ? { notes: "Table 4 prints DP=4, inconsistent with 16,384 GPUs and 16M tokens; DP=8 satisfies both" }
+        : {}),
+    }),
+  ),
+];
