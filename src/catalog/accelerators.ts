@@ -25,9 +25,18 @@ export interface Accelerator extends AcceleratorSpec {
   readonly sources: SourcesOf<AcceleratorSpec>;
 }
 
-const a100Sheet: Source = { ref: "NVIDIA A100 Tensor Core GPU datasheet (2021), SXM 80GB column", kind: "vendor" };
-const h100Sheet: Source = { ref: "NVIDIA H100 Tensor Core GPU datasheet (2023), H100 SXM column", kind: "vendor" };
-const h200Sheet: Source = { ref: "NVIDIA H200 Tensor Core GPU datasheet (2024), H200 SXM column", kind: "vendor" };
+const a100Sheet: Source = {
+  ref: "NVIDIA A100 Tensor Core GPU datasheet (2021), SXM 80GB column",
+  kind: "vendor",
+};
+const h100Sheet: Source = {
+  ref: "NVIDIA H100 Tensor Core GPU datasheet (2023), H100 SXM column",
+  kind: "vendor",
+};
+const h200Sheet: Source = {
+  ref: "NVIDIA H200 Tensor Core GPU datasheet (2024), H200 SXM column",
+  kind: "vendor",
+};
 const hgxB200Sheet: Source = {
   ref: "NVIDIA HGX B200 / DGX B200 datasheet (2024), per-GPU figures; dense = half of the sparse figure",
   kind: "vendor",
@@ -42,7 +51,10 @@ const measuredH100: Source = {
   kind: "measured",
 };
 const hgxDomain: Source = { ref: "HGX 8-GPU baseboard: 8 GPUs on NVSwitch", kind: "vendor" };
-const nic400: Source = { ref: "DGX H100 / DGX B200 user guides: 8x ConnectX-7 400Gb/s, one per GPU", kind: "vendor" };
+const nic400: Source = {
+  ref: "DGX H100 / DGX B200 user guides: 8x ConnectX-7 400Gb/s, one per GPU",
+  kind: "vendor",
+};
 
 export const ACCELERATORS: readonly Accelerator[] = [
   {
@@ -184,7 +196,10 @@ export const ACCELERATORS: readonly Accelerator[] = [
       hbmBytes: mi300xSheet,
       hbmBytesPerSecond: mi300xSheet,
       tdpWatts: mi300xSheet,
-      scaleUpDomainGpus: { ref: "AMD Instinct MI300X platform: 8 GPUs in a fully connected Infinity Fabric mesh", kind: "vendor" },
+      scaleUpDomainGpus: {
+        ref: "AMD Instinct MI300X platform: 8 GPUs in a fully connected Infinity Fabric mesh",
+        kind: "vendor",
+      },
       scaleUpBytesPerSecond: {
         ...mi300xSheet,
         note: "7 Infinity Fabric links x 64 GB/s each way to the 7 peers; a ring uses ~1 link per neighbour",

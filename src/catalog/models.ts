@@ -54,7 +54,10 @@ function gpt(
 function llama(
   name: string,
   displayName: string,
-  shape: Pick<ModelSpec, "layers" | "hidden" | "heads" | "kvHeads" | "ffnHidden" | "vocab" | "tiedEmbeddings">,
+  shape: Pick<
+    ModelSpec,
+    "layers" | "hidden" | "heads" | "kvHeads" | "ffnHidden" | "vocab" | "tiedEmbeddings"
+  >,
   source: Source,
 ): CatalogModel {
   return { name, displayName, ...shape, gated: true, dropout: false, source };
@@ -96,7 +99,16 @@ export const MODELS: readonly CatalogModel[] = [
     kind: "paper",
   }),
   ...megatronTable1.map(([size, layers, hidden, heads]) =>
-    gpt(`megatron-lm-${size}`, `Megatron-LM ${size.toUpperCase()} (2021)`, layers, hidden, heads, 51200, true, narayanan),
+    gpt(
+      `megatron-lm-${size}`,
+      `Megatron-LM ${size.toUpperCase()} (2021)`,
+      layers,
+      hidden,
+      heads,
+      51200,
+      true,
+      narayanan,
+    ),
   ),
   ...megatronCoreTable.map(([size, layers, hidden, heads]) =>
     gpt(
@@ -113,19 +125,43 @@ export const MODELS: readonly CatalogModel[] = [
   llama(
     "llama-3-8b",
     "Llama 3 8B",
-    { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffnHidden: 14336, vocab: 128256, tiedEmbeddings: false },
+    {
+      layers: 32,
+      hidden: 4096,
+      heads: 32,
+      kvHeads: 8,
+      ffnHidden: 14336,
+      vocab: 128256,
+      tiedEmbeddings: false,
+    },
     llama3,
   ),
   llama(
     "llama-3-70b",
     "Llama 3 70B",
-    { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffnHidden: 28672, vocab: 128256, tiedEmbeddings: false },
+    {
+      layers: 80,
+      hidden: 8192,
+      heads: 64,
+      kvHeads: 8,
+      ffnHidden: 28672,
+      vocab: 128256,
+      tiedEmbeddings: false,
+    },
     llama3,
   ),
   llama(
     "llama-3-405b",
     "Llama 3 405B",
-    { layers: 126, hidden: 16384, heads: 128, kvHeads: 8, ffnHidden: 53248, vocab: 128256, tiedEmbeddings: false },
+    {
+      layers: 126,
+      hidden: 16384,
+      heads: 128,
+      kvHeads: 8,
+      ffnHidden: 53248,
+      vocab: 128256,
+      tiedEmbeddings: false,
+    },
     llama3,
   ),
   llama(

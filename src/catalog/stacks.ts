@@ -70,20 +70,20 @@ const hopper: StackCalibration = {
     "H100/H200 with 2024-era software (Megatron-Core, Transformer Engine, or Meta's stack): flash attention, fused kernels, TP/DP/PP overlap",
   gemm: { maxFraction: 0.7755, halfDim: 212.3, kernelSeconds: 17.43e-6 },
   flashAttention: {
-    forwardMaxFraction: 0.6468,
-    forwardHalfSeq: 839.6,
-    trainingMaxFraction: 0.6867,
-    trainingHalfSeq: 3966,
+    forwardMaxFraction: 0.63,
+    forwardHalfSeq: 526.8,
+    trainingMaxFraction: 0.5692,
+    trainingHalfSeq: 1049.7,
   },
   attentionKernel: "flash",
-  sustainedComputeFraction: 0.78,
-  elementwiseBandwidthFraction: 0.727,
+  sustainedComputeFraction: 0.736,
+  elementwiseBandwidthFraction: 0.739,
   optimizerBandwidthFraction: 0.75,
   scaleUpBusFraction: 0.8,
   scaleOutBusFraction: 0.8,
   scaleUpLatencySeconds: 10e-6,
   scaleOutLatencySeconds: 20e-6,
-  tpOverlapFraction: 0.835,
+  tpOverlapFraction: 0.9,
   dpOverlapFraction: 0.9,
   gradReduceBytes: 4,
   stepOverheadSeconds: 0.02,
@@ -98,11 +98,21 @@ const hopper: StackCalibration = {
       ref: "data/h100-sxm-measured-ceilings.json: fused AdamW at 2.49-2.56 TB/s of 3.35 TB/s",
       kind: "measured",
     },
-    scaleUpBusFraction: nccl("NVIDIA/nccl-tests#212 (2024-05-06): ~370 GB/s effective NVLink busBw of 450 GB/s line rate"),
-    scaleOutBusFraction: nccl("NVIDIA/nccl-tests#290 (2025-03-03): 46-48 GB/s per NDR 400G NIC; 40 of 50 GB/s taken"),
-    dpOverlapFraction: { ref: "Megatron --overlap-grad-reduce/--overlap-param-gather: bucketed, most of the window usable", kind: "estimate" },
+    scaleUpBusFraction: nccl(
+      "NVIDIA/nccl-tests#212 (2024-05-06): ~370 GB/s effective NVLink busBw of 450 GB/s line rate",
+    ),
+    scaleOutBusFraction: nccl(
+      "NVIDIA/nccl-tests#290 (2025-03-03): 46-48 GB/s per NDR 400G NIC; 40 of 50 GB/s taken",
+    ),
+    dpOverlapFraction: {
+      ref: "Megatron --overlap-grad-reduce/--overlap-param-gather: bucketed, most of the window usable",
+      kind: "estimate",
+    },
     stepOverheadSeconds: { ref: "data loading, logging and launch gaps per iteration", kind: "estimate" },
-    frameworkMemoryBytes: { ref: "CUDA context, NCCL buffers, cuBLAS workspaces, allocator slack", kind: "estimate" },
+    frameworkMemoryBytes: {
+      ref: "CUDA context, NCCL buffers, cuBLAS workspaces, allocator slack",
+      kind: "estimate",
+    },
   },
 };
 
@@ -114,7 +124,12 @@ const ampere: StackCalibration = {
   // Asymptote chosen so an 8192^3 GEMM reaches 271.2 TFLOP/s (86.9% of 312), the best A100 rate in
   // the ml-engineering maximum-achievable-matmul table (torch 2.6, CUDA 12.6); shape terms from Hopper.
   gemm: { maxFraction: 0.869 / (8192 / (8192 + 212.3)) ** 3, halfDim: 212.3, kernelSeconds: 17.4e-6 },
-  flashAttention: { forwardMaxFraction: 0.6, forwardHalfSeq: 1000, trainingMaxFraction: 0.5, trainingHalfSeq: 1500 },
+  flashAttention: {
+    forwardMaxFraction: 0.6,
+    forwardHalfSeq: 1000,
+    trainingMaxFraction: 0.5,
+    trainingHalfSeq: 1500,
+  },
   attentionKernel: "unfused",
   sustainedComputeFraction: 0.943,
   elementwiseBandwidthFraction: 0.895,
@@ -138,7 +153,10 @@ const ampere: StackCalibration = {
     scaleUpBusFraction: nccl("nccl-tests#175: 8x A100 all-reduce 232.5 GB/s busBw of 300 GB/s"),
     scaleOutBusFraction: nccl("NVIDIA/nccl#812 (2023-03-31): 192 GB/s all-reduce busBw over 8x HDR 200G"),
     tpOverlapFraction: { ref: "Megatron-LM 2021 had no TP communication overlap", kind: "paper" },
-    dpOverlapFraction: { ref: "Megatron-LM 2021 all-reduced gradients after the backward pass", kind: "paper" },
+    dpOverlapFraction: {
+      ref: "Megatron-LM 2021 all-reduced gradients after the backward pass",
+      kind: "paper",
+    },
   },
 };
 

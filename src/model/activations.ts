@@ -22,7 +22,10 @@ export interface LayerActivationBytes {
 }
 
 /** Bytes per token of one layer's saved activations, with no recomputation. */
-function bytesPerTokenNoRecompute(model: ModelSpec, shape: ActivationShape): {
+function bytesPerTokenNoRecompute(
+  model: ModelSpec,
+  shape: ActivationShape,
+): {
   replicated: number;
   sharded: number;
   scores: number;

@@ -46,13 +46,18 @@ function stageParameters(input: PlanInput, stage: number, layersOnStage: number)
   return parameters;
 }
 
-function stageMemory(input: PlanInput, stage: number, layersOnStage: number): MemoryBreakdown & { parameters: number } {
+function stageMemory(
+  input: PlanInput,
+  stage: number,
+  layersOnStage: number,
+): MemoryBreakdown & { parameters: number } {
   const { model, layout, training, cluster } = input;
   const state = stateBytesPerParameter(training.recipe, training.precision);
   const parameters = stageParameters(input, stage, layersOnStage);
   // Context-parallel ranks hold the same weights, so ZeRO shards over dp x cp.
   const shards = layout.dp * layout.cp;
-  const weights = parameters * (layout.zero >= 3 ? state.weights / shards : state.weights) + parameters * state.castCopies;
+  const weights =
+    parameters * (layout.zero >= 3 ? state.weights / shards : state.weights) + parameters * state.castCopies;
   const gradients = parameters * (layout.zero >= 2 ? state.gradients / shards : state.gradients);
   const optimizer = parameters * (layout.zero >= 1 ? state.optimizer / shards : state.optimizer);
 

@@ -20,8 +20,20 @@ export function stateBytesPerParameter(recipe: Recipe, precision: Precision): St
   const fp8Copy = precision === "fp8" ? 1 : 0;
   if (recipe === "megatron") {
     // bf16 weights, fp32 main gradients, fp32 master weights + Adam m and v (Megatron distrib_optimizer.md).
-    return { weights: 2, gradients: 4, optimizer: 12, castCopies: fp8Copy, optimizerStepBytes: 2 * 12 + 4 + 2 };
+    return {
+      weights: 2,
+      gradients: 4,
+      optimizer: 12,
+      castCopies: fp8Copy,
+      optimizerStepBytes: 2 * 12 + 4 + 2,
+    };
   }
   // PyTorch AMP: fp32 weights and gradients, Adam m and v; autocast keeps bf16 copies of the weights.
-  return { weights: 4, gradients: 4, optimizer: 8, castCopies: 2 + fp8Copy, optimizerStepBytes: 2 * 8 + 4 + 2 * 4 };
+  return {
+    weights: 4,
+    gradients: 4,
+    optimizer: 8,
+    castCopies: 2 + fp8Copy,
+    optimizerStepBytes: 2 * 8 + 4 + 2 * 4,
+  };
 }

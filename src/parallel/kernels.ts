@@ -16,13 +16,20 @@ export function gemmEfficiency(m: number, k: number, n: number, stack: StackCali
 }
 
 /** One kernel computing `batch` independent GEMMs of the same shape (batch 1: a plain GEMM). */
-export function batchedGemmSeconds(batch: number, m: number, k: number, n: number, device: KernelDevice): number {
+export function batchedGemmSeconds(
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  device: KernelDevice,
+): number {
   if (batch <= 0 || m <= 0 || k <= 0 || n <= 0) return 0;
   const { stack } = device;
   const compute =
     (2 * m * k * n) / (device.peakFlops * stack.sustainedComputeFraction * gemmEfficiency(m, k, n, stack));
   // Thin GEMMs (attention heads, small k) can be bound by reading and writing their operands instead.
-  const traffic = (2 * (m * k + k * n + m * n)) / (device.hbmBytesPerSecond * stack.elementwiseBandwidthFraction);
+  const traffic =
+    (2 * (m * k + k * n + m * n)) / (device.hbmBytesPerSecond * stack.elementwiseBandwidthFraction);
   return batch * Math.max(compute, traffic) + stack.gemm.kernelSeconds;
 }
 

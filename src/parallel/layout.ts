@@ -51,7 +51,10 @@ export function layoutViolations(model: ModelSpec, layout: Layout, shape: Layout
     violations.push({ field: "tp", message: `tp ${tp} does not divide the MLP width ${model.ffnHidden}` });
   }
   if (ep !== 1) {
-    violations.push({ field: "ep", message: `ep ${ep} needs a mixture-of-experts model; dense models use ep 1` });
+    violations.push({
+      field: "ep",
+      message: `ep ${ep} needs a mixture-of-experts model; dense models use ep 1`,
+    });
   }
   if (shape.sequenceLength % cp !== 0) {
     violations.push({
@@ -63,7 +66,10 @@ export function layoutViolations(model: ModelSpec, layout: Layout, shape: Layout
     violations.push({ field: "pp", message: `pp ${pp} exceeds the model's ${model.layers} layers` });
   }
   if (virtualStages > 1 && pp === 1) {
-    violations.push({ field: "virtualStages", message: "interleaved stages (virtualStages > 1) need pp > 1" });
+    violations.push({
+      field: "virtualStages",
+      message: "interleaved stages (virtualStages > 1) need pp > 1",
+    });
   }
   if (pp * virtualStages > model.layers) {
     violations.push({
@@ -72,6 +78,13 @@ export function layoutViolations(model: ModelSpec, layout: Layout, shape: Layout
     });
   }
   const sequencesPerStep = dp * microBatch;
+  const microbatches = shape.globalBatchSequences / sequencesPerStep;
+  if (virtualStages > 1 && Number.isInteger(microbatches) && microbatches % pp !== 0) {
+    violations.push({
+      field: "virtualStages",
+      message: `the interleaved schedule needs the ${microbatches} micro-batches per step to be a multiple of pp ${pp}`,
+    });
+  }
   if (shape.globalBatchSequences % sequencesPerStep !== 0) {
     violations.push({
       field: "globalBatchSequences",

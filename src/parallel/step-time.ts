@@ -1,11 +1,22 @@
-import { attentionWidths } from "../model/transformer.ts";
-import { allGatherSeconds, allReduceSeconds, type NetworkModel, placeGroup, pointToPointSeconds } from "./collectives.ts";
-import { batchedGemmSeconds, flashAttentionSeconds, type KernelDevice, linearSeconds, memoryBoundSeconds } from "./kernels.ts";
+import { stateBytesPerParameter } from "../model/precision.ts";
+import { attentionWidths, parameterCounts } from "../model/transformer.ts";
+import { gbpsToBytesPerSecond } from "../units.ts";
+import {
+  allGatherSeconds,
+  allReduceSeconds,
+  type NetworkModel,
+  placeGroup,
+  pointToPointSeconds,
+} from "./collectives.ts";
+import {
+  batchedGemmSeconds,
+  flashAttentionSeconds,
+  type KernelDevice,
+  linearSeconds,
+  memoryBoundSeconds,
+} from "./kernels.ts";
 import { stageLayerCounts } from "./layout.ts";
 import { microbatchesPerStep, type PlanInput, tokensPerMicrobatch } from "./plan-input.ts";
-import { gbpsToBytesPerSecond } from "../units.ts";
-import { parameterCounts } from "../model/transformer.ts";
-import { stateBytesPerParameter } from "../model/precision.ts";
 
 /** Seconds per step by term; the terms add up to `total`. */
 export interface StepBreakdown {
@@ -57,7 +68,11 @@ export function networkModel(input: PlanInput): NetworkModel {
 /** GEMMs run at the training precision's rate; attention and everything else stay in BF16. */
 function devices(input: PlanInput): { matmul: KernelDevice; bf16: KernelDevice } {
   const { accelerator, stack } = input.cluster;
-  const bf16: KernelDevice = { peakFlops: accelerator.bf16DenseFlops, hbmBytesPerSecond: accelerator.hbmBytesPerSecond, stack };
+  const bf16: KernelDevice = {
+    peakFlops: accelerator.bf16DenseFlops,
+    hbmBytesPerSecond: accelerator.hbmBytesPerSecond,
+    stack,
+  };
   const fp8 = input.training.precision === "fp8" && accelerator.fp8DenseFlops > 0;
   return { bf16, matmul: fp8 ? { ...bf16, peakFlops: accelerator.fp8DenseFlops } : bf16 };
 }
@@ -179,7 +194,9 @@ export function stepTime(input: PlanInput): StepEstimate {
   const pipelineStride = layout.tp * layout.cp * layout.dp;
   const p2p =
     layout.pp > 1
-      ? 2 * layout.virtualStages * pointToPointSeconds(p2pBytes, pipelineStride >= accelerator.scaleUpDomainGpus, net)
+      ? 2 *
+        layout.virtualStages *
+        pointToPointSeconds(p2pBytes, pipelineStride >= accelerator.scaleUpDomainGpus, net)
       : 0;
 
   const layerSeconds = layer.forward + layer.backward;
@@ -193,7 +210,6 @@ export function stepTime(input: PlanInput): StepEstimate {
     if ((stageSeconds[stage] ?? 0) > (stageSeconds[bottleneckStage] ?? 0)) bottleneckStage = stage;
   }
   const bottleneckLayers = layers[bottleneckStage] ?? 0;
-  const bottleneckSeconds = stageSeconds[bottleneckStage] ?? 0;
   const averageStageSeconds = stageSeconds.reduce((sum, s) => sum + s, 0) / layout.pp;
   const pipelineBubble = layout.pp > 1 ? ((layout.pp - 1) / layout.virtualStages) * averageStageSeconds : 0;
 

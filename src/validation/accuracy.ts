@@ -2,7 +2,7 @@ import { ACCELERATORS } from "../catalog/accelerators.ts";
 import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
 import { STACKS, type StackCalibration } from "../catalog/stacks.ts";
-import { hardwareFlopsPerToken, flopsPerToken, type ModelSpec } from "../model/transformer.ts";
+import { flopsPerToken, hardwareFlopsPerToken, type ModelSpec } from "../model/transformer.ts";
 import { completeLayout } from "../parallel/complete-layout.ts";
 import type { Layout } from "../parallel/layout.ts";
 import { type PlanResult, planLayout } from "../parallel/plan.ts";
@@ -86,13 +86,18 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
   } else {
     const flops = flopsPerStep(run, model, plan);
     publishedStepSeconds = flops / (run.published.value * 1e12 * run.gpus);
-    tflops = { publishedTflops: run.published.value, predictedTflops: flops / predictedStepSeconds / run.gpus / 1e12 };
+    tflops = {
+      publishedTflops: run.published.value,
+      predictedTflops: flops / predictedStepSeconds / run.gpus / 1e12,
+    };
   }
   const memory = run.memoryGiB
     ? {
         modelStatesGiB: run.memoryGiB.modelStates,
         predictedModelStatesGiB:
-          (plan.memory.perGpuBytes.weights + plan.memory.perGpuBytes.gradients + plan.memory.perGpuBytes.optimizer) /
+          (plan.memory.perGpuBytes.weights +
+            plan.memory.perGpuBytes.gradients +
+            plan.memory.perGpuBytes.optimizer) /
           GiB,
         activationsGiB: run.memoryGiB.activations,
         predictedActivationsGiB: plan.memory.perGpuBytes.activations / GiB,

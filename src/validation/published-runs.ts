@@ -43,7 +43,8 @@ const narayananConvention: FlopConvention = {
 const megatronCoreConvention: FlopConvention = {
   attention: "full",
   countsRecompute: false,
-  description: "Megatron num_floating_point_operations (2024): 72 B s l h^2 (1 + s/6h + V/12lh), full attention",
+  description:
+    "Megatron num_floating_point_operations (2024): 72 B s l h^2 (1 + s/6h + V/12lh), full attention",
 };
 const palmConvention: FlopConvention = {
   attention: "full",
@@ -99,7 +100,17 @@ const korthikantiRows: readonly [
   // id, model, pp, gpus, batch, micro-batch, interleave, [full, seq+sel] seconds, Fig. 1 GiB
   ["22b", "megatron-22b", 1, 8, 4, 4, 1, [1.42, 1.1], { modelStates: 45.56, activations: 9.56 }],
   ["175b", "gpt-3-175b", 8, 64, 64, 1, 3, [18.13, 13.75], { modelStates: 45.56, activations: 12.35 }],
-  ["530b", "megatron-lm-530b", 35, 280, 280, 1, 3, [49.05, 37.83], { modelStates: 31.64, activations: 23.08 }],
+  [
+    "530b",
+    "megatron-lm-530b",
+    35,
+    280,
+    280,
+    1,
+    3,
+    [49.05, 37.83],
+    { modelStates: 31.64, activations: 23.08 },
+  ],
   ["1t", "megatron-lm-1t", 64, 512, 512, 1, 1, [94.42, 71.49], { modelStates: 32.96, activations: 26.56 }],
 ];
 
@@ -128,7 +139,16 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
       gpus,
       sequenceLength: 2048,
       globalBatchSequences: batch,
-      layout: { tp, pp, cp: 1, dp: gpus / (tp * pp), ep: 1, recompute: "full", zero: 0, sequenceParallel: false },
+      layout: {
+        tp,
+        pp,
+        cp: 1,
+        dp: gpus / (tp * pp),
+        ep: 1,
+        recompute: "full",
+        zero: 0,
+        sequenceParallel: false,
+      },
       published: { kind: "tflopsPerGpu", value: tflops, convention: narayananConvention },
       confidence: "partly-inferred",
     }),
@@ -146,7 +166,16 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
       globalBatchSequences: batch,
       confidence: "stated" as const,
     };
-    const layout = { tp: 8, pp, cp: 1, dp: gpus / (8 * pp), ep: 1, microBatch, virtualStages, zero: 0 as const };
+    const layout = {
+      tp: 8,
+      pp,
+      cp: 1,
+      dp: gpus / (8 * pp),
+      ep: 1,
+      microBatch,
+      virtualStages,
+      zero: 0 as const,
+    };
     return [
       {
         ...common,

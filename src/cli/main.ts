@@ -1,0 +1,117 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { InfeasibleError, InputError } from "../errors.ts";
+import { toJson } from "../report/json.ts";
+import { renderPlanText } from "../report/plan-text.ts";
+import { renderValidationText } from "../report/validate-text.ts";
+import { loadScenario } from "../scenario/normalize.ts";
+import { planScenario } from "../scenario/plan-scenario.ts";
+import { evaluateAccuracy } from "../validation/accuracy.ts";
+
+// Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
+
+interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+function readScenarioFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      "FILE",
+      file,
+      code === "ENOENT" ? "an existing scenario file" : `a readable file (${code})`,
+    );
+  }
+}
+
+function runPlan(file: string, options: { json?: boolean }, io: Io): number {
+  const result = planScenario(loadScenario(readScenarioFile(file)));
+  if (options.json) {
+    const { plan, ...rest } = result;
+    io.out(toJson({ ...rest, ...plan }));
+  } else {
+    io.out(renderPlanText(result));
+  }
+  return result.plan.memory.fits ? 0 : 2;
+}
+
+function runValidate(options: { json?: boolean }, io: Io): number {
+  const summary = evaluateAccuracy();
+  if (options.json) {
+    io.out(
+      toJson({
+        meanAbsoluteStepError: summary.meanAbsoluteStepError,
+        maxAbsoluteStepError: summary.maxAbsoluteStepError,
+        within10Percent: summary.within10Percent,
+        maxAbsoluteMemoryError: summary.maxAbsoluteMemoryError,
+        runs: summary.runs.map((r) => ({
+          id: r.run.id,
+          group: r.run.group,
+          source: r.run.source.ref,
+          confidence: r.run.confidence,
+          layout: r.plan.layout,
+          publishedStepSeconds: r.publishedStepSeconds,
+          predictedStepSeconds: r.predictedStepSeconds,
+          stepError: r.stepError,
+          publishedTflops: r.publishedTflops,
+          predictedTflops: r.predictedTflops,
+          flopConvention:
+            r.run.published.kind === "tflopsPerGpu" ? r.run.published.convention.description : undefined,
+          memory: r.memory,
+        })),
+      }),
+    );
+  } else {
+    io.out(renderValidationText(summary));
+  }
+  return 0;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name("gigacluster")
+    .description("Plan, validate and explain AI training clusters")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  program
+    .command("plan")
+    .description("memory, step time, MFU and time to train of a scenario's model on its cluster")
+    .argument("<file>", "scenario file (YAML or JSON)")
+    .option("--json", "print one JSON object")
+    .action((file: string, options: { json?: boolean }) => {
+      exitCode = runPlan(file, options, io);
+    });
+  program
+    .command("validate")
+    .description("the accuracy table against published training runs")
+    .option("--json", "print one JSON object")
+    .action((options: { json?: boolean }) => {
+      exitCode = runValidate(options, io);
+    });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    if (error instanceof InputError) {
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof InfeasibleError) {
+      io.err(`infeasible: ${error.message}`);
+      return 2;
+    }
+    io.err(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return 3;
+  }
+}

@@ -1,0 +1,105 @@
+import type { ScenarioPlan } from "../scenario/plan-scenario.ts";
+import { formatPercent, formatSeconds, GiB } from "../units.ts";
+import { renderTable } from "./table.ts";
+
+const MEMORY_LABELS: Record<string, string> = {
+  weights: "weights (incl. low-precision copies)",
+  gradients: "gradients",
+  optimizer: "optimizer state",
+  activations: "activations (micro-batches in flight)",
+  logits: "output logits and loss",
+  workingBuffers: "working buffers",
+  framework: "framework (CUDA, NCCL, allocator)",
+};
+
+const STEP_LABELS: Record<string, string> = {
+  matmul: "matrix math (GEMMs)",
+  attention: "attention scores/values",
+  elementwise: "elementwise (norms, activations)",
+  recompute: "activation recompute",
+  outputLayer: "output layer and loss",
+  tensorParallelComm: "TP/SP collectives (exposed)",
+  contextParallelComm: "CP ring exchange (exposed)",
+  pipelineComm: "PP point-to-point",
+  pipelineBubble: "pipeline bubble",
+  dataParallelComm: "DP gradient/weight sync (exposed)",
+  optimizer: "optimizer step",
+  overhead: "per-step overhead",
+};
+
+function grouped(value: number, digits = 0): string {
+  return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function scaled(value: number): string {
+  const units: [number, string][] = [
+    [1e12, "T"],
+    [1e9, "B"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
+  for (const [size, suffix] of units)
+    if (Math.abs(value) >= size) return `${(value / size).toFixed(2)} ${suffix}`;
+  return value.toFixed(2);
+}
+
+export function renderPlanText(result: ScenarioPlan): string {
+  const { plan, scenario } = result;
+  const { layout, memory, step, throughput } = plan;
+  const lines: string[] = [];
+  lines.push(`${scenario.name}`);
+  lines.push(`${grouped(scenario.gpus)} x ${scenario.accelerator}, calibration ${scenario.stack}`);
+  lines.push("");
+  lines.push(`Model     ${plan.model.name}: ${scaled(plan.model.parameters)} parameters`);
+  lines.push(
+    `Step      ${grouped(step.tokens)} tokens per step; ${step.microbatches} micro-batches per data-parallel rank`,
+  );
+  lines.push(
+    `Layout    tp ${layout.tp} x pp ${layout.pp} x cp ${layout.cp} x dp ${layout.dp} (ep ${layout.ep}); micro-batch ${layout.microBatch}, ` +
+      `virtual stages ${layout.virtualStages}, recompute ${layout.recompute}, ZeRO ${layout.zero}, sequence parallel ${layout.sequenceParallel ? "on" : "off"}`,
+  );
+  if (result.chosenFields.length > 0)
+    lines.push(`          chosen by the planner: ${result.chosenFields.join(", ")}`);
+  lines.push("");
+
+  const memoryRows = Object.entries(memory.perGpuBytes)
+    .filter(([term]) => term !== "total")
+    .map(([term, bytes]) => [
+      MEMORY_LABELS[term] ?? term,
+      (bytes / GiB).toFixed(2),
+      formatPercent(bytes / memory.perGpuBytes.total),
+    ]);
+  memoryRows.push(["total", (memory.perGpuBytes.total / GiB).toFixed(2), "100.0%"]);
+  lines.push(`Memory per GPU (pipeline stage ${memory.stage}, the largest)`);
+  lines.push(renderTable(["term", "GiB", "share"], memoryRows));
+  lines.push(
+    `  capacity ${(memory.capacityBytes / GiB).toFixed(2)} GiB: ${memory.fits ? "fits" : "DOES NOT FIT"} ` +
+      `(${formatPercent(memory.perGpuBytes.total / memory.capacityBytes)} used); ${scaled(memory.parametersPerGpu)} parameters on this GPU`,
+  );
+  lines.push("");
+
+  const stepRows = Object.entries(step.breakdown)
+    .filter(([term, seconds]) => term !== "total" && seconds > 0)
+    .map(([term, seconds]) => [
+      STEP_LABELS[term] ?? term,
+      seconds.toFixed(4),
+      formatPercent(seconds / step.seconds),
+    ]);
+  stepRows.push(["total", step.seconds.toFixed(4), "100.0%"]);
+  lines.push(`Step time (bottleneck pipeline stage ${step.bottleneckStage})`);
+  lines.push(renderTable(["term", "seconds", "share"], stepRows));
+  lines.push("");
+
+  lines.push(
+    `Throughput  ${scaled(throughput.tokensPerSecond)} tokens/s; ${throughput.tflopsPerGpu.toFixed(1)} TFLOP/s per GPU; ` +
+      `MFU ${formatPercent(throughput.mfu)} (HFU ${formatPercent(throughput.hfu)}) of dense BF16 peak, attention counted ${throughput.attentionFlops}`,
+  );
+  if (plan.training) {
+    const t = plan.training;
+    lines.push(
+      `Training    ${scaled(t.tokens)} tokens: ${grouped(t.steps)} steps, ${formatSeconds(t.days * 86400)} ` +
+        `of uninterrupted compute, ${scaled(t.gpuHours)} GPU-hours`,
+    );
+  }
+  return lines.join("\n");
+}

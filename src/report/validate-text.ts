@@ -1,0 +1,78 @@
+import { formatPercent } from "../units.ts";
+import type { AccuracySummary } from "../validation/accuracy.ts";
+import { renderTable } from "./table.ts";
+
+const STEP_GOAL = 0.05;
+const RUN_LIMIT = 0.1;
+const MEMORY_LIMIT = 0.1;
+
+function signed(fraction: number): string {
+  return `${fraction >= 0 ? "+" : ""}${(fraction * 100).toFixed(1)}%`;
+}
+
+export function renderValidationText(summary: AccuracySummary): string {
+  const lines: string[] = [];
+  const groups = [...new Set(summary.runs.map((r) => r.run.group))];
+  for (const group of groups) {
+    lines.push(group);
+    const rows = summary.runs
+      .filter((r) => r.run.group === group)
+      .map((r) => {
+        const l = r.plan.layout;
+        return [
+          r.run.id + (r.run.confidence === "stated" ? "" : " (u)"),
+          `${l.tp}/${l.pp}/${l.cp}/${l.dp} mb${l.microBatch} v${l.virtualStages} ${l.recompute}`,
+          r.publishedTflops !== undefined ? r.publishedTflops.toFixed(1) : "-",
+          r.predictedTflops !== undefined ? r.predictedTflops.toFixed(1) : "-",
+          r.publishedStepSeconds.toFixed(2),
+          r.predictedStepSeconds.toFixed(2),
+          signed(r.stepError),
+          Math.abs(r.stepError) > RUN_LIMIT ? "MISS" : "",
+        ];
+      });
+    lines.push(
+      renderTable(
+        ["run", "tp/pp/cp/dp layout", "pub TFLOP/s", "ours", "pub step s", "ours s", "error", ""],
+        rows,
+      ),
+    );
+    lines.push("");
+  }
+  const memoryRuns = summary.runs.filter((r) => r.memory);
+  if (memoryRuns.length > 0) {
+    lines.push("Memory per GPU against Korthikanti et al. 2022, Fig. 1 (GiB)");
+    lines.push(
+      renderTable(
+        ["run", "model states pub", "ours", "error", "activations pub", "ours", "error"],
+        memoryRuns.map((r) => {
+          const m = r.memory as NonNullable<typeof r.memory>;
+          return [
+            r.run.id,
+            m.modelStatesGiB.toFixed(2),
+            m.predictedModelStatesGiB.toFixed(2),
+            signed(m.predictedModelStatesGiB / m.modelStatesGiB - 1),
+            m.activationsGiB.toFixed(2),
+            m.predictedActivationsGiB.toFixed(2),
+            signed(m.predictedActivationsGiB / m.activationsGiB - 1),
+          ];
+        }),
+      ),
+    );
+    lines.push("");
+  }
+  const misses = summary.runs.filter((r) => Math.abs(r.stepError) > RUN_LIMIT);
+  lines.push(
+    `Step time: mean absolute error ${formatPercent(summary.meanAbsoluteStepError)} over ${summary.runs.length} runs ` +
+      `(goal ${formatPercent(STEP_GOAL, 0)}: ${summary.meanAbsoluteStepError <= STEP_GOAL ? "met" : "MISSED"}); ` +
+      `${summary.within10Percent} of ${summary.runs.length} within ${formatPercent(RUN_LIMIT, 0)}, worst ${formatPercent(summary.maxAbsoluteStepError)}.`,
+  );
+  if (misses.length > 0) lines.push(`Runs off by more than 10%: ${misses.map((r) => r.run.id).join(", ")}.`);
+  lines.push(
+    `Memory: worst error ${formatPercent(summary.maxAbsoluteMemoryError)} (goal ${formatPercent(MEMORY_LIMIT, 0)}: ${summary.maxAbsoluteMemoryError <= MEMORY_LIMIT ? "met" : "MISSED"}).`,
+  );
+  lines.push(
+    "Published TFLOP/s are turned into step times with each source's own FLOP convention; (u): part of the setup is inferred. " +
+      "Layout fields a source does not state are chosen by the planner's search.",
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,66 @@
+import type { z } from "zod";
+import { nearestName } from "../catalog/lookup.ts";
+import { InputError } from "../errors.ts";
+
+// Turns a schema validation failure into one message that names the field, the value and what was expected.
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+function expectedOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.expected === "int") return "a whole number";
+      if (issue.expected === "number") return "a number";
+      if (issue.expected === "string") return "a name (text)";
+      if (issue.expected === "object") return "a section with fields";
+      return `a ${issue.expected}`;
+    case "too_small":
+      return issue.minimum === 0 && !issue.inclusive ? "a positive number" : `at least ${issue.minimum}`;
+    case "too_big":
+      return `at most ${issue.maximum}`;
+    case "invalid_value":
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_union":
+      return "a catalog name or a section with fields";
+    default:
+      return issue.message;
+  }
+}
+
+export function toInputError(
+  error: z.ZodError,
+  knownKeysAt: (path: string) => readonly string[],
+): InputError {
+  // A misspelt field also shows up as a missing one: report the misspelling first.
+  const issue = error.issues.find((i) => i.code === "unrecognized_keys") ?? error.issues[0];
+  if (!issue) return new InputError("", undefined, "a valid scenario");
+  // A union that failed on an object: report the object branch's own first problem.
+  if (issue.code === "invalid_union" && typeof issue.input === "object" && issue.input !== null) {
+    const branch = issue.errors.find((errors) =>
+      errors.some((e) => e.code !== "invalid_type" || e.path.length > 0),
+    );
+    const inner = branch?.[0];
+    if (inner) {
+      const path = pathOf([...issue.path, ...inner.path]);
+      return describe(inner, path, knownKeysAt);
+    }
+  }
+  return describe(issue, pathOf(issue.path), knownKeysAt);
+}
+
+function describe(
+  issue: z.core.$ZodIssue,
+  path: string,
+  knownKeysAt: (path: string) => readonly string[],
+): InputError {
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    const known = knownKeysAt(path);
+    const fieldPath = path ? `${path}.${key}` : key;
+    return new InputError(fieldPath, key, `a known field (${known.join(", ")})`, nearestName(key, known));
+  }
+  const value = "input" in issue ? issue.input : undefined;
+  return new InputError(path, value, expectedOf(issue));
+}

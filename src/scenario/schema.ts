@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+// The scenario file format: the single source of its types and of the JSON Schema shipped for editors.
+
+const count = z.number().int().positive();
+const positive = z.number().positive();
+
+export const modelObjectSchema = z.strictObject({
+  /** A catalog model whose fields this object overrides. */
+  preset: z.string().optional(),
+  name: z.string().optional(),
+  layers: count.optional(),
+  hidden: count.optional(),
+  heads: count.optional(),
+  kvHeads: count.optional(),
+  ffnHidden: count.optional(),
+  gated: z.boolean().optional(),
+  vocab: count.optional(),
+  tiedEmbeddings: z.boolean().optional(),
+  dropout: z.boolean().optional(),
+});
+
+export const trainingSchema = z.strictObject({
+  sequenceLength: count,
+  globalBatchSequences: count.optional(),
+  globalBatchTokens: count.optional(),
+  tokens: positive.optional(),
+  precision: z.enum(["bf16", "fp8"]).default("bf16"),
+  recipe: z.enum(["megatron", "pytorch-amp"]).default("megatron"),
+  attentionFlops: z.enum(["causal", "full"]).default("full"),
+});
+
+export const clusterSchema = z.strictObject({
+  accelerator: z.string(),
+  gpus: count,
+  /** Calibration (hardware generation + software stack); defaults to the accelerator's generation. */
+  stack: z.string().optional(),
+});
+
+export const layoutSchema = z.strictObject({
+  tp: count,
+  pp: count,
+  cp: count.default(1),
+  dp: count.optional(),
+  ep: count.default(1),
+  microBatch: count.optional(),
+  virtualStages: count.optional(),
+  recompute: z.enum(["none", "selective", "full"]).optional(),
+  zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  sequenceParallel: z.boolean().optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  model: z.union([z.string(), modelObjectSchema]),
+  training: trainingSchema,
+  cluster: clusterSchema,
+  layout: layoutSchema.optional(),
+});
+
+export type ScenarioFile = z.input<typeof scenarioSchema>;
+export type ParsedScenario = z.output<typeof scenarioSchema>;

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+// End to end: the built CLI (npm test builds it first) as a user runs it.
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = join(root, "bin", "gigacluster.js");
+const scratch = mkdtempSync(join(tmpdir(), "gigacluster-"));
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function scenarioFile(name: string, text: string): string {
+  const path = join(scratch, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("gigacluster CLI", () => {
+  it("plan prints the breakdowns of the bundled example", () => {
+    const { code, stdout, stderr } = run("plan", "examples/llama-3-405b.yaml");
+    assert.equal(code, 0, stderr);
+    for (const heading of ["Memory per GPU", "Step time", "Throughput", "Training"])
+      assert.match(stdout, new RegExp(heading));
+    assert.doesNotMatch(stdout, /NaN|Infinity|undefined/);
+  });
+
+  it("plan --json gives the documented fields", () => {
+    const { code, stdout } = run("plan", "examples/llama-3-405b.yaml", "--json");
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    for (const key of [
+      "tp",
+      "pp",
+      "cp",
+      "dp",
+      "ep",
+      "microBatch",
+      "virtualStages",
+      "recompute",
+      "zero",
+      "sequenceParallel",
+    ]) {
+      assert.ok(key in result.layout, key);
+    }
+    assert.ok(result.memory.perGpuBytes.total > 0);
+    assert.ok(result.memory.capacityBytes > 0);
+    assert.equal(typeof result.memory.fits, "boolean");
+    assert.ok(result.step.seconds > 0 && result.step.breakdown.total === result.step.seconds);
+    assert.ok(result.throughput.tokensPerSecond > 0);
+    assert.ok(result.throughput.tflopsPerGpu > 0);
+    assert.ok(result.throughput.mfu > 0 && result.throughput.mfu < 1);
+    assert.ok(result.training.days > 0 && result.training.gpuHours > 0);
+  });
+
+  it("validate prints the accuracy table with the real errors", () => {
+    const { code, stdout } = run("validate");
+    assert.equal(code, 0);
+    assert.match(stdout, /mean absolute error/);
+    assert.match(stdout, /korthikanti-2022-175b-seq-sel/);
+    const json = JSON.parse(run("validate", "--json").stdout);
+    assert.equal(json.runs.length, 30);
+  });
+
+  it("bad input exits 1 with the field, the value and a hint, never a stack trace", () => {
+    const file = scenarioFile(
+      "typo.yaml",
+      "model: llama-3-450b\ntraining: { sequenceLength: 4096, globalBatchSequences: 64 }\ncluster: { accelerator: h100-sxm, gpus: 64 }\nlayout: { tp: 8, pp: 1 }\n",
+    );
+    const { code, stderr } = run("plan", file);
+    assert.equal(code, 1);
+    assert.match(stderr, /model: got "llama-3-450b", expected a known model .*did you mean "llama-3-405b"/);
+    assert.doesNotMatch(stderr, /\n\s+at /);
+  });
+
+  it("a missing file and an empty file are input errors", () => {
+    assert.equal(run("plan", join(scratch, "missing.yaml")).code, 1);
+    const empty = run("plan", scenarioFile("empty.yaml", ""));
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /expected a scenario/);
+  });
+
+  it("a layout that cannot run or does not fit exits 2", () => {
+    const base = "model: llama-3-70b\ntraining: { sequenceLength: 8192, globalBatchSequences: 64 }\n";
+    const impossible = run(
+      "plan",
+      scenarioFile(
+        "bad-layout.yaml",
+        `${base}cluster: { accelerator: h100-sxm, gpus: 64 }\nlayout: { tp: 8, pp: 2, dp: 8 }\n`,
+      ),
+    );
+    assert.equal(impossible.code, 2);
+    assert.match(impossible.stderr, /tp x pp x cp x dp = 8 x 2 x 1 x 8 = 128, but the cluster has 64 GPUs/);
+    const tooBig = run(
+      "plan",
+      scenarioFile(
+        "too-big.yaml",
+        `${base}cluster: { accelerator: h100-sxm, gpus: 8 }\nlayout: { tp: 8, pp: 1, recompute: none }\n`,
+      ),
+    );
+    assert.equal(tooBig.code, 2);
+    assert.match(tooBig.stdout, /DOES NOT FIT/);
+  });
+});

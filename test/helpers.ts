@@ -1,0 +1,48 @@
+import { ACCELERATORS } from "../src/catalog/accelerators.ts";
+import { lookup } from "../src/catalog/lookup.ts";
+import { MODELS } from "../src/catalog/models.ts";
+import { defaultStackFor } from "../src/catalog/stacks.ts";
+import type { Layout } from "../src/parallel/layout.ts";
+import type { PlanInput } from "../src/parallel/plan-input.ts";
+
+export function model(name: string) {
+  return lookup(MODELS, name, "model", "model");
+}
+
+export function accelerator(name: string) {
+  return lookup(ACCELERATORS, name, "accelerator", "accelerator");
+}
+
+/** Llama 3 405B on 16,384 H100s as Meta ran it at 8K context (Table 4, second row). */
+export function llama405bInput(overrides: Partial<Layout> = {}): PlanInput {
+  const h100 = accelerator("h100-sxm");
+  return {
+    model: model("llama-3-405b"),
+    training: {
+      sequenceLength: 8192,
+      globalBatchSequences: 2048,
+      tokens: 15.6e12,
+      precision: "bf16",
+      recipe: "megatron",
+      attentionFlops: "full",
+    },
+    cluster: { accelerator: h100, gpus: 16384, stack: defaultStackFor(h100.generation) },
+    layout: {
+      tp: 8,
+      pp: 16,
+      cp: 1,
+      dp: 128,
+      ep: 1,
+      microBatch: 1,
+      virtualStages: 7,
+      recompute: "none",
+      zero: 2,
+      sequenceParallel: true,
+      ...overrides,
+    },
+  };
+}
+
+export function relativeError(actual: number, expected: number): number {
+  return Math.abs(actual / expected - 1);
+}

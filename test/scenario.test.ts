@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { InfeasibleError, InputError } from "../src/errors.ts";
+import { loadScenario } from "../src/scenario/normalize.ts";
+import { planScenario } from "../src/scenario/plan-scenario.ts";
+
+const valid = `
+model: llama-3-70b
+training: { sequenceLength: 8192, globalBatchSequences: 512, tokens: 1.5e13 }
+cluster: { accelerator: h100-sxm, gpus: 1024 }
+layout: { tp: 8, pp: 4 }
+`;
+
+function inputError(text: string): InputError {
+  try {
+    loadScenario(text);
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  assert.fail("expected an input error");
+}
+
+describe("scenario files", () => {
+  it("resolve catalog names and derive dp from the cluster size", () => {
+    const scenario = loadScenario(valid);
+    assert.equal(scenario.model.name, "llama-3-70b");
+    assert.equal(scenario.cluster.stack.name, "hopper-2024");
+    assert.equal(scenario.layout?.dp, 32);
+    assert.equal(scenario.training.precision, "bf16");
+  });
+
+  it("read JSON as well as YAML, and a token batch as sequences", () => {
+    const scenario = loadScenario(
+      JSON.stringify({
+        model: "tinyllama-1.1b",
+        training: { sequenceLength: 2048, globalBatchTokens: 2097152 },
+        cluster: { accelerator: "a100-sxm-80gb", gpus: 16 },
+        layout: { tp: 1, pp: 1 },
+      }),
+    );
+    assert.equal(scenario.training.globalBatchSequences, 1024);
+  });
+
+  it("let an inline model override a preset field by field", () => {
+    const scenario = loadScenario(
+      valid.replace("model: llama-3-70b", "model: { preset: llama-3-70b, layers: 40 }"),
+    );
+    assert.equal(scenario.model.layers, 40);
+    assert.equal(scenario.model.hidden, 8192);
+  });
+
+  it("name the field, the value and the nearest catalog name for a typo", () => {
+    const error = inputError(valid.replace("h100-sxm", "h100-sx"));
+    assert.equal(error.path, "cluster.accelerator");
+    assert.equal(error.suggestion, "h100-sxm");
+    assert.match(error.message, /cluster\.accelerator: got "h100-sx", expected a known accelerator/);
+  });
+
+  it("reject unknown fields with a suggestion", () => {
+    const error = inputError(valid.replace("sequenceLength", "sequenceLenght"));
+    assert.equal(error.path, "training.sequenceLenght");
+    assert.equal(error.suggestion, "sequenceLength");
+  });
+
+  it("reject wrong types and negative counts", () => {
+    assert.equal(inputError(valid.replace("gpus: 1024", "gpus: -8")).path, "cluster.gpus");
+    assert.equal(inputError(valid.replace("gpus: 1024", "gpus: lots")).path, "cluster.gpus");
+    assert.equal(inputError(valid.replace("tp: 8", "tp: 2.5")).path, "layout.tp");
+  });
+
+  it("reject empty files, non-objects and YAML alias bombs", () => {
+    assert.match(inputError("").message, /expected a scenario/);
+    assert.match(inputError("- 1\n- 2").message, /expected a scenario/);
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 12; i++)
+      bomb.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      );
+    assert.match(inputError(bomb.join("\n")).message, /valid YAML or JSON/);
+  });
+
+  it("reject FP8 on an accelerator without FP8", () => {
+    const error = inputError(
+      valid.replace("h100-sxm", "a100-sxm-80gb").replace("tokens: 1.5e13", "precision: fp8"),
+    );
+    assert.equal(error.path, "training.precision");
+  });
+
+  it("report which layout constraint fails", () => {
+    const scenario = loadScenario(valid.replace("tp: 8, pp: 4", "tp: 3, pp: 4, dp: 10"));
+    assert.throws(
+      () => planScenario(scenario),
+      (error: unknown) =>
+        error instanceof InfeasibleError &&
+        /layout\.gpus: tp x pp x cp x dp = 3 x 4 x 1 x 10 = 120/.test(error.message) &&
+        /tp 3 does not divide the 64 attention heads/.test(error.message),
+    );
+  });
+});
