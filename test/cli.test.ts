@@ -31,6 +31,25 @@ describe("gigacluster CLI", () => {
     assert.doesNotMatch(stdout, /NaN|Infinity|undefined/);
   });
 
+  it("plan searches the layouts a scenario leaves open and reports the runners-up", () => {
+    const file = scenarioFile(
+      "auto.yaml",
+      "model: llama-3-70b\ntraining: { sequenceLength: 8192, globalBatchSequences: 512 }\ncluster: { accelerator: h100-sxm, gpus: 512 }\n",
+    );
+    const { code, stdout } = run("plan", file, "--json");
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    assert.ok(result.search.evaluated >= result.search.feasible && result.search.feasible > 0);
+    assert.ok(result.search.seconds > 0);
+    assert.ok(result.search.top.length > 1);
+    assert.deepEqual(result.search.top[0].layout, result.layout);
+    for (const ranked of result.search.top) {
+      assert.ok(ranked.memory.fits);
+      assert.ok(ranked.step.seconds >= result.step.seconds);
+    }
+    assert.match(run("plan", file).stdout, /Layout search: [\d,]+ layouts evaluated/);
+  });
+
   it("plan --json gives the documented fields", () => {
     const { code, stdout } = run("plan", "examples/llama-3-405b.yaml", "--json");
     assert.equal(code, 0);
@@ -105,6 +124,9 @@ describe("gigacluster CLI", () => {
       ),
     );
     assert.equal(tooBig.code, 2);
-    assert.match(tooBig.stdout, /DOES NOT FIT/);
+    assert.match(
+      tooBig.stderr,
+      /nothing fits in memory: the smallest footprint among \d+ layouts is [\d.]+ GiB per GPU/,
+    );
   });
 });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { layerActivationBytes } from "../src/model/activations.ts";
-import { inFlightMicrobatches, memoryPerGpu } from "../src/model/memory.ts";
 import { stateBytesPerParameter } from "../src/model/precision.ts";
+import { inFlightMicrobatches, memoryPerGpu } from "../src/parallel/memory.ts";
 import { llama405bInput, model, relativeError } from "./helpers.ts";
 
 // Korthikanti et al. 2022, Table 2, for GPT-3 175B: s = 2048, b = 1, h = 12288, a = 96, t = 8.

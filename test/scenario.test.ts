@@ -26,7 +26,9 @@ describe("scenario files", () => {
     const scenario = loadScenario(valid);
     assert.equal(scenario.model.name, "llama-3-70b");
     assert.equal(scenario.cluster.stack.name, "hopper-2024");
-    assert.equal(scenario.layout?.dp, 32);
+    assert.deepEqual(scenario.search.pinned, { tp: 8, pp: 4 });
+    assert.equal(scenario.search.maxTp, 8);
+    assert.deepEqual(scenario.search.batch, { min: 512, max: 512 });
     assert.equal(scenario.training.precision, "bf16");
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { stageLayerCounts } from "../src/parallel/layout.ts";
+import { stageLayerCounts, stageLayers } from "../src/parallel/layout.ts";
 import { planLayout } from "../src/parallel/plan.ts";
 import { stepTime } from "../src/parallel/step-time.ts";
 import { llama405bInput, relativeError } from "./helpers.ts";
@@ -21,8 +21,7 @@ describe("step time", () => {
 
   it("the 1F1B bubble is (p - 1)/v stage-times, and interleaving shrinks it", () => {
     const plain = stepTime(llama405bInput({ virtualStages: 1 }));
-    const average = plain.stageSeconds.reduce((a, b) => a + b, 0) / plain.stageSeconds.length;
-    assert.ok(relativeError(plain.breakdown.pipelineBubble, 15 * average) < 1e-12);
+    assert.ok(relativeError(plain.breakdown.pipelineBubble, 15 * plain.averageStageSeconds) < 1e-12);
     const interleaved = stepTime(llama405bInput({ virtualStages: 4 }));
     assert.ok(interleaved.breakdown.pipelineBubble < plain.breakdown.pipelineBubble / 3);
   });
@@ -35,6 +34,25 @@ describe("step time", () => {
     // The recomputed forward is about a third of forward + backward.
     const ratio = full.breakdown.recompute / (full.breakdown.matmul + full.breakdown.attention);
     assert.ok(ratio > 0.25 && ratio < 0.4, `ratio ${ratio}`);
+  });
+
+  it("the O(1) stage summary agrees with the full split", () => {
+    for (const [layers, pp] of [
+      [126, 16],
+      [96, 8],
+      [105, 35],
+      [61, 16],
+      [7, 4],
+      [10, 3],
+      [5, 5],
+      [9, 1],
+    ] as const) {
+      const counts = stageLayerCounts(layers, pp);
+      const summary = stageLayers(layers, pp);
+      assert.equal(summary.first, counts[0], `${layers}/${pp} first`);
+      assert.equal(summary.last, counts[pp - 1], `${layers}/${pp} last`);
+      if (pp > 2) assert.equal(summary.middleMax, Math.max(...counts.slice(1, -1)), `${layers}/${pp} middle`);
+    }
   });
 
   it("uneven pipelines take layers from the end stages first", () => {

@@ -25,6 +25,13 @@ describe("accuracy against published runs", () => {
     assert.ok(summary.maxAbsoluteMemoryError <= 0.1, `worst ${summary.maxAbsoluteMemoryError}`);
   });
 
+  it("the free search never predicts slower than the published layout under the same constraints", () => {
+    for (const r of summary.runs) {
+      assert.ok(r.searched.step.seconds <= r.predictedStepSeconds * (1 + 1e-9), r.run.id);
+      assert.ok(r.searched.memory.fits, r.run.id);
+    }
+  });
+
   it("layouts the search completed fit in memory", () => {
     for (const r of summary.runs) assert.ok(r.plan.memory.fits, r.run.id);
   });

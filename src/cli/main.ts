@@ -36,12 +36,13 @@ function readScenarioFile(file: string): string {
 function runPlan(file: string, options: { json?: boolean }, io: Io): number {
   const result = planScenario(loadScenario(readScenarioFile(file)));
   if (options.json) {
-    const { plan, ...rest } = result;
-    io.out(toJson({ ...rest, ...plan }));
+    const { plan, search, ...rest } = result;
+    const top = search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
+    io.out(toJson({ ...rest, ...plan, search: { ...search, top } }));
   } else {
     io.out(renderPlanText(result));
   }
-  return result.plan.memory.fits ? 0 : 2;
+  return 0;
 }
 
 function runValidate(options: { json?: boolean }, io: Io): number {

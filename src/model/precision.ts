@@ -15,7 +15,7 @@ export interface StateBytesPerParameter {
   readonly optimizerStepBytes: number;
 }
 
-export function stateBytesPerParameter(recipe: Recipe, precision: Precision): StateBytesPerParameter {
+function recipeBytes(recipe: Recipe, precision: Precision): StateBytesPerParameter {
   // FP8 recipes (Transformer Engine) keep an FP8 copy of each GEMM weight next to the BF16 one.
   const fp8Copy = precision === "fp8" ? 1 : 0;
   if (recipe === "megatron") {
@@ -36,4 +36,14 @@ export function stateBytesPerParameter(recipe: Recipe, precision: Precision): St
     castCopies: 2 + fp8Copy,
     optimizerStepBytes: 2 * 8 + 4 + 2 * 4,
   };
+}
+
+// Looked up millions of times by the layout search: built once.
+const RECIPES: Record<Recipe, Record<Precision, StateBytesPerParameter>> = {
+  megatron: { bf16: recipeBytes("megatron", "bf16"), fp8: recipeBytes("megatron", "fp8") },
+  "pytorch-amp": { bf16: recipeBytes("pytorch-amp", "bf16"), fp8: recipeBytes("pytorch-amp", "fp8") },
+};
+
+export function stateBytesPerParameter(recipe: Recipe, precision: Precision): StateBytesPerParameter {
+  return RECIPES[recipe][precision];
 }

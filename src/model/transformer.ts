@@ -43,7 +43,18 @@ export interface ParameterCounts {
   readonly matmulPerToken: number;
 }
 
+// Planning and search ask for the same model's counts millions of times.
+const countsCache = new WeakMap<ModelSpec, ParameterCounts>();
+
 export function parameterCounts(model: ModelSpec): ParameterCounts {
+  const cached = countsCache.get(model);
+  if (cached) return cached;
+  const counts = computeParameterCounts(model);
+  countsCache.set(model, counts);
+  return counts;
+}
+
+function computeParameterCounts(model: ModelSpec): ParameterCounts {
   const { hidden, ffnHidden, vocab, layers } = model;
   const widths = attentionWidths(model);
   const attentionPerLayer = hidden * (widths.q + widths.kv) + widths.q * hidden;

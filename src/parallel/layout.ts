@@ -1,5 +1,5 @@
 import { InfeasibleError } from "../errors.ts";
-import type { ModelSpec, Recompute } from "../model/transformer.ts";
+import { type ModelSpec, parameterCounts, type Recompute } from "../model/transformer.ts";
 
 export interface Layout {
   readonly tp: number;
@@ -118,4 +118,37 @@ export function stageLayerCounts(layers: number, pp: number): number[] {
     }
   }
   return counts;
+}
+
+/**
+ * The same split as stageLayerCounts without building it: layers on the first stage, the last stage,
+ * and the fullest middle stage.
+ */
+export function stageLayers(layers: number, pp: number): { first: number; last: number; middleMax: number } {
+  const perStage = Math.ceil(layers / pp);
+  const deficit = perStage * pp - layers;
+  if (pp === 1) return { first: layers, last: layers, middleMax: layers };
+  const last = perStage - (deficit >= 1 ? 1 : 0);
+  const first = perStage - (deficit >= 2 ? 1 : 0);
+  // The middle stages give up layers from the back; one keeps them all unless every one gave one up.
+  const middleMax = pp > 2 && deficit - 2 >= pp - 2 ? perStage - 1 : perStage;
+  return { first, last, middleMax };
+}
+
+/** Parameters a GPU of a stage holds (its 1/tp share); the end stages add the embedding and output layer. */
+export function stageParameterCount(
+  model: ModelSpec,
+  layout: Layout,
+  stage: number,
+  layersOnStage: number,
+): number {
+  const counts = parameterCounts(model);
+  let parameters = layersOnStage * counts.perLayer;
+  if (stage === 0) parameters += counts.embedding;
+  if (stage === layout.pp - 1) {
+    // With pp > 1 a tied output layer still needs its own copy of the embedding on the last stage.
+    const output = model.tiedEmbeddings ? (layout.pp > 1 ? counts.embedding : 0) : counts.outputProjection;
+    parameters += output + counts.finalNorm;
+  }
+  return parameters / layout.tp;
 }

@@ -1,7 +1,7 @@
-import { type MemoryBreakdown, memoryPerGpu } from "../model/memory.ts";
 import { flopsPerToken, hardwareFlopsPerToken, parameterCounts } from "../model/transformer.ts";
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
 import { assertLayoutWorks, type Layout } from "./layout.ts";
+import { type MemoryBreakdown, memoryPerGpu } from "./memory.ts";
 import type { PlanInput } from "./plan-input.ts";
 import { type StepBreakdown, stepTime } from "./step-time.ts";
 

@@ -1,5 +1,5 @@
 import { stateBytesPerParameter } from "../model/precision.ts";
-import { attentionWidths, parameterCounts } from "../model/transformer.ts";
+import { attentionWidths } from "../model/transformer.ts";
 import { gbpsToBytesPerSecond } from "../units.ts";
 import {
   allGatherSeconds,
@@ -15,7 +15,7 @@ import {
   linearSeconds,
   memoryBoundSeconds,
 } from "./kernels.ts";
-import { stageLayerCounts } from "./layout.ts";
+import { stageLayers, stageParameterCount } from "./layout.ts";
 import { microbatchesPerStep, type PlanInput, tokensPerMicrobatch } from "./plan-input.ts";
 
 /** Seconds per step by term; the terms add up to `total`. */
@@ -38,13 +38,14 @@ export interface StepBreakdown {
 export interface StepEstimate {
   readonly seconds: number;
   readonly breakdown: StepBreakdown;
-  /** Seconds one micro-batch takes on each pipeline stage (forward + backward). */
-  readonly stageSeconds: readonly number[];
+  /** Mean seconds one micro-batch takes on a pipeline stage (forward + backward). */
+  readonly averageStageSeconds: number;
   readonly bottleneckStage: number;
   readonly microbatches: number;
 }
 
-interface LayerCost {
+/** One transformer layer, one micro-batch, forward and backward, on one GPU. */
+export interface LayerCost {
   readonly matmul: number;
   readonly attention: number;
   readonly elementwise: number;
@@ -77,8 +78,8 @@ function devices(input: PlanInput): { matmul: KernelDevice; bf16: KernelDevice }
   return { bf16, matmul: fp8 ? { ...bf16, peakFlops: accelerator.fp8DenseFlops } : bf16 };
 }
 
-/** One transformer layer, one micro-batch, forward and backward, on one GPU. */
-function layerCost(input: PlanInput, net: NetworkModel): LayerCost {
+/** Depends on the layout only through tp, cp, microBatch, sequenceParallel and recompute. */
+export function layerCost(input: PlanInput, net: NetworkModel): LayerCost {
   const { model, layout, training, cluster } = input;
   const { accelerator, stack } = cluster;
   const t = layout.tp;
@@ -105,7 +106,8 @@ function layerCost(input: PlanInput, net: NetworkModel): LayerCost {
   if (stack.attentionKernel === "flash") {
     // Causal kernels skip the masked half of the score matrix.
     const flops = (4 * layout.microBatch * localSequence * s * headsLocal * headDim) / 2;
-    const flash = flashAttentionSeconds(flops, s, device.bf16);
+    // A context-parallel ring runs one kernel per key/value chunk of s / cp, at that length's efficiency.
+    const flash = flashAttentionSeconds(flops, localSequence, device.bf16);
     attentionForward = flash.forward;
     attentionBackward = flash.backward;
   } else {
@@ -167,7 +169,7 @@ function layerCost(input: PlanInput, net: NetworkModel): LayerCost {
 }
 
 /** Output projection, fp32 logits and cross-entropy on the last stage, per micro-batch. */
-function outputLayerSeconds(input: PlanInput): number {
+export function outputLayerSeconds(input: PlanInput): number {
   const { model, layout } = input;
   const tokens = tokensPerMicrobatch(input);
   const device = devices(input);
@@ -178,19 +180,21 @@ function outputLayerSeconds(input: PlanInput): number {
   return logits.forward + logits.backward + loss;
 }
 
-export function stepTime(input: PlanInput): StepEstimate {
+/** The step built from one layer's cost and the output layer's; the search reuses both across layouts. */
+export function stepTimeFrom(
+  input: PlanInput,
+  net: NetworkModel,
+  layer: LayerCost,
+  output: number,
+): StepEstimate {
   const { model, layout, training, cluster } = input;
   const { accelerator, stack } = cluster;
-  const net = networkModel(input);
-  const layer = layerCost(input, net);
   const microbatches = microbatchesPerStep(input);
-  const layers = stageLayerCounts(model.layers, layout.pp);
-  const output = outputLayerSeconds(input);
+  const stages = stageLayers(model.layers, layout.pp);
 
   // Pipeline point-to-point: activations cross each stage boundary forward and back, once per chunk.
   // Each TP rank sends only its 1/tp slice (Megatron's scatter/gather optimisation, with or without SP).
-  const tokens = tokensPerMicrobatch(input);
-  const p2pBytes = (tokens * model.hidden * 2) / layout.tp;
+  const p2pBytes = (tokensPerMicrobatch(input) * model.hidden * 2) / layout.tp;
   const pipelineStride = layout.tp * layout.cp * layout.dp;
   const p2p =
     layout.pp > 1
@@ -199,34 +203,33 @@ export function stepTime(input: PlanInput): StepEstimate {
         pointToPointSeconds(p2pBytes, pipelineStride >= accelerator.scaleUpDomainGpus, net)
       : 0;
 
+  // The slowest stage sets the pace: the first, the fullest middle one, or the last with the output layer.
   const layerSeconds = layer.forward + layer.backward;
-  const stageSeconds = layers.map((count, stage) => {
-    let seconds = count * layerSeconds + p2p;
-    if (stage === layout.pp - 1) seconds += output;
-    return seconds;
-  });
   let bottleneckStage = 0;
-  for (let stage = 1; stage < stageSeconds.length; stage++) {
-    if ((stageSeconds[stage] ?? 0) > (stageSeconds[bottleneckStage] ?? 0)) bottleneckStage = stage;
+  let bottleneckLayers = stages.first;
+  let bottleneckSeconds = stages.first * layerSeconds + (layout.pp === 1 ? output : 0);
+  if (layout.pp > 2 && stages.middleMax * layerSeconds > bottleneckSeconds) {
+    bottleneckStage = 1;
+    bottleneckLayers = stages.middleMax;
+    bottleneckSeconds = stages.middleMax * layerSeconds;
   }
-  const bottleneckLayers = layers[bottleneckStage] ?? 0;
-  const averageStageSeconds = stageSeconds.reduce((sum, s) => sum + s, 0) / layout.pp;
+  if (layout.pp > 1 && stages.last * layerSeconds + output > bottleneckSeconds) {
+    bottleneckStage = layout.pp - 1;
+    bottleneckLayers = stages.last;
+    bottleneckSeconds = stages.last * layerSeconds + output;
+  }
+  const averageStageSeconds = (model.layers * layerSeconds + output) / layout.pp + p2p;
   const pipelineBubble = layout.pp > 1 ? ((layout.pp - 1) / layout.virtualStages) * averageStageSeconds : 0;
 
   // Data parallel (over dp x cp, which hold the same weights): gradients reduced, weights gathered.
-  const counts = parameterCounts(model);
-  const stageParameters =
-    (bottleneckLayers * counts.perLayer +
-      (bottleneckStage === 0 ? counts.embedding : 0) +
-      (bottleneckStage === layout.pp - 1 ? counts.outputProjection : 0)) /
-    layout.tp;
+  const stageParameters = stageParameterCount(model, layout, bottleneckStage, bottleneckLayers);
   const dpGroup = placeGroup(layout.dp * layout.cp, layout.tp, accelerator.scaleUpDomainGpus);
   const state = stateBytesPerParameter(training.recipe, training.precision);
   const gradBytes = stageParameters * stack.gradReduceBytes;
   const weightBytes = stageParameters * Math.min(state.weights, 2);
   const microbatchForward = bottleneckLayers * layer.forward;
   const microbatchBackward = bottleneckLayers * layer.backward;
-  let dataParallelComm = 0;
+  let dataParallelComm: number;
   if (layout.zero === 0) {
     dataParallelComm = Math.max(
       0,
@@ -253,13 +256,13 @@ export function stepTime(input: PlanInput): StepEstimate {
   const optimizer = optimizerBytes / (accelerator.hbmBytesPerSecond * stack.optimizerBandwidthFraction);
 
   const steady = microbatches * bottleneckLayers;
-  const isLast = bottleneckStage === layout.pp - 1;
-  const breakdownWithoutTotal = {
+  const hasOutput = bottleneckStage === layout.pp - 1;
+  const breakdown = {
     matmul: steady * layer.matmul,
     attention: steady * layer.attention,
     elementwise: steady * layer.elementwise,
     recompute: steady * layer.recompute,
-    outputLayer: isLast ? microbatches * output : 0,
+    outputLayer: hasOutput ? microbatches * output : 0,
     tensorParallelComm: steady * layer.tensorParallelComm,
     contextParallelComm: steady * layer.contextParallelComm,
     pipelineComm: microbatches * p2p,
@@ -267,13 +270,25 @@ export function stepTime(input: PlanInput): StepEstimate {
     dataParallelComm,
     optimizer,
     overhead: stack.stepOverheadSeconds,
+    total: 0,
   };
-  const seconds = Object.values(breakdownWithoutTotal).reduce((sum, s) => sum + s, 0);
-  return {
-    seconds,
-    breakdown: { ...breakdownWithoutTotal, total: seconds },
-    stageSeconds,
-    bottleneckStage,
-    microbatches,
-  };
+  breakdown.total =
+    breakdown.matmul +
+    breakdown.attention +
+    breakdown.elementwise +
+    breakdown.recompute +
+    breakdown.outputLayer +
+    breakdown.tensorParallelComm +
+    breakdown.contextParallelComm +
+    breakdown.pipelineComm +
+    breakdown.pipelineBubble +
+    breakdown.dataParallelComm +
+    breakdown.optimizer +
+    breakdown.overhead;
+  return { seconds: breakdown.total, breakdown, averageStageSeconds, bottleneckStage, microbatches };
+}
+
+export function stepTime(input: PlanInput): StepEstimate {
+  const net = networkModel(input);
+  return stepTimeFrom(input, net, layerCost(input, net), outputLayerSeconds(input));
 }

@@ -101,5 +101,46 @@ export function renderPlanText(result: ScenarioPlan): string {
         `of uninterrupted compute, ${scaled(t.gpuHours)} GPU-hours`,
     );
   }
+  lines.push("");
+  lines.push(renderSearch(result));
+  return lines.join("\n");
+}
+
+export function layoutLabel(layout: ScenarioPlan["plan"]["layout"]): string {
+  return (
+    `tp${layout.tp} pp${layout.pp} cp${layout.cp} dp${layout.dp}` +
+    (layout.ep > 1 ? ` ep${layout.ep}` : "") +
+    ` mb${layout.microBatch} v${layout.virtualStages} ${layout.recompute} z${layout.zero}${layout.sequenceParallel ? " sp" : ""}`
+  );
+}
+
+function renderSearch(result: ScenarioPlan): string {
+  const { search } = result;
+  const lines = [
+    `Layout search: ${grouped(search.evaluated)} layouts evaluated, ${grouped(search.feasible)} fit, ` +
+      `in ${(search.seconds * 1000).toFixed(0)} ms`,
+  ];
+  const rows = search.top.map((ranked, i) => {
+    const { plan } = ranked;
+    const why =
+      i === 0
+        ? "best"
+        : ranked.losesBy.length === 0
+          ? "ties on time, more memory"
+          : ranked.losesBy
+              .map((d) => `+${d.seconds.toFixed(3)} s ${STEP_LABELS[d.term] ?? d.term}`)
+              .join(", ");
+    return [
+      `${i + 1}. ${layoutLabel(plan.layout)}`,
+      plan.step.seconds.toFixed(3),
+      scaled(plan.throughput.tokensPerSecond),
+      formatPercent(plan.throughput.mfu),
+      (plan.memory.perGpuBytes.total / GiB).toFixed(1),
+      why,
+    ];
+  });
+  lines.push(
+    renderTable(["layout", "step s", "tokens/s", "MFU", "GiB", "loses by (per step of the best)"], rows, [5]),
+  );
   return lines.join("\n");
 }

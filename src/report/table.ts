@@ -1,8 +1,10 @@
-// Plain-text tables: the first column left-aligned, the rest right-aligned.
+// Plain-text tables: text columns left-aligned, numbers right-aligned.
 
+/** `textColumns`: columns besides the first that hold text rather than numbers. */
 export function renderTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
+  textColumns: readonly number[] = [],
   indent = "  ",
 ): string {
   const all = [header, ...rows];
@@ -11,7 +13,9 @@ export function renderTable(
     indent +
     row
       .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+        column === 0 || textColumns.includes(column)
+          ? cell.padEnd(widths[column] ?? 0)
+          : cell.padStart(widths[column] ?? 0),
       )
       .join("  ")
       .trimEnd();

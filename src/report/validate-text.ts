@@ -1,5 +1,6 @@
 import { formatPercent } from "../units.ts";
 import type { AccuracySummary } from "../validation/accuracy.ts";
+import { layoutLabel } from "./plan-text.ts";
 import { renderTable } from "./table.ts";
 
 const STEP_GOAL = 0.05;
@@ -21,19 +22,33 @@ export function renderValidationText(summary: AccuracySummary): string {
         const l = r.plan.layout;
         return [
           r.run.id + (r.run.confidence === "stated" ? "" : " (u)"),
-          `${l.tp}/${l.pp}/${l.cp}/${l.dp} mb${l.microBatch} v${l.virtualStages} ${l.recompute}`,
+          layoutLabel(l),
           r.publishedTflops !== undefined ? r.publishedTflops.toFixed(1) : "-",
           r.predictedTflops !== undefined ? r.predictedTflops.toFixed(1) : "-",
           r.publishedStepSeconds.toFixed(2),
           r.predictedStepSeconds.toFixed(2),
           signed(r.stepError),
           Math.abs(r.stepError) > RUN_LIMIT ? "MISS" : "",
+          r.searched.step.seconds.toFixed(2),
+          layoutLabel(r.searched.layout),
         ];
       });
     lines.push(
       renderTable(
-        ["run", "tp/pp/cp/dp layout", "pub TFLOP/s", "ours", "pub step s", "ours s", "error", ""],
+        [
+          "run",
+          "published layout",
+          "pub TFLOP/s",
+          "ours",
+          "pub step s",
+          "ours s",
+          "error",
+          "",
+          "searched s",
+          "searched best layout",
+        ],
         rows,
+        [1, 7, 9],
       ),
     );
     lines.push("");
@@ -72,7 +87,8 @@ export function renderValidationText(summary: AccuracySummary): string {
   );
   lines.push(
     "Published TFLOP/s are turned into step times with each source's own FLOP convention; (u): part of the setup is inferred. " +
-      "Layout fields a source does not state are chosen by the planner's search.",
+      "Layout fields a source does not state are chosen by the planner's search. " +
+      "'searched': the best layout the search finds with only the cluster and the batch fixed.",
   );
   return lines.join("\n");
 }

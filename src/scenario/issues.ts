@@ -38,9 +38,9 @@ export function toInputError(
   if (!issue) return new InputError("", undefined, "a valid scenario");
   // A union that failed on an object: report the object branch's own first problem.
   if (issue.code === "invalid_union" && typeof issue.input === "object" && issue.input !== null) {
-    const branch = issue.errors.find((errors) =>
-      errors.some((e) => e.code !== "invalid_type" || e.path.length > 0),
-    );
+    // The branch that got furthest into the object (deepest error path) is the one the user meant.
+    const depth = (errors: readonly z.core.$ZodIssue[]) => Math.max(...errors.map((e) => e.path.length));
+    const branch = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0];
     const inner = branch?.[0];
     if (inner) {
       const path = pathOf([...issue.path, ...inner.path]);

@@ -5,8 +5,9 @@ import { MODELS } from "../catalog/models.ts";
 import { defaultStackFor, STACKS } from "../catalog/stacks.ts";
 import { InputError } from "../errors.ts";
 import type { ModelSpec } from "../model/transformer.ts";
-import type { PinnedLayout } from "../parallel/complete-layout.ts";
+import type { Layout } from "../parallel/layout.ts";
 import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
+import type { SearchConstraints } from "../parallel/search.ts";
 import { toInputError } from "./issues.ts";
 import {
   clusterSchema,
@@ -14,6 +15,7 @@ import {
   modelObjectSchema,
   type ParsedScenario,
   scenarioSchema,
+  searchSchema,
   trainingSchema,
 } from "./schema.ts";
 
@@ -22,8 +24,8 @@ export interface Scenario {
   readonly model: ModelSpec;
   readonly training: TrainingSetup;
   readonly cluster: ClusterSetup;
-  /** Layout fields the scenario fixes; the planner chooses the rest. Undefined: no layout given. */
-  readonly layout: PinnedLayout | undefined;
+  /** Layout fields, batch range and limits the layout search works within. */
+  readonly search: SearchConstraints;
 }
 
 const sectionKeys: Record<string, readonly string[]> = {
@@ -32,6 +34,7 @@ const sectionKeys: Record<string, readonly string[]> = {
   training: Object.keys(trainingSchema.shape),
   cluster: Object.keys(clusterSchema.shape),
   layout: Object.keys(layoutSchema.shape),
+  search: Object.keys(searchSchema.shape),
 };
 
 /** Parses YAML or JSON text (JSON is YAML) into a plain value, refusing alias bombs and empty files. */
@@ -84,7 +87,17 @@ function resolveModel(model: ParsedScenario["model"]): ModelSpec {
   return resolved;
 }
 
-function resolveTraining(training: ParsedScenario["training"]): TrainingSetup {
+type CountOrRange = number | { min: number; max: number };
+
+function asRange(value: CountOrRange): { min: number; max: number } {
+  return typeof value === "number" ? { min: value, max: value } : value;
+}
+
+/** The training setup (at the largest batch allowed) and the batch range in sequences. */
+function resolveTraining(training: ParsedScenario["training"]): {
+  setup: TrainingSetup;
+  batch: { min: number; max: number };
+} {
   const { sequenceLength, globalBatchSequences, globalBatchTokens } = training;
   if ((globalBatchSequences === undefined) === (globalBatchTokens === undefined)) {
     throw new InputError(
@@ -93,25 +106,33 @@ function resolveTraining(training: ParsedScenario["training"]): TrainingSetup {
       "exactly one of training.globalBatchSequences or training.globalBatchTokens",
     );
   }
-  let sequences = globalBatchSequences;
-  if (sequences === undefined) {
-    const tokens = globalBatchTokens ?? 0;
-    if (tokens % sequenceLength !== 0) {
+  let batch: { min: number; max: number };
+  if (globalBatchSequences !== undefined) {
+    batch = asRange(globalBatchSequences);
+  } else {
+    const tokens = asRange(globalBatchTokens as CountOrRange);
+    if (tokens.max % sequenceLength !== 0 || tokens.min % sequenceLength !== 0) {
       throw new InputError(
         "training.globalBatchTokens",
-        tokens,
+        tokens.max % sequenceLength !== 0 ? tokens.max : tokens.min,
         `a multiple of training.sequenceLength (${sequenceLength})`,
       );
     }
-    sequences = tokens / sequenceLength;
+    batch = { min: tokens.min / sequenceLength, max: tokens.max / sequenceLength };
+  }
+  if (batch.min > batch.max) {
+    throw new InputError("training.globalBatchSequences.min", batch.min, `at most the max (${batch.max})`);
   }
   return {
-    sequenceLength,
-    globalBatchSequences: sequences,
-    tokens: training.tokens,
-    precision: training.precision,
-    recipe: training.recipe,
-    attentionFlops: training.attentionFlops,
+    setup: {
+      sequenceLength,
+      globalBatchSequences: batch.max,
+      tokens: training.tokens,
+      precision: training.precision,
+      recipe: training.recipe,
+      attentionFlops: training.attentionFlops,
+    },
+    batch,
   };
 }
 
@@ -140,19 +161,29 @@ function resolveCluster(
   return { accelerator, gpus: cluster.gpus, stack };
 }
 
-function resolveLayout(layout: ParsedScenario["layout"], gpus: number): PinnedLayout | undefined {
-  if (!layout) return undefined;
-  const { dp, ...rest } = layout;
-  const modelParallel = layout.tp * layout.pp * layout.cp;
-  if (dp !== undefined) return { ...rest, dp };
-  if (gpus % modelParallel !== 0) {
+function resolveSearch(
+  scenario: ParsedScenario,
+  cluster: ClusterSetup,
+  batch: { min: number; max: number },
+): SearchConstraints {
+  const layout = scenario.layout === "auto" || scenario.layout === undefined ? {} : scenario.layout;
+  const pinned: Partial<Layout> = Object.fromEntries(
+    Object.entries(layout).filter(([, value]) => value !== undefined),
+  );
+  const search = scenario.search ?? { memoryHeadroomGiB: 0, top: 5 };
+  const maxTp = search.maxTp ?? cluster.accelerator.scaleUpDomainGpus;
+  if (pinned.tp !== undefined && pinned.tp > maxTp) {
+    throw new InputError("layout.tp", pinned.tp, `at most search.maxTp (${maxTp})`);
+  }
+  const headroomBytes = search.memoryHeadroomGiB * 1024 ** 3;
+  if (headroomBytes >= cluster.accelerator.hbmBytes) {
     throw new InputError(
-      "layout.tp",
-      layout.tp,
-      `tp x pp x cp (= ${modelParallel}) to divide cluster.gpus (${gpus}) so that dp is a whole number`,
+      "search.memoryHeadroomGiB",
+      search.memoryHeadroomGiB,
+      `less than the ${(cluster.accelerator.hbmBytes / 1024 ** 3).toFixed(1)} GiB of ${cluster.accelerator.name}`,
     );
   }
-  return { ...rest, dp: gpus / modelParallel };
+  return { pinned, maxTp, memoryHeadroomBytes: headroomBytes, batch, top: search.top };
 }
 
 /** Checks a parsed YAML/JSON value against the schema and resolves catalog names. */
@@ -161,14 +192,14 @@ export function normalizeScenario(value: unknown): Scenario {
   if (!parsed.success) throw toInputError(parsed.error, (path) => sectionKeys[path] ?? []);
   const scenario = parsed.data;
   const model = resolveModel(scenario.model);
-  const training = resolveTraining(scenario.training);
+  const { setup: training, batch } = resolveTraining(scenario.training);
   const cluster = resolveCluster(scenario.cluster, training.precision);
   return {
     name: scenario.name ?? `${model.name} on ${cluster.gpus} ${cluster.accelerator.name}`,
     model,
     training,
     cluster,
-    layout: resolveLayout(scenario.layout, cluster.gpus),
+    search: resolveSearch(scenario, cluster, batch),
   };
 }
 

@@ -1,6 +1,6 @@
-import { InputError } from "../errors.ts";
-import { completeLayout } from "../parallel/complete-layout.ts";
+import type { Layout } from "../parallel/layout.ts";
 import type { PlanResult } from "../parallel/plan.ts";
+import { type RankedLayout, searchLayouts } from "../parallel/search.ts";
 import type { Scenario } from "./normalize.ts";
 
 export interface ScenarioPlan {
@@ -10,19 +10,36 @@ export interface ScenarioPlan {
     readonly gpus: number;
     readonly stack: string;
   };
+  /** The best layout's plan. */
   readonly plan: PlanResult;
-  /** Layout fields the planner chose because the scenario left them open. */
-  readonly chosenFields: readonly string[];
+  /** Layout fields the search chose because the scenario left them open. */
+  readonly chosenFields: readonly (keyof Layout)[];
+  readonly search: {
+    readonly evaluated: number;
+    readonly feasible: number;
+    readonly seconds: number;
+    readonly top: readonly RankedLayout[];
+  };
 }
 
-const OPEN_FIELDS = ["microBatch", "virtualStages", "recompute", "zero", "sequenceParallel"] as const;
+const LAYOUT_FIELDS: readonly (keyof Layout)[] = [
+  "tp",
+  "pp",
+  "cp",
+  "dp",
+  "ep",
+  "microBatch",
+  "virtualStages",
+  "recompute",
+  "zero",
+  "sequenceParallel",
+];
 
 export function planScenario(scenario: Scenario): ScenarioPlan {
-  if (!scenario.layout) {
-    throw new InputError("layout", undefined, "a layout section with at least tp and pp");
-  }
-  const { model, training, cluster, layout } = scenario;
-  const plan = completeLayout({ model, training, cluster }, layout);
+  const { model, training, cluster, search } = scenario;
+  const result = searchLayouts({ model, training, cluster }, search);
+  const best = result.top[0];
+  if (!best) throw new Error("a successful search returns at least one layout");
   return {
     scenario: {
       name: scenario.name,
@@ -30,7 +47,8 @@ export function planScenario(scenario: Scenario): ScenarioPlan {
       gpus: cluster.gpus,
       stack: cluster.stack.name,
     },
-    plan,
-    chosenFields: OPEN_FIELDS.filter((field) => layout[field] === undefined),
+    plan: best.plan,
+    chosenFields: LAYOUT_FIELDS.filter((field) => search.pinned[field] === undefined),
+    search: result,
   };
 }

@@ -20,10 +20,13 @@ export const modelObjectSchema = z.strictObject({
   dropout: z.boolean().optional(),
 });
 
+/** A fixed count, or a range the layout search may pick from (it takes the largest that fits the layout). */
+const countOrRange = z.union([count, z.strictObject({ min: count, max: count })]);
+
 export const trainingSchema = z.strictObject({
   sequenceLength: count,
-  globalBatchSequences: count.optional(),
-  globalBatchTokens: count.optional(),
+  globalBatchSequences: countOrRange.optional(),
+  globalBatchTokens: countOrRange.optional(),
   tokens: positive.optional(),
   precision: z.enum(["bf16", "fp8"]).default("bf16"),
   recipe: z.enum(["megatron", "pytorch-amp"]).default("megatron"),
@@ -37,17 +40,27 @@ export const clusterSchema = z.strictObject({
   stack: z.string().optional(),
 });
 
+/** Fields left out are chosen by the layout search; `layout: auto` (or no layout) searches them all. */
 export const layoutSchema = z.strictObject({
-  tp: count,
-  pp: count,
-  cp: count.default(1),
+  tp: count.optional(),
+  pp: count.optional(),
+  cp: count.optional(),
   dp: count.optional(),
-  ep: count.default(1),
+  ep: count.optional(),
   microBatch: count.optional(),
   virtualStages: count.optional(),
   recompute: z.enum(["none", "selective", "full"]).optional(),
   zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
   sequenceParallel: z.boolean().optional(),
+});
+
+export const searchSchema = z.strictObject({
+  /** Largest tensor-parallel degree; defaults to the accelerator's scale-up domain. */
+  maxTp: count.optional(),
+  /** Memory to keep free on every GPU. */
+  memoryHeadroomGiB: z.number().nonnegative().default(0),
+  /** How many of the best layouts to report. */
+  top: count.max(50).default(5),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -56,7 +69,8 @@ export const scenarioSchema = z.strictObject({
   model: z.union([z.string(), modelObjectSchema]),
   training: trainingSchema,
   cluster: clusterSchema,
-  layout: layoutSchema.optional(),
+  layout: z.union([z.literal("auto"), layoutSchema]).optional(),
+  search: searchSchema.optional(),
 });
 
 export type ScenarioFile = z.input<typeof scenarioSchema>;

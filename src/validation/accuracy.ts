@@ -3,10 +3,10 @@ import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
 import { STACKS, type StackCalibration } from "../catalog/stacks.ts";
 import { flopsPerToken, hardwareFlopsPerToken, type ModelSpec } from "../model/transformer.ts";
-import { completeLayout } from "../parallel/complete-layout.ts";
 import type { Layout } from "../parallel/layout.ts";
 import { type PlanResult, planLayout } from "../parallel/plan.ts";
-import type { TrainingSetup } from "../parallel/plan-input.ts";
+import type { PlanInput, TrainingSetup } from "../parallel/plan-input.ts";
+import { searchLayouts } from "../parallel/search.ts";
 import { GiB } from "../units.ts";
 import { PUBLISHED_RUNS, type PublishedRun } from "./published-runs.ts";
 
@@ -15,6 +15,8 @@ export interface RunAccuracy {
   readonly plan: PlanResult;
   readonly publishedStepSeconds: number;
   readonly predictedStepSeconds: number;
+  /** The best layout the search finds with only the cluster and batch fixed. */
+  readonly searched: PlanResult;
   /** predicted / published - 1 on step time. */
   readonly stepError: number;
   /** The published TFLOP/s figure and ours in the source's own convention (absent for time-only rows). */
@@ -56,6 +58,19 @@ export interface EvaluateOptions {
   readonly layout?: Layout;
 }
 
+function bestLayout(base: Omit<PlanInput, "layout">, pinned: Partial<Layout>): PlanResult {
+  const constraints = {
+    pinned,
+    maxTp: base.cluster.accelerator.scaleUpDomainGpus,
+    memoryHeadroomBytes: 0,
+    batch: { min: base.training.globalBatchSequences, max: base.training.globalBatchSequences },
+    top: 1,
+  };
+  const best = searchLayouts(base, constraints).top[0];
+  if (!best) throw new Error("a successful search returns at least one layout");
+  return best.plan;
+}
+
 export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): RunAccuracy {
   const model = modelFor(run);
   const training: TrainingSetup = {
@@ -71,13 +86,11 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
     gpus: run.gpus,
     stack: options.stack ?? lookup(STACKS, run.stack, "stack", "stack"),
   };
-  const { tp, pp, cp, dp } = run.layout;
-  if (tp === undefined || pp === undefined || cp === undefined || dp === undefined) {
-    throw new Error(`published run ${run.id} must state tp, pp, cp and dp`);
-  }
+  const base = { model, training, cluster };
   const plan = options.layout
-    ? planLayout({ model, training, cluster, layout: options.layout })
-    : completeLayout({ model, training, cluster }, { ...run.layout, tp, pp, cp, dp });
+    ? planLayout({ ...base, layout: options.layout })
+    : bestLayout(base, run.layout);
+  const searched = bestLayout(base, {});
   const predictedStepSeconds = plan.step.seconds;
   let publishedStepSeconds: number;
   let tflops: Pick<RunAccuracy, "publishedTflops" | "predictedTflops"> = {};
@@ -108,6 +121,7 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
     plan,
     publishedStepSeconds,
     predictedStepSeconds,
+    searched,
     stepError: predictedStepSeconds / publishedStepSeconds - 1,
     ...tflops,
     ...(memory ? { memory } : {}),

@@ -1,0 +1,335 @@
+import { InfeasibleError } from "../errors.ts";
+import type { LayerActivationBytes } from "../model/activations.ts";
+import type { Recompute } from "../model/transformer.ts";
+import { type Layout, layoutViolations } from "./layout.ts";
+import { layerActivations, peakStageMemory } from "./memory.ts";
+import { type PlanResult, planLayout } from "./plan.ts";
+import type { PlanInput, TrainingSetup } from "./plan-input.ts";
+import { type LayerCost, layerCost, networkModel, outputLayerSeconds, stepTimeFrom } from "./step-time.ts";
+
+// Exhaustive search over parallel layouts. Every legal combination is evaluated; the work that depends
+// on only a few fields (one layer's cost, its activations) is computed once per combination of those
+// fields, so each full layout costs a handful of arithmetic operations.
+
+export interface SearchConstraints {
+  /** Layout fields the user fixed. */
+  readonly pinned: Partial<Layout>;
+  /** Largest tensor-parallel degree (default: the scale-up domain). */
+  readonly maxTp: number;
+  /** Memory to leave free on every GPU. */
+  readonly memoryHeadroomBytes: number;
+  /** Global batch in sequences: fixed (min = max) or a range the search may pick from. */
+  readonly batch: { readonly min: number; readonly max: number };
+  /** How many of the best layouts to report. */
+  readonly top: number;
+}
+
+export interface RankedLayout {
+  readonly plan: PlanResult;
+  /** Why it loses to the best: its largest extra step-time terms (empty for the best). */
+  readonly losesBy: readonly { readonly term: string; readonly seconds: number }[];
+}
+
+export interface SearchResult {
+  readonly top: readonly RankedLayout[];
+  readonly evaluated: number;
+  readonly feasible: number;
+  readonly seconds: number;
+}
+
+interface Candidate {
+  layout: Layout;
+  batch: number;
+  secondsPerToken: number;
+  memoryBytes: number;
+}
+
+function divisors(n: number): number[] {
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    small.push(d);
+    if (d * d !== n) large.unshift(n / d);
+  }
+  return [...small, ...large];
+}
+
+/** Interleaving depths: equal chunks when pp divides the layers (Megatron's rule), else any depth. */
+function virtualOptions(layers: number, pp: number, pinned: number | undefined): readonly number[] {
+  if (pinned !== undefined) return [pinned];
+  if (pp === 1) return [1];
+  if (layers % pp === 0) return divisors(layers / pp);
+  return Array.from({ length: Math.floor(layers / pp) }, (_, i) => i + 1);
+}
+
+function options<T>(pinned: T | undefined, all: readonly T[]): readonly T[] {
+  return pinned === undefined ? all : [pinned];
+}
+
+/** Largest batch in [min, max] that is a multiple of `unit`, or 0 when there is none. */
+function batchFor(unit: number, range: { min: number; max: number }): number {
+  const batch = Math.floor(range.max / unit) * unit;
+  return batch >= range.min && batch > 0 ? batch : 0;
+}
+
+/** Faster first; on a tie, less memory, then the simpler layout (less cp, interleaving, pp, tp). */
+function better(a: Candidate, b: Candidate): boolean {
+  const time = a.secondsPerToken - b.secondsPerToken;
+  if (Math.abs(time) > 1e-12 * b.secondsPerToken) return time < 0;
+  if (Math.abs(a.memoryBytes - b.memoryBytes) > 1) return a.memoryBytes < b.memoryBytes;
+  const x = a.layout;
+  const y = b.layout;
+  if (x.cp !== y.cp) return x.cp < y.cp;
+  if (x.virtualStages !== y.virtualStages) return x.virtualStages < y.virtualStages;
+  if (x.pp !== y.pp) return x.pp < y.pp;
+  return x.tp < y.tp;
+}
+
+function sameShape(a: Layout, b: Layout): boolean {
+  return a.tp === b.tp && a.pp === b.pp && a.cp === b.cp && a.dp === b.dp && a.ep === b.ep;
+}
+
+/**
+ * Keeps the best `size` candidates, at most one per parallel shape (tp, pp, cp, dp, ep): the runners-up
+ * a user wants to see are other shapes, not the same one with a different micro-batch.
+ */
+function insertTop(top: Candidate[], candidate: Candidate, size: number): void {
+  const twin = top.findIndex((c) => sameShape(c.layout, candidate.layout));
+  if (twin >= 0) {
+    if (!better(candidate, top[twin] as Candidate)) return;
+    top.splice(twin, 1);
+  } else if (top.length === size && !better(candidate, top[size - 1] as Candidate)) {
+    return;
+  }
+  let i = top.length;
+  top.push(candidate);
+  while (i > 0 && better(candidate, top[i - 1] as Candidate)) {
+    top[i] = top[i - 1] as Candidate;
+    i--;
+  }
+  top[i] = candidate;
+  if (top.length > size) top.pop();
+}
+
+const STEP_TERMS = [
+  "matmul",
+  "attention",
+  "elementwise",
+  "recompute",
+  "outputLayer",
+  "tensorParallelComm",
+  "contextParallelComm",
+  "pipelineComm",
+  "pipelineBubble",
+  "dataParallelComm",
+  "optimizer",
+  "overhead",
+] as const;
+
+function losesBy(plan: PlanResult, best: PlanResult): RankedLayout["losesBy"] {
+  // Compare per token, so layouts with different batches are compared fairly.
+  const scale = best.step.tokens / plan.step.tokens;
+  return STEP_TERMS.map((term) => ({
+    term,
+    seconds: plan.step.breakdown[term] * scale - best.step.breakdown[term],
+  }))
+    .filter((delta) => delta.seconds > 1e-9)
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 2);
+}
+
+export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: SearchConstraints): SearchResult {
+  const started = performance.now();
+  const { model, training, cluster } = base;
+  const { pinned } = constraints;
+  const gpus = cluster.gpus;
+  const capacity = cluster.accelerator.hbmBytes - constraints.memoryHeadroomBytes;
+  const net = networkModel({ ...base, layout: provisional });
+
+  const tps = options(
+    pinned.tp,
+    divisors(gpus).filter(
+      (t) => t <= constraints.maxTp && model.heads % t === 0 && model.ffnHidden % t === 0,
+    ),
+  );
+  const cps = options(
+    pinned.cp,
+    divisors(gpus).filter((c) => training.sequenceLength % c === 0 && training.sequenceLength / c >= 128),
+  );
+  const recomputes = options<Recompute>(pinned.recompute, ["none", "selective", "full"]);
+  const zeros = options<Layout["zero"]>(pinned.zero, [0, 1, 2, 3]);
+  const eps = options(pinned.ep, [1]);
+
+  const top: Candidate[] = [];
+  let evaluated = 0;
+  let feasible = 0;
+  let closest: Candidate | undefined;
+  let firstViolation: string | undefined;
+
+  for (const tp of tps) {
+    if (model.kvHeads % tp !== 0 && tp % model.kvHeads !== 0) continue;
+    const sequenceParallels = options(pinned.sequenceParallel, tp > 1 ? [true, false] : [false]);
+    for (const cp of cps) {
+      const pps = options(pinned.pp, divisors(gpus / tp / cp)).filter(
+        (pp) => pp <= model.layers && (gpus / tp / cp) % pp === 0,
+      );
+      for (const microBatch of options(pinned.microBatch, MICRO_BATCHES)) {
+        for (const sequenceParallel of sequenceParallels) {
+          for (const recompute of recomputes) {
+            for (const ep of eps) {
+              // One layer's cost and activations depend on none of pp, dp, v or ZeRO: computed once,
+              // when the first legal pipeline depth needs them.
+              let costs: { layer: LayerCost; activations: LayerActivationBytes; output: number } | undefined;
+              for (const pp of pps) {
+                const dp = gpus / (tp * cp * pp);
+                if (pinned.dp !== undefined && pinned.dp !== dp) continue;
+                // Interleaving only multiplies the batch unit, so a micro-batch that fails plain 1F1B fails all.
+                if (batchFor(dp * microBatch, constraints.batch) === 0) {
+                  firstViolation ??= `no global batch in ${constraints.batch.min}..${constraints.batch.max} sequences is a multiple of dp x microBatch = ${dp * microBatch}`;
+                  continue;
+                }
+                if (!costs) {
+                  const probe: PlanInput = {
+                    model,
+                    training,
+                    cluster,
+                    layout: { ...provisional, tp, cp, ep, microBatch, recompute, sequenceParallel },
+                  };
+                  costs = {
+                    layer: layerCost(probe, net),
+                    activations: layerActivations(probe),
+                    output: outputLayerSeconds(probe),
+                  };
+                }
+                const { layer, activations, output } = costs;
+                for (const virtualStages of virtualOptions(model.layers, pp, pinned.virtualStages)) {
+                  // The interleaved schedule runs micro-batches in groups of pp.
+                  const unit = dp * microBatch * (virtualStages > 1 ? pp : 1);
+                  const batch = batchFor(unit, constraints.batch);
+                  if (batch === 0) continue;
+                  const batchTraining = withBatch(training, batch);
+                  for (const zero of zeros) {
+                    // Literal objects, not spreads: this line runs millions of times.
+                    const layout: Layout = {
+                      tp,
+                      pp,
+                      cp,
+                      dp,
+                      ep,
+                      microBatch,
+                      virtualStages,
+                      recompute,
+                      zero,
+                      sequenceParallel,
+                    };
+                    evaluated++;
+                    const input: PlanInput = { model, training: batchTraining, cluster, layout };
+                    const memory = peakStageMemory(input, activations).bytes;
+                    if (memory > capacity) {
+                      if (!closest || memory < closest.memoryBytes) {
+                        closest = {
+                          layout,
+                          batch,
+                          secondsPerToken: Number.POSITIVE_INFINITY,
+                          memoryBytes: memory,
+                        };
+                      }
+                      continue;
+                    }
+                    feasible++;
+                    const step = stepTimeFrom(input, net, layer, output).seconds;
+                    const secondsPerToken = step / (batch * training.sequenceLength);
+                    insertTop(top, { layout, batch, secondsPerToken, memoryBytes: memory }, constraints.top);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  if (top.length === 0)
+    throw new InfeasibleError(nothingFits(base, constraints, closest, firstViolation, evaluated));
+  const plans = top.map((c) =>
+    planLayout({ ...base, training: withBatch(training, c.batch), layout: c.layout }),
+  );
+  const best = plans[0] as PlanResult;
+  return {
+    top: plans.map((plan, i) => ({ plan, losesBy: i === 0 ? [] : losesBy(plan, best) })),
+    evaluated,
+    feasible,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+const MICRO_BATCHES = [1, 2, 3, 4, 6, 8, 12, 16];
+
+const provisional: Layout = {
+  tp: 1,
+  pp: 1,
+  cp: 1,
+  dp: 1,
+  ep: 1,
+  microBatch: 1,
+  virtualStages: 1,
+  recompute: "none",
+  zero: 0,
+  sequenceParallel: false,
+};
+
+function withBatch(training: TrainingSetup, batch: number): TrainingSetup {
+  return batch === training.globalBatchSequences ? training : { ...training, globalBatchSequences: batch };
+}
+
+function nothingFits(
+  base: Omit<PlanInput, "layout">,
+  constraints: SearchConstraints,
+  closest: Candidate | undefined,
+  violation: string | undefined,
+  evaluated: number,
+): string {
+  if (!closest) {
+    // Name the broken rule when the pinned fields alone break one.
+    const { tp = 1, pp = 1, cp = 1 } = constraints.pinned;
+    const representative: Layout = {
+      ...provisional,
+      dp: base.cluster.gpus / (tp * pp * cp),
+      ...constraints.pinned,
+    };
+    const violations = layoutViolations(base.model, representative, {
+      gpus: base.cluster.gpus,
+      sequenceLength: base.training.sequenceLength,
+      globalBatchSequences: constraints.batch.max,
+    });
+    if (violations.length > 0) {
+      return `the layout cannot run:\n${violations.map((v) => `  - layout.${v.field}: ${v.message}`).join("\n")}`;
+    }
+    const pinned = Object.entries(constraints.pinned)
+      .map(([field, value]) => `${field} ${value}`)
+      .join(", ");
+    const why = violation ?? "no layout satisfies the model's and the cluster's divisibility rules";
+    return `no legal layout among ${evaluated} evaluated${pinned ? ` with ${pinned} pinned` : ""}: ${why}`;
+  }
+  const plan = planLayout({
+    ...base,
+    training: withBatch(base.training, closest.batch),
+    layout: closest.layout,
+  });
+  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  const l = closest.layout;
+  return (
+    `nothing fits in memory: the smallest footprint among ${evaluated} layouts is ${gib(closest.memoryBytes)} per GPU ` +
+    `(tp ${l.tp}, pp ${l.pp}, cp ${l.cp}, dp ${l.dp}, micro-batch ${l.microBatch}, recompute ${l.recompute}, ZeRO ${l.zero}) ` +
+    `against ${gib(base.cluster.accelerator.hbmBytes - constraints.memoryHeadroomBytes)} usable; ` +
+    `its largest term is ${largestTerm(plan)}. Use more GPUs, a larger-memory accelerator, or unpin fields.`
+  );
+}
+
+function largestTerm(plan: PlanResult): string {
+  const { total, ...terms } = plan.memory.perGpuBytes;
+  const [term, bytes] = Object.entries(terms).sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
+  return `${term} (${(bytes / 1024 ** 3).toFixed(1)} GiB of ${(total / 1024 ** 3).toFixed(1)})`;
+}
