@@ -1,3 +1,4 @@
+import { nowMilliseconds } from "../clock.ts";
 import { InfeasibleError } from "../errors.ts";
 import type { LayerActivationBytes } from "../model/activations.ts";
 import type { Recompute } from "../model/transformer.ts";
@@ -140,7 +141,7 @@ function losesBy(plan: PlanResult, best: PlanResult): RankedLayout["losesBy"] {
 }
 
 export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: SearchConstraints): SearchResult {
-  const started = performance.now();
+  const started = nowMilliseconds();
   const { model, training, cluster } = base;
   const { pinned } = constraints;
   const gpus = cluster.gpus;
@@ -261,7 +262,7 @@ export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: Sear
     top: plans.map((plan, i) => ({ plan, losesBy: i === 0 ? [] : losesBy(plan, best) })),
     evaluated,
     feasible,
-    seconds: (performance.now() - started) / 1000,
+    seconds: (nowMilliseconds() - started) / 1000,
   };
 }
 
