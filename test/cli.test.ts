@@ -84,7 +84,7 @@ describe("gigacluster CLI", () => {
     assert.match(stdout, /mean absolute error/);
     assert.match(stdout, /korthikanti-2022-175b-seq-sel/);
     const json = JSON.parse(run("validate", "--json").stdout);
-    assert.equal(json.runs.length, 30);
+    assert.equal(json.runs.length, 36);
   });
 
   it("bad input exits 1 with the field, the value and a hint, never a stack trace", () => {

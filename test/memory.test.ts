@@ -12,7 +12,13 @@ const h = 12288;
 const a = 96;
 const t = 8;
 const sbh = s * h;
-const shape = { tokens: s, sequenceLength: s, tp: t, attentionKernel: "unfused" as const };
+const shape = {
+  tokens: s,
+  sequenceLength: s,
+  tp: t,
+  attentionKernel: "unfused" as const,
+  precision: "bf16" as const,
+};
 
 describe("activation memory per layer (Korthikanti et al. Table 2)", () => {
   it("tensor parallel: sbh (10 + 24/t + 5as/(ht))", () => {

@@ -8,14 +8,14 @@ describe("parameter counts", () => {
     // Per layer: attention 16384 x (16384 + 2 x 1024) + 16384^2 = 570.4 M; gated MLP 3 x 16384 x 53248 = 2.617 B.
     const counts = parameterCounts(model("llama-3-405b"));
     assert.equal(counts.attentionPerLayer, 16384 * (16384 + 2048) + 16384 * 16384);
-    assert.equal(counts.mlpPerLayer, 3 * 16384 * 53248);
+    assert.equal(counts.denseMlpPerLayer, 3 * 16384 * 53248);
     assert.ok(relativeError(counts.total, 405.85e9) < 0.001, `total ${counts.total}`);
   });
 
   it("GPT-3 175B has 12 l h^2 layer weights plus one tied embedding", () => {
     const counts = parameterCounts(model("gpt-3-175b"));
     assert.equal(counts.outputProjection, 0);
-    const layerMatmuls = 96 * (counts.attentionPerLayer + counts.mlpPerLayer);
+    const layerMatmuls = 96 * (counts.attentionPerLayer + counts.denseMlpPerLayer);
     assert.equal(layerMatmuls, 12 * 96 * 12288 ** 2);
     assert.ok(relativeError(counts.total, 175e9) < 0.01);
   });

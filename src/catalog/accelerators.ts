@@ -104,6 +104,38 @@ export const ACCELERATORS: readonly Accelerator[] = [
     },
   },
   {
+    name: "h800",
+    displayName: "NVIDIA H800 80GB SXM",
+    generation: "hopper",
+    bf16DenseFlops: 989.4e12,
+    fp8DenseFlops: 1978.9e12,
+    hbmBytes: 85_017_493_504,
+    hbmBytesPerSecond: 3.35e12,
+    tdpWatts: 700,
+    scaleUpDomainGpus: 8,
+    scaleUpBytesPerSecond: 200e9,
+    scaleOutGbps: 400,
+    sources: {
+      bf16DenseFlops: {
+        ref: "H800: the H100 SXM die with NVLink cut for export (secondary sources)",
+        kind: "estimate",
+      },
+      fp8DenseFlops: { ref: "as H100 SXM", kind: "estimate" },
+      hbmBytes: { ref: "as H100 80GB", kind: "estimate" },
+      hbmBytesPerSecond: { ref: "as H100 SXM", kind: "estimate" },
+      tdpWatts: { ref: "as H100 SXM", kind: "estimate" },
+      scaleUpDomainGpus: hgxDomain,
+      scaleUpBytesPerSecond: {
+        ref: "DeepSeek-AI, Insights into DeepSeek-V3 (arXiv 2505.09343, May 2025): H800 NVLink 400 GB/s both directions",
+        kind: "paper",
+      },
+      scaleOutGbps: {
+        ref: "DeepSeek-V3 report (arXiv 2412.19437) section 3.2.2: IB 50 GB/s per GPU; arXiv 2505.09343: 8x 400Gb/s per node",
+        kind: "paper",
+      },
+    },
+  },
+  {
     name: "h200",
     displayName: "NVIDIA H200 141GB SXM",
     generation: "hopper",

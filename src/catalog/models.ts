@@ -1,4 +1,4 @@
-import type { ModelSpec } from "../model/transformer.ts";
+import type { MixtureOfExperts, ModelSpec } from "../model/transformer.ts";
 import type { Source } from "./source.ts";
 
 export interface CatalogModel extends ModelSpec {
@@ -87,6 +87,20 @@ const megatronCoreTable: readonly [string, number, number, number][] = [
   ["314b", 96, 16384, 128],
   ["462b", 112, 18432, 144],
 ];
+
+function dropless(experts: number, expertsPerToken: number, expertFfnHidden: number): MixtureOfExperts {
+  return {
+    experts,
+    expertsPerToken,
+    expertFfnHidden,
+    sharedExperts: 0,
+    denseLayers: 0,
+    layerInterval: 1,
+    capacityFactor: 0,
+    loadImbalance: 1,
+    maxNodesPerToken: 0,
+  };
+}
 
 export const MODELS: readonly CatalogModel[] = [
   gpt("gpt-3-175b", "GPT-3 175B", 96, 12288, 96, 50257, true, {
@@ -185,4 +199,91 @@ export const MODELS: readonly CatalogModel[] = [
       kind: "paper",
     },
   ),
+  {
+    name: "mixtral-8x7b",
+    displayName: "Mixtral 8x7B",
+    layers: 32,
+    hidden: 4096,
+    heads: 32,
+    kvHeads: 8,
+    ffnHidden: 14336,
+    gated: true,
+    vocab: 32000,
+    tiedEmbeddings: false,
+    dropout: false,
+    moe: dropless(8, 2, 14336),
+    source: {
+      ref: "Jiang et al. 2024, Mixtral of Experts (arXiv 2401.04088); config.json of Mixtral-8x7B-v0.1",
+      kind: "paper",
+      note: "46.7 B total, 12.9 B active",
+    },
+  },
+  {
+    name: "mixtral-8x22b",
+    displayName: "Mixtral 8x22B",
+    layers: 56,
+    hidden: 6144,
+    heads: 48,
+    kvHeads: 8,
+    ffnHidden: 16384,
+    gated: true,
+    vocab: 32000,
+    tiedEmbeddings: false,
+    dropout: false,
+    moe: dropless(8, 2, 16384),
+    source: {
+      ref: "Mistral AI announcement (17 April 2024): 141 B total, 39 B active; config.json of Mixtral-8x22B-v0.1",
+      kind: "vendor",
+      note: "vocab 32,000 as in v0.1 (later versions use 32,768)",
+    },
+  },
+  {
+    name: "grok-1",
+    displayName: "Grok-1 (open weights)",
+    layers: 64,
+    hidden: 6144,
+    heads: 48,
+    kvHeads: 8,
+    ffnHidden: 32768,
+    gated: true,
+    vocab: 131072,
+    tiedEmbeddings: true,
+    dropout: false,
+    moe: dropless(8, 2, 32768),
+    source: {
+      ref: "xai-org/grok-1 repository (March 2024): run.py and model.py",
+      kind: "vendor",
+      note: "emb 6144, 64 layers, 48 query / 8 KV heads, widening factor 8 -> 32,768 gated FFN, 8 experts, 2 active, tied embeddings; 314 B",
+    },
+  },
+  {
+    name: "deepseek-v3",
+    displayName: "DeepSeek-V3",
+    layers: 61,
+    hidden: 7168,
+    heads: 128,
+    kvHeads: 128,
+    ffnHidden: 18432,
+    gated: true,
+    vocab: 129280,
+    tiedEmbeddings: false,
+    dropout: false,
+    moe: {
+      experts: 256,
+      expertsPerToken: 8,
+      expertFfnHidden: 2048,
+      sharedExperts: 1,
+      denseLayers: 3,
+      layerInterval: 1,
+      capacityFactor: 0,
+      loadImbalance: 1,
+      maxNodesPerToken: 4,
+    },
+    mla: { qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 },
+    source: {
+      ref: "DeepSeek-AI 2024, DeepSeek-V3 Technical Report (arXiv 2412.19437), section 4.2; config.json",
+      kind: "paper",
+      note: "671 B total, 37 B active; the multi-token-prediction module (11.5 B) is not modelled",
+    },
+  },
 ];

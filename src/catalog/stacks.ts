@@ -36,6 +36,8 @@ export interface StackCalibration {
   readonly scaleOutLatencySeconds: number;
   /** Fraction of tensor-parallel collectives hidden behind GEMMs (userbuffers-style overlap). */
   readonly tpOverlapFraction: number;
+  /** Fraction of MoE all-to-all (dispatch and combine) hidden behind computation. */
+  readonly expertCommOverlapFraction: number;
   /** Fraction of the overlap window (first forward / last backward) that DP collectives can use. */
   readonly dpOverlapFraction: number;
   /** Bytes per gradient element in the data-parallel reduction. */
@@ -84,6 +86,7 @@ const hopper: StackCalibration = {
   scaleUpLatencySeconds: 10e-6,
   scaleOutLatencySeconds: 20e-6,
   tpOverlapFraction: 0.9,
+  expertCommOverlapFraction: 0,
   dpOverlapFraction: 0.9,
   gradReduceBytes: 4,
   stepOverheadSeconds: 0.02,
@@ -94,6 +97,10 @@ const hopper: StackCalibration = {
     sustainedComputeFraction: fittedRuns("hopper-2024"),
     elementwiseBandwidthFraction: fittedRuns("hopper-2024"),
     tpOverlapFraction: fittedRuns("hopper-2024"),
+    expertCommOverlapFraction: {
+      ref: "Megatron-Core 2024 default: MoE all-to-all runs between computations, not overlapped",
+      kind: "estimate",
+    },
     optimizerBandwidthFraction: {
       ref: "data/h100-sxm-measured-ceilings.json: fused AdamW at 2.49-2.56 TB/s of 3.35 TB/s",
       kind: "measured",
@@ -139,6 +146,7 @@ const ampere: StackCalibration = {
   scaleUpLatencySeconds: 10e-6,
   scaleOutLatencySeconds: 20e-6,
   tpOverlapFraction: 0,
+  expertCommOverlapFraction: 0,
   dpOverlapFraction: 0,
   gradReduceBytes: 4,
   stepOverheadSeconds: 0.02,
@@ -170,8 +178,27 @@ function borrowedFromHopper(generation: "blackwell" | "cdna3", name: string): St
   };
 }
 
+/**
+ * DeepSeek's own H800 stack (DeepSeek-V3 report, section 3.2): DualPipe overlaps the MoE all-to-all
+ * with computation completely. Everything else is Hopper's calibration.
+ */
+const hopperDeepSeek: StackCalibration = {
+  ...hopper,
+  name: "hopper-deepseek-2024",
+  description: "H800 with DeepSeek's DualPipe stack: expert all-to-all fully overlapped with computation",
+  expertCommOverlapFraction: 1,
+  sources: {
+    ...hopper.sources,
+    expertCommOverlapFraction: {
+      ref: "DeepSeek-V3 report (arXiv 2412.19437) section 3.2.1: DualPipe achieves full computation-communication overlap",
+      kind: "paper",
+    },
+  },
+};
+
 export const STACKS: readonly StackCalibration[] = [
   hopper,
+  hopperDeepSeek,
   ampere,
   borrowedFromHopper("blackwell", "blackwell-2025"),
   borrowedFromHopper("cdna3", "cdna3-2024"),

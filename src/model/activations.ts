@@ -1,7 +1,15 @@
-import { attentionWidths, type ModelSpec, type Recompute } from "./transformer.ts";
+import type { Precision } from "./precision.ts";
+import {
+  attentionWidths,
+  effectiveImbalance,
+  type ModelSpec,
+  parameterCounts,
+  type Recompute,
+} from "./transformer.ts";
 
 // Activation memory per transformer layer, after Korthikanti et al. 2022 (arXiv 2205.05198, section 4),
-// generalised to grouped-query attention, gated MLPs, models without dropout, and fused attention.
+// generalised to grouped-query and latent attention, gated MLPs, mixtures of experts, models without
+// dropout, fused attention and FP8 linear-layer inputs.
 
 export interface ActivationShape {
   /** Tokens this GPU holds per micro-batch: micro-batch x sequence length / cp. */
@@ -12,6 +20,8 @@ export interface ActivationShape {
   readonly sequenceParallel: boolean;
   readonly recompute: Recompute;
   readonly attentionKernel: "flash" | "unfused";
+  /** FP8 recipes keep the inputs of linear layers in FP8 (1 byte) for the backward pass. */
+  readonly precision: Precision;
 }
 
 export interface LayerActivationBytes {
@@ -21,7 +31,11 @@ export interface LayerActivationBytes {
   readonly recomputeWorkingSet: number;
 }
 
-/** Bytes per token of one layer's saved activations, with no recomputation. */
+/**
+ * Bytes per token of one layer's saved activations, with no recomputation: `replicated` is divided by
+ * tp only under sequence parallelism, `sharded` always, `scores` is the attention-probability part.
+ * A mixture-of-experts model averages its dense and MoE layers by count.
+ */
 function bytesPerTokenNoRecompute(
   model: ModelSpec,
   shape: ActivationShape,
@@ -31,19 +45,36 @@ function bytesPerTokenNoRecompute(
   scores: number;
 } {
   const h = model.hidden;
-  const widths = attentionWidths(model);
-  // Inputs of the two norms, of the QKV projection and of the MLP (bf16), plus two dropout masks (1 byte).
-  const replicated = 8 * h + (model.dropout ? 2 * h : 0);
-  const mlp = model.gated ? 6 * model.ffnHidden : 4 * model.ffnHidden;
-  // Q, K, V and the attention output (input of the output projection).
-  const sharded = 2 * (widths.q + widths.kv) + 2 * widths.q + mlp;
+  const w = attentionWidths(model);
+  // Bytes of a saved linear-layer input: FP8 recipes keep those in FP8.
+  const linearInput = shape.precision === "fp8" ? 1 : 2;
+  // Inputs of the two norms (bf16), of the QKV projection and of the MLP, plus two dropout masks (1 byte).
+  let replicated = 4 * h + 2 * linearInput * h + (model.dropout ? 2 * h : 0);
+  if (model.mla) {
+    // Compressed query and key/value latents, inputs of the up-projections.
+    replicated += linearInput * (model.mla.qLoraRank + model.mla.kvLoraRank + model.mla.qkRopeHeadDim);
+  }
+  const attention = 2 * (w.query + w.key + w.value) + linearInput * w.output;
+  const mlp = (ffn: number) => (model.gated ? 4 + linearInput : 2 + linearInput) * ffn;
+  let mlpBytes = mlp(model.ffnHidden);
+  const moe = model.moe;
+  if (moe) {
+    const moeShare = parameterCounts(model).moeLayers / model.layers;
+    // Each routed copy of a token keeps its input and its expert's activation; shared experts act as a dense MLP.
+    const routed =
+      moe.expertsPerToken * effectiveImbalance(moe) * (linearInput * h + mlp(moe.expertFfnHidden));
+    const moeBytes = routed + mlp(moe.sharedExperts * moe.expertFfnHidden);
+    mlpBytes = (1 - moeShare) * mlpBytes + moeShare * moeBytes;
+    // Router logits and probabilities in fp32, on the sequence-parallel slice.
+    replicated += moeShare * 8 * moe.experts;
+  }
   // Softmax output, its dropout mask and dropout output per head and key: 5as (2as without dropout).
   // Fused attention keeps only the fp32 log-sum-exp per head.
   const scores =
     shape.attentionKernel === "unfused"
       ? model.heads * shape.sequenceLength * (model.dropout ? 5 : 2)
       : 4 * model.heads;
-  return { replicated, sharded, scores };
+  return { replicated, sharded: attention + mlpBytes, scores };
 }
 
 export function layerActivationBytes(model: ModelSpec, shape: ActivationShape): LayerActivationBytes {

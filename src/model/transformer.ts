@@ -7,6 +7,7 @@ export interface ModelSpec {
   readonly heads: number;
   /** Key/value heads (grouped-query attention); equal to heads for multi-head attention. */
   readonly kvHeads: number;
+  /** MLP width of the dense layers (all layers of a dense model). */
   readonly ffnHidden: number;
   /** SwiGLU-style gated MLP (three matrices) rather than GeLU (two). */
   readonly gated: boolean;
@@ -14,32 +15,106 @@ export interface ModelSpec {
   readonly tiedEmbeddings: boolean;
   /** Dropout layers present (GPT-style); they add masks to activation memory and elementwise traffic. */
   readonly dropout: boolean;
+  /** Mixture-of-experts MLPs; absent for dense models. */
+  readonly moe?: MixtureOfExperts;
+  /** Multi-head latent attention (DeepSeek-V2/V3); absent for multi-head or grouped-query attention. */
+  readonly mla?: LatentAttention;
+}
+
+export interface MixtureOfExperts {
+  /** Routed experts per MoE layer. */
+  readonly experts: number;
+  /** Routed experts each token goes to (top-k). */
+  readonly expertsPerToken: number;
+  readonly expertFfnHidden: number;
+  /** Experts every token goes to, each expertFfnHidden wide. */
+  readonly sharedExperts: number;
+  /** Leading layers that keep a dense MLP of ffnHidden (DeepSeek-V3: 3). */
+  readonly denseLayers: number;
+  /** After the dense layers, every n-th layer is MoE (1: all of them, 2: every other one). */
+  readonly layerInterval: number;
+  /** Expert capacity over the balanced load; tokens beyond it are dropped. 0: dropless. */
+  readonly capacityFactor: number;
+  /**
+   * Tokens on the busiest expert-parallel rank over the mean: 1 is perfectly balanced (forced-balance
+   * benchmarks); dropless routing in practice runs above 1. A capacity factor caps it.
+   */
+  readonly loadImbalance: number;
+  /** Node-limited routing: scale-up domains a token may be sent to (DeepSeek-V3: 4). 0: no limit. */
+  readonly maxNodesPerToken: number;
+}
+
+export interface LatentAttention {
+  /** Rank of the query compression; 0 projects queries directly. */
+  readonly qLoraRank: number;
+  readonly kvLoraRank: number;
+  readonly qkNopeHeadDim: number;
+  readonly qkRopeHeadDim: number;
+  readonly vHeadDim: number;
 }
 
 /** How attention score FLOPs are counted: sources differ, so both conventions are kept. */
 export type AttentionFlopConvention = "causal" | "full";
 
-export function headDim(model: ModelSpec): number {
-  return model.hidden / model.heads;
+/** Widths of the attention tensors per token: Q, K, V (after any latent up-projection) and the output. */
+export interface AttentionWidths {
+  readonly query: number;
+  readonly key: number;
+  readonly value: number;
+  /** Input width of the output projection (heads x value head size). */
+  readonly output: number;
+  /** Head size of queries and keys, for attention kernels. */
+  readonly qkHeadDim: number;
 }
 
-/** Width of Q (and of the attention output) and of K plus V. */
-export function attentionWidths(model: ModelSpec): { q: number; kv: number } {
-  const d = headDim(model);
-  return { q: model.heads * d, kv: 2 * model.kvHeads * d };
+export function attentionWidths(model: ModelSpec): AttentionWidths {
+  if (model.mla) {
+    const qk = model.mla.qkNopeHeadDim + model.mla.qkRopeHeadDim;
+    return {
+      query: model.heads * qk,
+      key: model.heads * qk,
+      value: model.heads * model.mla.vHeadDim,
+      output: model.heads * model.mla.vHeadDim,
+      qkHeadDim: qk,
+    };
+  }
+  const d = model.hidden / model.heads;
+  return {
+    query: model.heads * d,
+    key: model.kvHeads * d,
+    value: model.kvHeads * d,
+    output: model.heads * d,
+    qkHeadDim: d,
+  };
+}
+
+/** Routed tokens per expert over the balanced load on the busiest rank, after any capacity cap. */
+export function effectiveImbalance(moe: MixtureOfExperts): number {
+  return moe.capacityFactor > 0 ? Math.min(moe.loadImbalance, moe.capacityFactor) : moe.loadImbalance;
 }
 
 export interface ParameterCounts {
   readonly attentionPerLayer: number;
-  readonly mlpPerLayer: number;
+  /** MLP of a dense layer. */
+  readonly denseMlpPerLayer: number;
   readonly normsPerLayer: number;
+  readonly denseLayers: number;
+  readonly moeLayers: number;
+  /** One routed expert's MLP. */
+  readonly expert: number;
+  /** Router and shared experts of one MoE layer (not sharded by expert parallelism). */
+  readonly moeDensePart: number;
+  /** Average over layers of all parameters, and of the routed-expert part alone. */
   readonly perLayer: number;
+  readonly expertPerLayer: number;
   readonly embedding: number;
   /** Zero when the output projection shares the embedding matrix. */
   readonly outputProjection: number;
   readonly finalNorm: number;
   readonly total: number;
-  /** Weights that take part in matrix multiplies for every token (excludes the embedding lookup). */
+  /** Parameters a token passes through (routed experts: only its top-k). */
+  readonly active: number;
+  /** Active weights that take part in matrix multiplies for every token (excludes the embedding lookup). */
   readonly matmulPerToken: number;
 }
 
@@ -54,28 +129,63 @@ export function parameterCounts(model: ModelSpec): ParameterCounts {
   return counts;
 }
 
+function attentionParameters(model: ModelSpec, widths: AttentionWidths): number {
+  const h = model.hidden;
+  if (!model.mla) return h * (widths.query + widths.key + widths.value) + widths.output * h;
+  const { qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim } = model.mla;
+  const query = qLoraRank > 0 ? h * qLoraRank + qLoraRank + qLoraRank * widths.query : h * widths.query;
+  const keyValue =
+    h * (kvLoraRank + qkRopeHeadDim) + kvLoraRank + kvLoraRank * model.heads * (qkNopeHeadDim + vHeadDim);
+  return query + keyValue + widths.output * h;
+}
+
+/** Number of MoE layers: every layerInterval-th layer after the dense ones. */
+export function moeLayerCount(model: ModelSpec): number {
+  if (!model.moe) return 0;
+  const { denseLayers, layerInterval } = model.moe;
+  return Math.max(0, Math.ceil((model.layers - denseLayers) / layerInterval));
+}
+
 function computeParameterCounts(model: ModelSpec): ParameterCounts {
   const { hidden, ffnHidden, vocab, layers } = model;
-  const widths = attentionWidths(model);
-  const attentionPerLayer = hidden * (widths.q + widths.kv) + widths.q * hidden;
-  const mlpPerLayer = (model.gated ? 3 : 2) * hidden * ffnHidden;
+  const matrices = model.gated ? 3 : 2;
+  const attentionPerLayer = attentionParameters(model, attentionWidths(model));
+  const denseMlpPerLayer = matrices * hidden * ffnHidden;
   const normsPerLayer = 2 * hidden;
-  const perLayer = attentionPerLayer + mlpPerLayer + normsPerLayer;
+  const moeLayers = moeLayerCount(model);
+  const denseLayers = layers - moeLayers;
+  const moe = model.moe;
+  const expert = moe ? matrices * hidden * moe.expertFfnHidden : 0;
+  const moeDensePart = moe ? hidden * moe.experts + moe.sharedExperts * expert : 0;
+  const routed = moe ? moe.experts * expert : 0;
+  const activeRouted = moe ? moe.expertsPerToken * expert : 0;
+
+  const layerTotal =
+    layers * (attentionPerLayer + normsPerLayer) +
+    denseLayers * denseMlpPerLayer +
+    moeLayers * (moeDensePart + routed);
+  const layerActiveMatmul =
+    layers * attentionPerLayer + denseLayers * denseMlpPerLayer + moeLayers * (moeDensePart + activeRouted);
   const embedding = vocab * hidden;
   const outputProjection = model.tiedEmbeddings ? 0 : vocab * hidden;
   const finalNorm = hidden;
-  const total = layers * perLayer + embedding + outputProjection + finalNorm;
-  const matmulPerToken = layers * (attentionPerLayer + mlpPerLayer) + vocab * hidden;
+  const total = layerTotal + embedding + outputProjection + finalNorm;
   return {
     attentionPerLayer,
-    mlpPerLayer,
+    denseMlpPerLayer,
     normsPerLayer,
-    perLayer,
+    denseLayers,
+    moeLayers,
+    expert,
+    moeDensePart,
+    perLayer: layerTotal / layers,
+    expertPerLayer: (moeLayers * routed) / layers,
     embedding,
     outputProjection,
     finalNorm,
     total,
-    matmulPerToken,
+    active: total - moeLayers * (routed - activeRouted),
+    matmulPerToken: layerActiveMatmul + vocab * hidden,
   };
 }
 
@@ -85,7 +195,9 @@ export function attentionScoreFlopsPerToken(
   sequenceLength: number,
   convention: AttentionFlopConvention,
 ): number {
-  const full = 4 * sequenceLength * attentionWidths(model).q;
+  const widths = attentionWidths(model);
+  // Scores: query x key over the sequence; values: probabilities x value.
+  const full = 2 * sequenceLength * (widths.query + widths.output);
   return convention === "causal" ? full / 2 : full;
 }
 

@@ -58,3 +58,32 @@ export function pointToPointSeconds(bytes: number, crossesDomain: boolean, net: 
     ? bytes / net.scaleOutBytesPerSecond + net.scaleOutLatencySeconds
     : bytes / net.scaleUpBytesPerSecond + net.scaleUpLatencySeconds;
 }
+
+/**
+ * MoE dispatch (or combine) from one rank: `tokens` each sent to `copies` experts spread over an
+ * expert-parallel group, `bytesPerToken` per copy. Copies for experts in the rank's own domain go over
+ * NVLink; the rest over the NICs, at once. Node-limited routing (DeepSeek-V3: at most 4 nodes per
+ * token) sends a token at most once to each of `maxRemoteDomains` other domains, where NVLink fans it
+ * out; 0 means no limit.
+ */
+export function expertDispatchSeconds(
+  tokens: number,
+  copies: number,
+  bytesPerToken: number,
+  group: GroupPlacement,
+  net: NetworkModel,
+  maxRemoteDomains: number,
+): number {
+  const n = group.size;
+  if (n <= 1 || tokens <= 0) return 0;
+  const g = group.perDomain;
+  const uniformRemote = (copies * (n - g)) / n;
+  const remoteDomains = n / g - 1;
+  const remoteCopies =
+    maxRemoteDomains > 0 ? Math.min(uniformRemote, maxRemoteDomains, remoteDomains) : uniformRemote;
+  const localCopies = copies - remoteCopies;
+  const inside = (tokens * localCopies * bytesPerToken * (g - 1)) / g / net.scaleUpBytesPerSecond;
+  const outside = (tokens * remoteCopies * bytesPerToken) / net.scaleOutBytesPerSecond;
+  const latency = (g < n ? net.scaleOutLatencySeconds : net.scaleUpLatencySeconds) * Math.ceil(Math.log2(n));
+  return Math.max(inside, outside) + latency;
+}

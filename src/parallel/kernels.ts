@@ -50,6 +50,22 @@ export function linearSeconds(
   };
 }
 
+/** Forward and backward of `batch` same-shaped linear layers in one grouped kernel (MoE experts). */
+export function groupedLinearSeconds(
+  batch: number,
+  tokens: number,
+  inputs: number,
+  outputs: number,
+  device: KernelDevice,
+): { forward: number; backward: number } {
+  return {
+    forward: batchedGemmSeconds(batch, tokens, inputs, outputs, device),
+    backward:
+      batchedGemmSeconds(batch, tokens, outputs, inputs, device) +
+      batchedGemmSeconds(batch, inputs, tokens, outputs, device),
+  };
+}
+
 /**
  * Fused (flash) attention for `forwardFlops` of score and value products over keys of length
  * `keyLength`. The backward recomputes the probabilities: 2.5x the forward work.

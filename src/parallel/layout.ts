@@ -50,10 +50,19 @@ export function layoutViolations(model: ModelSpec, layout: Layout, shape: Layout
   if (model.ffnHidden % tp !== 0) {
     violations.push({ field: "tp", message: `tp ${tp} does not divide the MLP width ${model.ffnHidden}` });
   }
-  if (ep !== 1) {
+  if (!model.moe && ep !== 1) {
     violations.push({
       field: "ep",
       message: `ep ${ep} needs a mixture-of-experts model; dense models use ep 1`,
+    });
+  }
+  if (model.moe && model.moe.experts % ep !== 0) {
+    violations.push({ field: "ep", message: `ep ${ep} does not divide the ${model.moe.experts} experts` });
+  }
+  if ((tp * cp * dp) % ep !== 0) {
+    violations.push({
+      field: "ep",
+      message: `ep ${ep} does not divide the tp x cp x dp = ${tp * cp * dp} GPUs of a pipeline stage`,
     });
   }
   if (shape.sequenceLength % cp !== 0) {
@@ -135,7 +144,10 @@ export function stageLayers(layers: number, pp: number): { first: number; last: 
   return { first, last, middleMax };
 }
 
-/** Parameters a GPU of a stage holds (its 1/tp share); the end stages add the embedding and output layer. */
+/**
+ * Parameters a GPU of a stage holds: its 1/tp share of the dense weights (the end stages add the
+ * embedding and output layer) and its 1/ep share of the routed experts.
+ */
 export function stageParameterCount(
   model: ModelSpec,
   layout: Layout,
@@ -143,12 +155,22 @@ export function stageParameterCount(
   layersOnStage: number,
 ): number {
   const counts = parameterCounts(model);
-  let parameters = layersOnStage * counts.perLayer;
-  if (stage === 0) parameters += counts.embedding;
+  let dense = layersOnStage * (counts.perLayer - counts.expertPerLayer);
+  if (stage === 0) dense += counts.embedding;
   if (stage === layout.pp - 1) {
     // With pp > 1 a tied output layer still needs its own copy of the embedding on the last stage.
     const output = model.tiedEmbeddings ? (layout.pp > 1 ? counts.embedding : 0) : counts.outputProjection;
-    parameters += output + counts.finalNorm;
+    dense += output + counts.finalNorm;
   }
-  return parameters / layout.tp;
+  return dense / layout.tp + stageExpertParameterCount(model, layout, layersOnStage);
+}
+
+/** The routed-expert part of stageParameterCount. */
+export function stageExpertParameterCount(model: ModelSpec, layout: Layout, layersOnStage: number): number {
+  return (layersOnStage * parameterCounts(model).expertPerLayer) / layout.ep;
+}
+
+/** Ranks holding the same routed experts: the stage's tp x cp x dp GPUs split ep ways. */
+export function expertDataParallelSize(layout: Layout): number {
+  return (layout.tp * layout.cp * layout.dp) / layout.ep;
 }

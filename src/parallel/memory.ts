@@ -113,6 +113,7 @@ export function layerActivations(input: PlanInput): LayerActivationBytes {
     sequenceParallel: layout.sequenceParallel,
     recompute: layout.recompute,
     attentionKernel: cluster.stack.attentionKernel,
+    precision: training.precision,
   });
 }
 

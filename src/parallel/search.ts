@@ -2,11 +2,12 @@ import { nowMilliseconds } from "../clock.ts";
 import { InfeasibleError } from "../errors.ts";
 import type { LayerActivationBytes } from "../model/activations.ts";
 import type { Recompute } from "../model/transformer.ts";
+import { type LayerCost, layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
 import { type Layout, layoutViolations } from "./layout.ts";
 import { layerActivations, peakStageMemory } from "./memory.ts";
 import { type PlanResult, planLayout } from "./plan.ts";
 import type { PlanInput, TrainingSetup } from "./plan-input.ts";
-import { type LayerCost, layerCost, networkModel, outputLayerSeconds, stepTimeFrom } from "./step-time.ts";
+import { stepTimeFrom } from "./step-time.ts";
 
 // Exhaustive search over parallel layouts. Every legal combination is evaluated; the work that depends
 // on only a few fields (one layer's cost, its activations) is computed once per combination of those
@@ -146,7 +147,7 @@ export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: Sear
   const { pinned } = constraints;
   const gpus = cluster.gpus;
   const capacity = cluster.accelerator.hbmBytes - constraints.memoryHeadroomBytes;
-  const net = networkModel({ ...base, layout: provisional });
+  const net = networkModel(base);
 
   const tps = options(
     pinned.tp,
@@ -160,7 +161,7 @@ export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: Sear
   );
   const recomputes = options<Recompute>(pinned.recompute, ["none", "selective", "full"]);
   const zeros = options<Layout["zero"]>(pinned.zero, [0, 1, 2, 3]);
-  const eps = options(pinned.ep, [1]);
+  const eps = options(pinned.ep, model.moe ? divisors(model.moe.experts) : [1]);
 
   const top: Candidate[] = [];
   let evaluated = 0;
@@ -185,6 +186,7 @@ export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: Sear
               for (const pp of pps) {
                 const dp = gpus / (tp * cp * pp);
                 if (pinned.dp !== undefined && pinned.dp !== dp) continue;
+                if ((tp * cp * dp) % ep !== 0) continue;
                 // Interleaving only multiplies the batch unit, so a micro-batch that fails plain 1F1B fails all.
                 if (batchFor(dp * microBatch, constraints.batch) === 0) {
                   firstViolation ??= `no global batch in ${constraints.batch.min}..${constraints.batch.max} sequences is a multiple of dp x microBatch = ${dp * microBatch}`;

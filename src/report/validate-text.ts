@@ -29,8 +29,8 @@ export function renderValidationText(summary: AccuracySummary): string {
           r.predictedStepSeconds.toFixed(2),
           signed(r.stepError),
           Math.abs(r.stepError) > RUN_LIMIT ? "MISS" : "",
-          r.searched.step.seconds.toFixed(2),
-          layoutLabel(r.searched.layout),
+          r.searched ? r.searched.step.seconds.toFixed(2) : "-",
+          r.searched ? layoutLabel(r.searched.layout) : "",
         ];
       });
     lines.push(

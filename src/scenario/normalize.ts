@@ -12,7 +12,9 @@ import { toInputError } from "./issues.ts";
 import {
   clusterSchema,
   layoutSchema,
+  mlaSchema,
   modelObjectSchema,
+  moeSchema,
   type ParsedScenario,
   scenarioSchema,
   searchSchema,
@@ -34,6 +36,8 @@ const sectionKeys: Record<string, readonly string[]> = {
   training: Object.keys(trainingSchema.shape),
   cluster: Object.keys(clusterSchema.shape),
   layout: Object.keys(layoutSchema.shape),
+  "model.moe": Object.keys(moeSchema.shape),
+  "model.mla": Object.keys(mlaSchema.shape),
   search: Object.keys(searchSchema.shape),
 };
 
@@ -77,7 +81,24 @@ function resolveModel(model: ParsedScenario["model"]): ModelSpec {
     vocab: required("vocab"),
     tiedEmbeddings: pick("tiedEmbeddings") ?? false,
     dropout: pick("dropout") ?? false,
+    ...(pick("moe") ? { moe: pick("moe") } : {}),
+    ...(pick("mla") ? { mla: pick("mla") } : {}),
   };
+  const moe = resolved.moe;
+  if (moe && moe.expertsPerToken > moe.experts) {
+    throw new InputError(
+      "model.moe.expertsPerToken",
+      moe.expertsPerToken,
+      `at most model.moe.experts (${moe.experts})`,
+    );
+  }
+  if (moe && moe.denseLayers >= resolved.layers) {
+    throw new InputError(
+      "model.moe.denseLayers",
+      moe.denseLayers,
+      `fewer than model.layers (${resolved.layers})`,
+    );
+  }
   if (resolved.hidden % resolved.heads !== 0) {
     throw new InputError("model.heads", resolved.heads, `a divisor of model.hidden (${resolved.hidden})`);
   }

@@ -5,6 +5,28 @@ import { z } from "zod";
 const count = z.number().int().positive();
 const positive = z.number().positive();
 
+export const moeSchema = z.strictObject({
+  experts: count,
+  expertsPerToken: count,
+  expertFfnHidden: count,
+  sharedExperts: z.number().int().nonnegative().default(0),
+  denseLayers: z.number().int().nonnegative().default(0),
+  layerInterval: count.default(1),
+  /** 0: dropless. */
+  capacityFactor: z.number().nonnegative().default(0),
+  loadImbalance: z.number().min(1).default(1),
+  /** Node-limited routing; 0: no limit. */
+  maxNodesPerToken: z.number().int().nonnegative().default(0),
+});
+
+export const mlaSchema = z.strictObject({
+  qLoraRank: z.number().int().nonnegative(),
+  kvLoraRank: count,
+  qkNopeHeadDim: count,
+  qkRopeHeadDim: count,
+  vHeadDim: count,
+});
+
 export const modelObjectSchema = z.strictObject({
   /** A catalog model whose fields this object overrides. */
   preset: z.string().optional(),
@@ -18,6 +40,8 @@ export const modelObjectSchema = z.strictObject({
   vocab: count.optional(),
   tiedEmbeddings: z.boolean().optional(),
   dropout: z.boolean().optional(),
+  moe: moeSchema.optional(),
+  mla: mlaSchema.optional(),
 });
 
 /** A fixed count, or a range the layout search may pick from (it takes the largest that fits the layout). */

@@ -16,7 +16,7 @@ export interface RunAccuracy {
   readonly publishedStepSeconds: number;
   readonly predictedStepSeconds: number;
   /** The best layout the search finds with only the cluster and batch fixed. */
-  readonly searched: PlanResult;
+  readonly searched: PlanResult | undefined;
   /** predicted / published - 1 on step time. */
   readonly stepError: number;
   /** The published TFLOP/s figure and ours in the source's own convention (absent for time-only rows). */
@@ -56,6 +56,8 @@ export interface EvaluateOptions {
   readonly stack?: StackCalibration;
   /** A complete layout to use instead of searching the fields the source left open. */
   readonly layout?: Layout;
+  /** Leave out the free search (the calibration fit evaluates runs thousands of times). */
+  readonly skipFreeSearch?: boolean;
 }
 
 function bestLayout(base: Omit<PlanInput, "layout">, pinned: Partial<Layout>): PlanResult {
@@ -77,7 +79,7 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
     sequenceLength: run.sequenceLength,
     globalBatchSequences: run.globalBatchSequences,
     tokens: undefined,
-    precision: "bf16",
+    precision: run.precision ?? "bf16",
     recipe: "megatron",
     attentionFlops: "full",
   };
@@ -90,12 +92,14 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
   const plan = options.layout
     ? planLayout({ ...base, layout: options.layout })
     : bestLayout(base, run.layout);
-  const searched = bestLayout(base, {});
+  const searched = options.skipFreeSearch ? undefined : bestLayout(base, {});
   const predictedStepSeconds = plan.step.seconds;
   let publishedStepSeconds: number;
   let tflops: Pick<RunAccuracy, "publishedTflops" | "predictedTflops"> = {};
   if (run.published.kind === "stepSeconds") {
     publishedStepSeconds = run.published.value;
+  } else if (run.published.kind === "tokensPerSecondPerGpu") {
+    publishedStepSeconds = (run.globalBatchSequences * run.sequenceLength) / (run.published.value * run.gpus);
   } else {
     const flops = flopsPerStep(run, model, plan);
     publishedStepSeconds = flops / (run.published.value * 1e12 * run.gpus);

@@ -11,6 +11,8 @@ export interface FlopConvention {
 
 export type PublishedFigure =
   | { readonly kind: "stepSeconds"; readonly value: number }
+  /** Throughput per GPU: needs no FLOP convention. */
+  | { readonly kind: "tokensPerSecondPerGpu"; readonly value: number }
   | { readonly kind: "tflopsPerGpu"; readonly value: number; readonly convention: FlopConvention };
 
 export interface PublishedRun {
@@ -28,6 +30,8 @@ export interface PublishedRun {
   /** Layout fields the source states. The rest are free and filled by searching them. */
   readonly layout: Partial<Layout>;
   readonly published: PublishedFigure;
+  /** Training precision (default bf16). FP8 and MoE runs are held out of the calibration fit. */
+  readonly precision?: "bf16" | "fp8";
   /** Lower weight when the source leaves part of the setup unconfirmed. */
   readonly confidence: "stated" | "partly-inferred";
   readonly notes?: string;
@@ -242,4 +246,127 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
         : {}),
     }),
   ),
+  ...heldOutRuns(),
 ];
+
+function heldOutRuns(): PublishedRun[] {
+  const nemo2407: Source = {
+    ref: "NVIDIA NeMo performance summary, DGX-H100, FP8 (NeMo 24.07; docs/source/performance/performance_summary.md)",
+    kind: "vendor",
+    note: "Megatron-Core with Transformer Engine FP8; throughput in tokens/s/GPU",
+  };
+  const bridge: Source = {
+    ref: "NVIDIA Megatron-Bridge performance summary, DGX-H100 (docs/performance-summary.md)",
+    kind: "vendor",
+    note: "MoE runs use force-balanced, dropless routing",
+  };
+  const fp8Group = "FP8 dense training, H100 (NVIDIA NeMo / Megatron-Bridge)";
+  const moeGroup = "Mixture-of-experts training, H100/H800";
+  const row = (
+    id: string,
+    group: string,
+    source: Source,
+    model: string,
+    gpus: number,
+    sequenceLength: number,
+    globalBatchSequences: number,
+    layout: Partial<Layout>,
+    tokensPerSecondPerGpu: number,
+    extra: Partial<PublishedRun> = {},
+  ): PublishedRun => ({
+    id,
+    group,
+    source,
+    model,
+    accelerator: "h100-sxm",
+    stack: "hopper-2024",
+    gpus,
+    sequenceLength,
+    globalBatchSequences,
+    layout: { cp: 1, ep: 1, ...layout },
+    published: { kind: "tokensPerSecondPerGpu", value: tokensPerSecondPerGpu },
+    precision: "fp8",
+    confidence: "stated",
+    ...extra,
+  });
+  return [
+    row(
+      "nemo-gpt-3-175b-fp8-128",
+      fp8Group,
+      nemo2407,
+      "gpt-3-175b",
+      128,
+      2048,
+      256,
+      { tp: 4, pp: 8, virtualStages: 6, microBatch: 1 },
+      726,
+    ),
+    row(
+      "nemo-gpt-3-175b-fp8-512",
+      fp8Group,
+      nemo2407,
+      "gpt-3-175b",
+      512,
+      2048,
+      2048,
+      { tp: 4, pp: 8, virtualStages: 6, microBatch: 2 },
+      782,
+    ),
+    row(
+      "nemo-llama-3-70b-fp8-64",
+      fp8Group,
+      nemo2407,
+      "llama-3-70b",
+      64,
+      8192,
+      128,
+      { tp: 4, pp: 4, cp: 2, virtualStages: 5, microBatch: 1 },
+      1533,
+    ),
+    row(
+      "bridge-llama-3.1-405b-fp8-1024",
+      fp8Group,
+      { ...bridge, ref: `${bridge.ref}, release 25.11` },
+      "llama-3-405b",
+      1024,
+      8192,
+      512,
+      { tp: 8, pp: 8, cp: 2, virtualStages: 8, microBatch: 1 },
+      292,
+    ),
+    row(
+      "bridge-deepseek-v3-1024",
+      moeGroup,
+      {
+        ...bridge,
+        ref: `${bridge.ref.replace("performance-summary.md", "performance-summary-archive.md")}, release 25.09`,
+      },
+      "deepseek-v3",
+      1024,
+      4096,
+      8192,
+      { tp: 2, pp: 8, virtualStages: 4, ep: 64, microBatch: 1 },
+      1297,
+      {
+        confidence: "partly-inferred",
+        notes: "precision column inferred as FP8 (a blockwise-FP8 variant is listed at 330 TFLOP/s)",
+      },
+    ),
+    row(
+      "deepseek-v3-h800-2048",
+      moeGroup,
+      {
+        ref: "DeepSeek-V3 Technical Report (arXiv 2412.19437), Table 1: 180K H800 GPU-hours per trillion tokens; sections 3.2, 4.2",
+        kind: "paper",
+        note: "2,048 H800, PP16 with DualPipe, EP64 over 8 nodes, ZeRO-1, no TP; FP8; 4K sequences, batch 15,360",
+      },
+      "deepseek-v3",
+      2048,
+      4096,
+      15360,
+      { tp: 1, pp: 16, ep: 64, zero: 1 },
+      1e12 / (180e3 * 3600),
+      { accelerator: "h800", stack: "hopper-deepseek-2024" },
+    ),
+  ];
+}

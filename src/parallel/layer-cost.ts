@@ -1,0 +1,317 @@
+import {
+  attentionWidths,
+  effectiveImbalance,
+  type ModelSpec,
+  parameterCounts,
+} from "../model/transformer.ts";
+import { gbpsToBytesPerSecond } from "../units.ts";
+import {
+  allGatherSeconds,
+  allReduceSeconds,
+  expertDispatchSeconds,
+  type NetworkModel,
+  placeGroup,
+  pointToPointSeconds,
+} from "./collectives.ts";
+import {
+  batchedGemmSeconds,
+  flashAttentionSeconds,
+  gemmSeconds,
+  groupedLinearSeconds,
+  type KernelDevice,
+  linearSeconds,
+  memoryBoundSeconds,
+} from "./kernels.ts";
+import { type PlanInput, tokensPerMicrobatch } from "./plan-input.ts";
+
+// The cost of one transformer layer for one micro-batch on one GPU, by term. A mixture-of-experts
+// model's layer is the layer-count-weighted mix of its dense and MoE layers.
+
+export interface LayerCost {
+  readonly matmul: number;
+  readonly attention: number;
+  readonly elementwise: number;
+  readonly recompute: number;
+  readonly tensorParallelComm: number;
+  readonly contextParallelComm: number;
+  /** Exposed MoE token dispatch and combine. */
+  readonly expertParallelComm: number;
+  readonly forward: number;
+  readonly backward: number;
+}
+
+export function networkModel(input: Pick<PlanInput, "cluster">): NetworkModel {
+  const { accelerator, stack } = input.cluster;
+  return {
+    scaleUpBytesPerSecond: accelerator.scaleUpBytesPerSecond * stack.scaleUpBusFraction,
+    scaleOutBytesPerSecond: gbpsToBytesPerSecond(accelerator.scaleOutGbps) * stack.scaleOutBusFraction,
+    scaleUpLatencySeconds: stack.scaleUpLatencySeconds,
+    scaleOutLatencySeconds: stack.scaleOutLatencySeconds,
+  };
+}
+
+/** Linear layers run at the training precision's rate; attention and everything else stay in BF16. */
+export function kernelDevices(input: PlanInput): { matmul: KernelDevice; bf16: KernelDevice } {
+  const { accelerator, stack } = input.cluster;
+  const bf16: KernelDevice = {
+    peakFlops: accelerator.bf16DenseFlops,
+    hbmBytesPerSecond: accelerator.hbmBytesPerSecond,
+    stack,
+  };
+  const fp8 = input.training.precision === "fp8" && accelerator.fp8DenseFlops > 0;
+  return { bf16, matmul: fp8 ? { ...bf16, peakFlops: accelerator.fp8DenseFlops } : bf16 };
+}
+
+/** Forward/backward seconds of a block, and the elements its GEMMs read per token (for FP8 casts). */
+interface BlockCost {
+  matmulForward: number;
+  matmulBackward: number;
+  elementwiseBytes: number;
+  gemmInputsPerToken: number;
+}
+
+function linearBlock(
+  tokens: number,
+  shapes: readonly (readonly [number, number])[],
+  device: KernelDevice,
+): BlockCost {
+  let matmulForward = 0;
+  let matmulBackward = 0;
+  let gemmInputsPerToken = 0;
+  for (const [inputs, outputs] of shapes) {
+    const linear = linearSeconds(tokens, inputs, outputs, device);
+    matmulForward += linear.forward;
+    matmulBackward += linear.backward;
+    gemmInputsPerToken += inputs;
+  }
+  return { matmulForward, matmulBackward, elementwiseBytes: 0, gemmInputsPerToken };
+}
+
+/** Projections into and out of attention: fused QKV, or DeepSeek's latent down/up projections. */
+function attentionProjections(model: ModelSpec, tokens: number, tp: number, device: KernelDevice): BlockCost {
+  const h = model.hidden;
+  const w = attentionWidths(model);
+  if (!model.mla)
+    return linearBlock(
+      tokens,
+      [
+        [h, (w.query + w.key + w.value) / tp],
+        [w.output / tp, h],
+      ],
+      device,
+    );
+  const { qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim } = model.mla;
+  // Down-projections are small and replicated on every TP rank; up-projections split by heads.
+  const shapes: [number, number][] = [
+    [h, kvLoraRank + qkRopeHeadDim],
+    [kvLoraRank, (model.heads * (qkNopeHeadDim + vHeadDim)) / tp],
+    [w.output / tp, h],
+  ];
+  if (qLoraRank > 0) shapes.push([h, qLoraRank], [qLoraRank, w.query / tp]);
+  else shapes.push([h, w.query / tp]);
+  return linearBlock(tokens, shapes, device);
+}
+
+function denseMlp(
+  model: ModelSpec,
+  tokens: number,
+  tp: number,
+  ffn: number,
+  device: KernelDevice,
+): BlockCost {
+  const h = model.hidden;
+  const block = linearBlock(
+    tokens,
+    [
+      [h, ((model.gated ? 2 : 1) * ffn) / tp],
+      [ffn / tp, h],
+    ],
+    device,
+  );
+  block.elementwiseBytes = (tokens * (model.gated ? 6 : 4) * ffn) / tp;
+  return block;
+}
+
+/**
+ * Routed experts (sharded over ep, no tensor parallelism inside an expert), shared experts (split by
+ * tp like a dense MLP) and the router. Tokens are the GPU's sequence-parallel slice; the busiest rank
+ * receives `loadImbalance` times the mean.
+ */
+function moeMlp(
+  model: ModelSpec,
+  tokens: number,
+  tp: number,
+  ep: number,
+  device: KernelDevice,
+  bf16: KernelDevice,
+): BlockCost & { localTokens: number } {
+  const moe = model.moe;
+  if (!moe) throw new Error("moeMlp needs a mixture-of-experts model");
+  const h = model.hidden;
+  const localTokens = tokens / tp;
+  const pairs = localTokens * moe.expertsPerToken * effectiveImbalance(moe);
+  const localExperts = moe.experts / ep;
+  const perExpert = pairs / localExperts;
+  const up = groupedLinearSeconds(
+    localExperts,
+    perExpert,
+    h,
+    (model.gated ? 2 : 1) * moe.expertFfnHidden,
+    device,
+  );
+  const down = groupedLinearSeconds(localExperts, perExpert, moe.expertFfnHidden, h, device);
+  const shared =
+    moe.sharedExperts > 0
+      ? denseMlp(model, tokens, tp, moe.sharedExperts * moe.expertFfnHidden, device)
+      : { matmulForward: 0, matmulBackward: 0, elementwiseBytes: 0, gemmInputsPerToken: 0 };
+  const routerForward = gemmSeconds(localTokens, h, moe.experts, bf16);
+  const activation = pairs * (model.gated ? 6 : 4) * moe.expertFfnHidden;
+  // Permuting tokens into expert order and back: read and write each routed hidden vector twice.
+  const permutation = pairs * h * 2 * 4;
+  const routing = localTokens * moe.experts * 4 * 3;
+  return {
+    matmulForward: up.forward + down.forward + shared.matmulForward + routerForward,
+    matmulBackward: up.backward + down.backward + shared.matmulBackward + 2 * routerForward,
+    elementwiseBytes: activation + permutation + routing + shared.elementwiseBytes,
+    gemmInputsPerToken:
+      (moe.expertsPerToken * effectiveImbalance(moe) * (h + moe.expertFfnHidden)) / tp +
+      shared.gemmInputsPerToken,
+    localTokens,
+  };
+}
+
+/** Depends on the layout only through tp, cp, ep, microBatch, sequenceParallel and recompute. */
+export function layerCost(input: PlanInput, net: NetworkModel): LayerCost {
+  const { model, layout, training, cluster } = input;
+  const { accelerator, stack } = cluster;
+  const t = layout.tp;
+  const tokens = tokensPerMicrobatch(input);
+  const device = kernelDevices(input);
+  const widths = attentionWidths(model);
+  const h = model.hidden;
+  const counts = parameterCounts(model);
+  const moeShare = counts.moeLayers / model.layers;
+
+  const attentionBlock = attentionProjections(model, tokens, t, device.matmul);
+  const dense = denseMlp(model, tokens, t, model.ffnHidden, device.matmul);
+  const moe = model.moe ? moeMlp(model, tokens, t, layout.ep, device.matmul, device.bf16) : undefined;
+  const mix = (denseValue: number, moeValue: number) => (1 - moeShare) * denseValue + moeShare * moeValue;
+  const matmulForward = attentionBlock.matmulForward + mix(dense.matmulForward, moe?.matmulForward ?? 0);
+  const matmulBackward = attentionBlock.matmulBackward + mix(dense.matmulBackward, moe?.matmulBackward ?? 0);
+
+  // Attention scores and values. Local queries (tokens / micro-batch) attend to the whole sequence.
+  const s = training.sequenceLength;
+  const localSequence = s / layout.cp;
+  const headsLocal = model.heads / t;
+  let attentionForward: number;
+  let attentionBackward: number;
+  let scoreBytes = 0;
+  if (stack.attentionKernel === "flash") {
+    // Causal kernels skip the masked half of the score matrix.
+    const flops = (2 * layout.microBatch * localSequence * s * (widths.query + widths.output)) / t / 2;
+    // A context-parallel ring runs one kernel per key/value chunk of s / cp, at that length's efficiency.
+    const flash = flashAttentionSeconds(flops, localSequence, device.bf16);
+    attentionForward = flash.forward;
+    attentionBackward = flash.backward;
+  } else {
+    // Unfused: batched GEMMs over the full score matrix per head, then softmax and dropout in HBM.
+    const batch = layout.microBatch * headsLocal;
+    const scores = batchedGemmSeconds(batch, localSequence, widths.qkHeadDim, s, device.bf16);
+    const values = batchedGemmSeconds(batch, localSequence, s, widths.output / model.heads, device.bf16);
+    attentionForward = scores + values;
+    attentionBackward = 2 * attentionForward;
+    scoreBytes = tokens * headsLocal * s * (model.dropout ? 9 : 4);
+  }
+
+  // Elementwise traffic: two norms, two residual adds, dropout masks, rotary, the MLP activation, and
+  // under FP8 the casts of every GEMM input (read 2 bytes, write 1).
+  const replicatedShare = layout.sequenceParallel ? 1 / t : 1;
+  const hiddenBytes = tokens * (8 * h + 12 * h + (model.dropout ? 2 * h : 0)) * replicatedShare;
+  const rotaryBytes = model.dropout ? 0 : (tokens * 4 * (widths.query + widths.key)) / t;
+  const gemmInputs =
+    attentionBlock.gemmInputsPerToken + mix(dense.gemmInputsPerToken, moe?.gemmInputsPerToken ?? 0);
+  const castBytes = training.precision === "fp8" ? tokens * 3 * gemmInputs : 0;
+  const elementwiseForwardBytes =
+    hiddenBytes +
+    rotaryBytes +
+    mix(dense.elementwiseBytes, moe?.elementwiseBytes ?? 0) +
+    scoreBytes +
+    castBytes;
+  const elementwiseForward = memoryBoundSeconds(elementwiseForwardBytes, device.bf16);
+  const elementwise = 3 * elementwiseForward;
+
+  // Tensor parallel: with sequence parallelism 2 all-gathers + 2 reduce-scatters each way, otherwise
+  // 2 all-reduces each way; the same volume either way.
+  const tpGroup = placeGroup(t, 1, accelerator.scaleUpDomainGpus);
+  const activationTensorBytes = tokens * h * 2;
+  const tpOneDirection = layout.sequenceParallel
+    ? 4 * allGatherSeconds(activationTensorBytes, tpGroup, net)
+    : 2 * allReduceSeconds(activationTensorBytes, tpGroup, net);
+  const tpForward = tpOneDirection * (1 - stack.tpOverlapFraction);
+
+  // Context parallel ring: cp - 1 exchanges of the local K and V, hidden behind the attention blocks.
+  let cpForward = 0;
+  let cpBackward = 0;
+  if (layout.cp > 1) {
+    const cpGroup = placeGroup(layout.cp, t, accelerator.scaleUpDomainGpus);
+    const kvBytes = (tokens * (widths.key + widths.value) * 2) / t;
+    const hop = pointToPointSeconds(kvBytes, cpGroup.perDomain < layout.cp, net);
+    cpForward = Math.max(0, (layout.cp - 1) * hop - attentionForward);
+    cpBackward = Math.max(0, 2 * (layout.cp - 1) * hop - attentionBackward);
+  }
+
+  // Expert parallel: dispatch and combine forward, their gradients backward, on the MoE layers. FP8
+  // recipes dispatch in FP8 (DeepSeek-V3 section 3.3); combines stay in BF16. The busiest rank
+  // receives loadImbalance times the mean.
+  let epForward = 0;
+  if (moe && model.moe && layout.ep > 1) {
+    const epGroup = placeGroup(layout.ep, 1, accelerator.scaleUpDomainGpus);
+    const copies = model.moe.expertsPerToken * effectiveImbalance(model.moe);
+    const send = (bytes: number) =>
+      expertDispatchSeconds(
+        moe.localTokens,
+        copies,
+        h * bytes,
+        epGroup,
+        net,
+        model.moe?.maxNodesPerToken ?? 0,
+      );
+    const dispatch = send(training.precision === "fp8" ? 1 : 2);
+    epForward = moeShare * (dispatch + send(2)) * (1 - stack.expertCommOverlapFraction);
+  }
+
+  const forward = matmulForward + attentionForward + elementwiseForward + tpForward + cpForward + epForward;
+  let recompute = 0;
+  if (layout.recompute === "full") recompute = forward;
+  else if (layout.recompute === "selective") recompute = attentionForward;
+  const backward =
+    matmulBackward +
+    attentionBackward +
+    2 * elementwiseForward +
+    tpForward +
+    cpBackward +
+    epForward +
+    recompute;
+  return {
+    matmul: matmulForward + matmulBackward,
+    attention: attentionForward + attentionBackward,
+    elementwise,
+    recompute,
+    tensorParallelComm: 2 * tpForward,
+    contextParallelComm: cpForward + cpBackward,
+    expertParallelComm: 2 * epForward,
+    forward,
+    backward,
+  };
+}
+
+/** Output projection (kept in BF16 under FP8 recipes), fp32 logits and cross-entropy, per micro-batch. */
+export function outputLayerSeconds(input: PlanInput): number {
+  const { model, layout } = input;
+  const tokens = tokensPerMicrobatch(input);
+  const { bf16 } = kernelDevices(input);
+  const logits = linearSeconds(tokens, model.hidden, model.vocab / layout.tp, bf16);
+  // Softmax cross-entropy reads and writes the fp32 logits about three times forward and backward.
+  const lossBytes = (tokens * model.vocab * 4 * 6) / layout.tp;
+  return logits.forward + logits.backward + memoryBoundSeconds(lossBytes, bf16);
+}
