@@ -6,7 +6,7 @@ import { renderPlanText } from "../report/plan-text.ts";
 import { renderValidationText } from "../report/validate-text.ts";
 import { loadScenario } from "../scenario/normalize.ts";
 import { planScenario } from "../scenario/plan-scenario.ts";
-import { evaluateAccuracy } from "../validation/accuracy.ts";
+import { evaluateAccuracy, totalChecks } from "../validation/accuracy.ts";
 
 // Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
 
@@ -54,6 +54,7 @@ function runValidate(options: { json?: boolean }, io: Io): number {
         maxAbsoluteStepError: summary.maxAbsoluteStepError,
         within10Percent: summary.within10Percent,
         maxAbsoluteMemoryError: summary.maxAbsoluteMemoryError,
+        totals: totalChecks(summary),
         runs: summary.runs.map((r) => ({
           id: r.run.id,
           group: r.run.group,

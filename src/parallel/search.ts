@@ -169,6 +169,16 @@ export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: Sear
   let closest: Candidate | undefined;
   let firstViolation: string | undefined;
 
+  const virtualCache = new Map<number, readonly number[]>();
+  const virtualsByPp = (pp: number) => {
+    let cached = virtualCache.get(pp);
+    if (!cached) {
+      cached = virtualOptions(model.layers, pp, pinned.virtualStages);
+      virtualCache.set(pp, cached);
+    }
+    return cached;
+  };
+
   for (const tp of tps) {
     if (model.kvHeads % tp !== 0 && tp % model.kvHeads !== 0) continue;
     const sequenceParallels = options(pinned.sequenceParallel, tp > 1 ? [true, false] : [false]);
@@ -206,7 +216,7 @@ export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: Sear
                   };
                 }
                 const { layer, activations, output } = costs;
-                for (const virtualStages of virtualOptions(model.layers, pp, pinned.virtualStages)) {
+                for (const virtualStages of virtualsByPp(pp)) {
                   // The interleaved schedule runs micro-batches in groups of pp.
                   const unit = dp * microBatch * (virtualStages > 1 ? pp : 1);
                   const batch = batchFor(unit, constraints.batch);

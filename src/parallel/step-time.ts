@@ -2,6 +2,7 @@ import { stateBytesPerParameter } from "../model/precision.ts";
 import {
   allGatherSeconds,
   allReduceSeconds,
+  type GroupPlacement,
   type NetworkModel,
   placeGroup,
   pointToPointSeconds,
@@ -40,6 +41,43 @@ export interface StepEstimate {
   readonly averageStageSeconds: number;
   readonly bottleneckStage: number;
   readonly microbatches: number;
+}
+
+interface DataParallelTraffic {
+  readonly reduceScatter: number;
+  readonly gather: number;
+  readonly allReduce: number;
+  /** Parameters whose optimizer state this GPU updates. */
+  readonly optimizerShard: number;
+}
+
+const NO_TRAFFIC: DataParallelTraffic = { reduceScatter: 0, gather: 0, allReduce: 0, optimizerShard: 0 };
+
+/** Gradient reduction and weight gathering for `parameters` replicated over `group`. */
+function dataParallelTraffic(
+  parameters: number,
+  group: GroupPlacement,
+  input: PlanInput,
+  net: NetworkModel,
+): DataParallelTraffic {
+  const { layout, training, cluster } = input;
+  const gradBytes = parameters * cluster.stack.gradReduceBytes;
+  const weightBytes =
+    parameters * Math.min(stateBytesPerParameter(training.recipe, training.precision).weights, 2);
+  if (layout.zero === 0) {
+    return {
+      reduceScatter: 0,
+      gather: 0,
+      allReduce: allReduceSeconds(gradBytes, group, net),
+      optimizerShard: parameters,
+    };
+  }
+  return {
+    reduceScatter: allGatherSeconds(gradBytes, group, net),
+    gather: allGatherSeconds(weightBytes, group, net),
+    allReduce: 0,
+    optimizerShard: parameters / group.size,
+  };
 }
 
 /** The step built from one layer's cost and the output layer's; the search reuses both across layouts. */
@@ -87,33 +125,28 @@ export function stepTimeFrom(
   // dp x cp for dense weights, the expert-data-parallel group for routed experts.
   const stageParameters = stageParameterCount(model, layout, bottleneckStage, bottleneckLayers);
   const expertParameters = stageExpertParameterCount(model, layout, bottleneckLayers);
-  const groups = [
-    {
-      parameters: stageParameters - expertParameters,
-      group: placeGroup(layout.dp * layout.cp, layout.tp, accelerator.scaleUpDomainGpus),
-    },
-    {
-      parameters: expertParameters,
-      group: placeGroup(expertDataParallelSize(layout), layout.ep, accelerator.scaleUpDomainGpus),
-    },
-  ];
   const state = stateBytesPerParameter(training.recipe, training.precision);
   const microbatchForward = bottleneckLayers * layer.forward;
   const microbatchBackward = bottleneckLayers * layer.backward;
-  let reduceScatter = 0;
-  let gather = 0;
-  let allReduce = 0;
-  let optimizerShard = 0;
-  for (const { parameters, group } of groups) {
-    const gradBytes = parameters * stack.gradReduceBytes;
-    const weightBytes = parameters * Math.min(state.weights, 2);
-    if (layout.zero === 0) allReduce += allReduceSeconds(gradBytes, group, net);
-    else {
-      reduceScatter += allGatherSeconds(gradBytes, group, net);
-      gather += allGatherSeconds(weightBytes, group, net);
-    }
-    optimizerShard += layout.zero >= 1 ? parameters / group.size : parameters;
-  }
+  const dense = dataParallelTraffic(
+    stageParameters - expertParameters,
+    placeGroup(layout.dp * layout.cp, layout.tp, accelerator.scaleUpDomainGpus),
+    input,
+    net,
+  );
+  const experts =
+    expertParameters > 0
+      ? dataParallelTraffic(
+          expertParameters,
+          placeGroup(expertDataParallelSize(layout), layout.ep, accelerator.scaleUpDomainGpus),
+          input,
+          net,
+        )
+      : NO_TRAFFIC;
+  const reduceScatter = dense.reduceScatter + experts.reduceScatter;
+  const gather = dense.gather + experts.gather;
+  const allReduce = dense.allReduce + experts.allReduce;
+  const optimizerShard = dense.optimizerShard + experts.optimizerShard;
   let dataParallelComm: number;
   if (layout.zero === 0) {
     dataParallelComm = Math.max(0, allReduce - stack.dpOverlapFraction * microbatchBackward);

@@ -1,5 +1,5 @@
 import { formatPercent } from "../units.ts";
-import type { AccuracySummary } from "../validation/accuracy.ts";
+import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
 import { layoutLabel } from "./plan-text.ts";
 import { renderTable } from "./table.ts";
 
@@ -75,6 +75,21 @@ export function renderValidationText(summary: AccuracySummary): string {
     );
     lines.push("");
   }
+  lines.push("Whole-run totals (the chain from step time to GPU-hours)");
+  lines.push(
+    renderTable(
+      ["run", "published GPU-hours", "ours", "ours / published", "note"],
+      totalChecks(summary).map((t) => [
+        t.description,
+        `${(t.publishedGpuHours / 1e6).toFixed(2)} M`,
+        `${(t.predictedGpuHours / 1e6).toFixed(2)} M`,
+        (t.predictedGpuHours / t.publishedGpuHours).toFixed(2),
+        t.caveat,
+      ]),
+      [4],
+    ),
+  );
+  lines.push("");
   const misses = summary.runs.filter((r) => Math.abs(r.stepError) > RUN_LIMIT);
   lines.push(
     `Step time: mean absolute error ${formatPercent(summary.meanAbsoluteStepError)} over ${summary.runs.length} runs ` +

@@ -151,3 +151,53 @@ export function evaluateAccuracy(runs: readonly PublishedRun[] = PUBLISHED_RUNS)
     maxAbsoluteMemoryError: Math.max(0, ...memoryErrors),
   };
 }
+
+/** Whole-run totals a published figure can be checked against: GPU-hours for a token budget. */
+export interface TotalCheck {
+  readonly id: string;
+  readonly description: string;
+  readonly source: string;
+  readonly publishedGpuHours: number;
+  readonly predictedGpuHours: number;
+  /** What the published figure includes that a step-time model does not. */
+  readonly caveat: string;
+}
+
+const TOTALS = [
+  {
+    run: "deepseek-v3-h800-2048",
+    tokens: 14.8e12,
+    publishedGpuHours: 2.664e6,
+    description: "DeepSeek-V3 pre-training, 14.8T tokens on 2,048 H800",
+    source:
+      "DeepSeek-V3 report (arXiv 2412.19437), Table 1: 2,664K H800 GPU-hours pre-training (2,788K in all)",
+    caveat: "the 2,788K total adds context extension (119K) and post-training (5K)",
+  },
+  {
+    run: "llama-3-405b-8k-16384",
+    tokens: 15.6e12,
+    publishedGpuHours: 30.84e6,
+    description: "Llama 3.1 405B, 15.6T tokens on up to 16,384 H100",
+    source: "Llama 3.1 model card: 30.84M H100-80GB GPU-hours",
+    caveat:
+      "the published hours include downtime, restarts, smaller-batch ramp-up and the 128K long-context stage",
+  },
+] as const;
+
+export function totalChecks(summary: AccuracySummary): TotalCheck[] {
+  return TOTALS.flatMap((total) => {
+    const result = summary.runs.find((r) => r.run.id === total.run);
+    if (!result) return [];
+    const steps = total.tokens / result.plan.step.tokens;
+    return [
+      {
+        id: total.run,
+        description: total.description,
+        source: total.source,
+        publishedGpuHours: total.publishedGpuHours,
+        predictedGpuHours: (steps * result.plan.step.seconds * result.run.gpus) / 3600,
+        caveat: total.caveat,
+      },
+    ];
+  });
+}

@@ -1,0 +1,100 @@
+// Layout-search speed: the full search for two headline cases, repeated, reporting the median.
+// Run with `npm run bench`; one core, the median of repeated runs after the first warms the JIT.
+import { ACCELERATORS } from "../src/catalog/accelerators.ts";
+import { lookup } from "../src/catalog/lookup.ts";
+import { MODELS } from "../src/catalog/models.ts";
+import { defaultStackFor } from "../src/catalog/stacks.ts";
+import type { ModelSpec } from "../src/model/transformer.ts";
+import type { PlanInput } from "../src/parallel/plan-input.ts";
+import { searchLayouts } from "../src/parallel/search.ts";
+
+const REPEATS = 31;
+
+/**
+ * An illustrative 1.8-trillion-parameter MoE of the size NVIDIA uses in its Blackwell material
+ * ("GPT-MoE-1.8T"); its exact architecture is not published, so this one is assumed.
+ */
+const gptMoe18t: ModelSpec = {
+  name: "gpt-moe-1.8t (illustrative)",
+  layers: 128,
+  hidden: 10240,
+  heads: 80,
+  kvHeads: 8,
+  ffnHidden: 28672,
+  gated: true,
+  vocab: 100000,
+  tiedEmbeddings: false,
+  dropout: false,
+  moe: {
+    experts: 16,
+    expertsPerToken: 2,
+    expertFfnHidden: 28672,
+    sharedExperts: 0,
+    denseLayers: 0,
+    layerInterval: 1,
+    capacityFactor: 0,
+    loadImbalance: 1,
+    maxNodesPerToken: 0,
+  },
+};
+
+function base(
+  model: ModelSpec,
+  gpus: number,
+  sequenceLength: number,
+  batch: number,
+): Omit<PlanInput, "layout"> {
+  const h100 = lookup(ACCELERATORS, "h100-sxm", "accelerator", "accelerator");
+  return {
+    model,
+    training: {
+      sequenceLength,
+      globalBatchSequences: batch,
+      tokens: undefined,
+      precision: "bf16",
+      recipe: "megatron",
+      attentionFlops: "full",
+    },
+    cluster: { accelerator: h100, gpus, stack: defaultStackFor(h100.generation) },
+  };
+}
+
+const cases = [
+  {
+    name: "Llama 3 405B on 16,384 H100",
+    input: base(lookup(MODELS, "llama-3-405b", "", ""), 16384, 8192, 2048),
+  },
+  { name: "1.8T MoE on 200,000 H100", input: base(gptMoe18t, 200000, 8192, 16000) },
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+for (const { name, input } of cases) {
+  const seconds: number[] = [];
+  let evaluated = 0;
+  let best = "";
+  for (let i = 0; i < REPEATS; i++) {
+    const result = searchLayouts(input, {
+      pinned: {},
+      maxTp: 8,
+      memoryHeadroomBytes: 0,
+      batch: { min: input.training.globalBatchSequences, max: input.training.globalBatchSequences },
+      top: 5,
+    });
+    seconds.push(result.seconds);
+    evaluated = result.evaluated;
+    const l = result.top[0]?.plan.layout;
+    best = l
+      ? `tp${l.tp} pp${l.pp} cp${l.cp} dp${l.dp} ep${l.ep} mb${l.microBatch} v${l.virtualStages}`
+      : "none";
+  }
+  const wall = median(seconds);
+  console.log(
+    `${name}: ${evaluated.toLocaleString("en-US")} layouts, median ${(wall * 1000).toFixed(0)} ms ` +
+      `(min ${(Math.min(...seconds) * 1000).toFixed(0)} ms) over ${REPEATS} runs, ` +
+      `${(evaluated / wall / 1e6).toFixed(2)} M layouts/s on one core; best ${best}`,
+  );
+}
