@@ -2,7 +2,7 @@
 // Run with `npm run bench`; one core, the median of repeated runs after the first warms the JIT.
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
 import { lookup } from "../src/catalog/lookup.ts";
-import { MODELS } from "../src/catalog/models.ts";
+import { droplessMoe, MODELS } from "../src/catalog/models.ts";
 import { defaultStackFor } from "../src/catalog/stacks.ts";
 import type { ModelSpec } from "../src/model/transformer.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
@@ -25,17 +25,7 @@ const gptMoe18t: ModelSpec = {
   vocab: 100000,
   tiedEmbeddings: false,
   dropout: false,
-  moe: {
-    experts: 16,
-    expertsPerToken: 2,
-    expertFfnHidden: 28672,
-    sharedExperts: 0,
-    denseLayers: 0,
-    layerInterval: 1,
-    capacityFactor: 0,
-    loadImbalance: 1,
-    maxNodesPerToken: 0,
-  },
+  moe: droplessMoe(16, 2, 28672),
 };
 
 function base(

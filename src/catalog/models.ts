@@ -88,7 +88,12 @@ const megatronCoreTable: readonly [string, number, number, number][] = [
   ["462b", 112, 18432, 144],
 ];
 
-function dropless(experts: number, expertsPerToken: number, expertFfnHidden: number): MixtureOfExperts {
+/** A plain mixture of experts: every layer, no shared experts, dropless, balanced. */
+export function droplessMoe(
+  experts: number,
+  expertsPerToken: number,
+  expertFfnHidden: number,
+): MixtureOfExperts {
   return {
     experts,
     expertsPerToken,
@@ -211,7 +216,7 @@ export const MODELS: readonly CatalogModel[] = [
     vocab: 32000,
     tiedEmbeddings: false,
     dropout: false,
-    moe: dropless(8, 2, 14336),
+    moe: droplessMoe(8, 2, 14336),
     source: {
       ref: "Jiang et al. 2024, Mixtral of Experts (arXiv 2401.04088); config.json of Mixtral-8x7B-v0.1",
       kind: "paper",
@@ -230,7 +235,7 @@ export const MODELS: readonly CatalogModel[] = [
     vocab: 32000,
     tiedEmbeddings: false,
     dropout: false,
-    moe: dropless(8, 2, 16384),
+    moe: droplessMoe(8, 2, 16384),
     source: {
       ref: "Mistral AI announcement (17 April 2024): 141 B total, 39 B active; config.json of Mixtral-8x22B-v0.1",
       kind: "vendor",
@@ -249,7 +254,7 @@ export const MODELS: readonly CatalogModel[] = [
     vocab: 131072,
     tiedEmbeddings: true,
     dropout: false,
-    moe: dropless(8, 2, 32768),
+    moe: droplessMoe(8, 2, 32768),
     source: {
       ref: "xai-org/grok-1 repository (March 2024): run.py and model.py",
       kind: "vendor",

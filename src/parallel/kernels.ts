@@ -37,19 +37,6 @@ export function gemmSeconds(m: number, k: number, n: number, device: KernelDevic
   return batchedGemmSeconds(1, m, k, n, device);
 }
 
-/** Forward and backward of a linear layer: the forward GEMM, then data and weight gradients. */
-export function linearSeconds(
-  tokens: number,
-  inputs: number,
-  outputs: number,
-  device: KernelDevice,
-): { forward: number; backward: number } {
-  return {
-    forward: gemmSeconds(tokens, inputs, outputs, device),
-    backward: gemmSeconds(tokens, outputs, inputs, device) + gemmSeconds(inputs, tokens, outputs, device),
-  };
-}
-
 /** Forward and backward of `batch` same-shaped linear layers in one grouped kernel (MoE experts). */
 export function groupedLinearSeconds(
   batch: number,
@@ -64,6 +51,16 @@ export function groupedLinearSeconds(
       batchedGemmSeconds(batch, tokens, outputs, inputs, device) +
       batchedGemmSeconds(batch, inputs, tokens, outputs, device),
   };
+}
+
+/** Forward and backward of a linear layer: the forward GEMM, then data and weight gradients. */
+export function linearSeconds(
+  tokens: number,
+  inputs: number,
+  outputs: number,
+  device: KernelDevice,
+): { forward: number; backward: number } {
+  return groupedLinearSeconds(1, tokens, inputs, outputs, device);
 }
 
 /**

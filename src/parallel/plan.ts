@@ -7,7 +7,7 @@ import { type StepBreakdown, stepTime } from "./step-time.ts";
 
 export interface PlanResult {
   readonly layout: Layout;
-  readonly model: { readonly name: string; readonly parameters: number };
+  readonly model: { readonly name: string; readonly parameters: number; readonly activeParameters: number };
   readonly memory: {
     readonly perGpuBytes: MemoryBreakdown;
     readonly capacityBytes: number;
@@ -65,7 +65,11 @@ export function planLayout(input: PlanInput): PlanResult {
   const capacityBytes = cluster.accelerator.hbmBytes;
   const result: PlanResult = {
     layout,
-    model: { name: model.name, parameters: parameterCounts(model).total },
+    model: {
+      name: model.name,
+      parameters: parameterCounts(model).total,
+      activeParameters: parameterCounts(model).active,
+    },
     memory: {
       perGpuBytes: memory.perGpuBytes,
       capacityBytes,

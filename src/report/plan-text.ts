@@ -50,7 +50,11 @@ export function renderPlanText(result: ScenarioPlan): string {
   lines.push(`${scenario.name}`);
   lines.push(`${grouped(scenario.gpus)} x ${scenario.accelerator}, calibration ${scenario.stack}`);
   lines.push("");
-  lines.push(`Model     ${plan.model.name}: ${scaled(plan.model.parameters)} parameters`);
+  const active =
+    plan.model.activeParameters < plan.model.parameters
+      ? ` (${scaled(plan.model.activeParameters)} active per token)`
+      : "";
+  lines.push(`Model     ${plan.model.name}: ${scaled(plan.model.parameters)} parameters${active}`);
   lines.push(
     `Step      ${grouped(step.tokens)} tokens per step; ${step.microbatches} micro-batches per data-parallel rank`,
   );
