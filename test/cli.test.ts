@@ -129,4 +129,35 @@ describe("gigacluster CLI", () => {
       /nothing fits in memory: the smallest footprint among \d+ layouts is [\d.]+ GiB per GPU/,
     );
   });
+
+  it("buildout answers what a budget buys, with the documented JSON fields", () => {
+    const { code, stdout } = run("buildout", "examples/budget-12b.yaml", "--json");
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    for (const key of ["gpus", "servers", "racks"]) assert.ok(result[key] > 0, key);
+    assert.ok(result.network.tiers >= 1 && result.network.switches > 0 && result.network.transceivers > 0);
+    assert.ok(result.power.itMegawatts > 0 && result.power.facilityMegawatts > result.power.itMegawatts);
+    assert.ok(result.cost.capexUsd.total <= 12e9 && result.cost.capexUsd.total > 11e9);
+    assert.ok(result.cost.opexUsdPerYear.total > 0 && result.cost.usdPerGpuHour > 0);
+    assert.equal(result.sizedBy, "budget");
+    assert.match(run("buildout", "examples/stargate-uae-200mw.yaml").stdout, /chips a year need [\d.]+ GW/);
+  });
+
+  it("plan folds the build-out into one report from a site to time-to-train", () => {
+    const { code, stdout } = run("plan", "examples/colossus-100k.yaml");
+    assert.equal(code, 0);
+    assert.match(stdout, /Training {4}15\.60 T tokens/);
+    assert.match(stdout, /Build-out: xAI Colossus/);
+    assert.match(stdout, /per GPU-hour/);
+  });
+
+  it("a rack too small for one server is an input error naming the field", () => {
+    const file = scenarioFile(
+      "rack.yaml",
+      "site: { preset: generic-2025, rackKilowatts: 5 }\ncluster: { accelerator: h100-sxm, gpus: 64 }\n",
+    );
+    const { code, stderr } = run("buildout", file);
+    assert.equal(code, 1);
+    assert.match(stderr, /site\.rackKilowatts: got 5, expected at least 10\.2 kW/);
+  });
 });

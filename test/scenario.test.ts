@@ -24,12 +24,12 @@ function inputError(text: string): InputError {
 describe("scenario files", () => {
   it("resolve catalog names and derive dp from the cluster size", () => {
     const scenario = loadScenario(valid);
-    assert.equal(scenario.model.name, "llama-3-70b");
+    assert.equal(scenario.model?.name, "llama-3-70b");
     assert.equal(scenario.cluster.stack.name, "hopper-2024");
-    assert.deepEqual(scenario.search.pinned, { tp: 8, pp: 4 });
-    assert.equal(scenario.search.maxTp, 8);
-    assert.deepEqual(scenario.search.batch, { min: 512, max: 512 });
-    assert.equal(scenario.training.precision, "bf16");
+    assert.deepEqual(scenario.search?.pinned, { tp: 8, pp: 4 });
+    assert.equal(scenario.search?.maxTp, 8);
+    assert.deepEqual(scenario.search?.batch, { min: 512, max: 512 });
+    assert.equal(scenario.training?.precision, "bf16");
   });
 
   it("read JSON as well as YAML, and a token batch as sequences", () => {
@@ -41,15 +41,15 @@ describe("scenario files", () => {
         layout: { tp: 1, pp: 1 },
       }),
     );
-    assert.equal(scenario.training.globalBatchSequences, 1024);
+    assert.equal(scenario.training?.globalBatchSequences, 1024);
   });
 
   it("let an inline model override a preset field by field", () => {
     const scenario = loadScenario(
       valid.replace("model: llama-3-70b", "model: { preset: llama-3-70b, layers: 40 }"),
     );
-    assert.equal(scenario.model.layers, 40);
-    assert.equal(scenario.model.hidden, 8192);
+    assert.equal(scenario.model?.layers, 40);
+    assert.equal(scenario.model?.hidden, 8192);
   });
 
   it("name the field, the value and the nearest catalog name for a typo", () => {

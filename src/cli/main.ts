@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { InfeasibleError, InputError } from "../errors.ts";
+import { renderBuildoutText } from "../report/buildout-text.ts";
 import { toJson } from "../report/json.ts";
 import { renderPlanText } from "../report/plan-text.ts";
 import { renderValidationText } from "../report/validate-text.ts";
+import { buildoutScenario } from "../scenario/buildout-scenario.ts";
 import { loadScenario } from "../scenario/normalize.ts";
 import { planScenario } from "../scenario/plan-scenario.ts";
 import { evaluateAccuracy, totalChecks } from "../validation/accuracy.ts";
@@ -42,6 +44,16 @@ function runPlan(file: string, options: { json?: boolean }, io: Io): number {
   } else {
     io.out(renderPlanText(result));
   }
+  return 0;
+}
+
+function runBuildout(file: string, options: { json?: boolean }, io: Io): number {
+  const scenario = loadScenario(readScenarioFile(file));
+  if (!scenario.facility) {
+    throw new InputError("site", undefined, "a site (preset or section) or a budget for the build-out");
+  }
+  const report = buildoutScenario(scenario.facility);
+  io.out(options.json ? toJson({ ...report, ...report.result }) : renderBuildoutText(report));
   return 0;
 }
 
@@ -92,6 +104,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--json", "print one JSON object")
     .action((file: string, options: { json?: boolean }) => {
       exitCode = runPlan(file, options, io);
+    });
+  program
+    .command("buildout")
+    .description("what a site, a budget or a power envelope holds: GPUs, racks, fabric, power and cost")
+    .argument("<file>", "scenario file (YAML or JSON) with a site or a budget")
+    .option("--json", "print one JSON object")
+    .action((file: string, options: { json?: boolean }) => {
+      exitCode = runBuildout(file, options, io);
     });
   program
     .command("validate")

@@ -2,6 +2,16 @@
 // achieved bus bandwidth. A group that spans scale-up domains runs hierarchically: inside each domain
 // on NVLink, then across domains on the NICs, each GPU carrying its 1/g share on its own rail.
 
+/** Where the scale-out fabric thins out: leaf, pod, and the oversubscribed layer above pods. */
+export interface FabricReach {
+  readonly leafGpus: number;
+  readonly podGpus: number;
+  /** NIC bandwidth share when traffic leaves a leaf (1 / leaf oversubscription). */
+  readonly podFraction: number;
+  /** Downlinks over uplinks at the pods' top. */
+  readonly podOversubscription: number;
+}
+
 export interface NetworkModel {
   /** Achieved bus bandwidth per GPU inside the scale-up domain (NVLink), bytes/s. */
   readonly scaleUpBytesPerSecond: number;
@@ -9,6 +19,8 @@ export interface NetworkModel {
   readonly scaleOutBytesPerSecond: number;
   readonly scaleUpLatencySeconds: number;
   readonly scaleOutLatencySeconds: number;
+  /** Absent: a non-blocking fabric. */
+  readonly fabric?: FabricReach;
 }
 
 export interface GroupPlacement {
@@ -16,12 +28,29 @@ export interface GroupPlacement {
   readonly size: number;
   /** Ranks of the group inside one scale-up domain (1 when every rank sits in its own domain). */
   readonly perDomain: number;
+  /** GPU ranks between consecutive members. */
+  readonly stride: number;
 }
 
 /** Where a group of `size` ranks at a rank stride of `stride` lands on domains of `domainGpus`. */
 export function placeGroup(size: number, stride: number, domainGpus: number): GroupPlacement {
   const perDomain = Math.max(1, Math.min(size, Math.floor(domainGpus / stride)));
-  return { size, perDomain };
+  return { size, perDomain, stride };
+}
+
+/**
+ * Share of the NIC rate a ring over `group` gets from the fabric. Past a leaf it pays the leaf's
+ * oversubscription; past a pod, each pod's uplinks carry one crossing per ring, so the rings slow down
+ * only when a pod holds fewer of a ring's members than the oversubscription ratio.
+ */
+export function scaleOutShare(group: GroupPlacement, net: NetworkModel): number {
+  const fabric = net.fabric;
+  if (!fabric) return 1;
+  const span = group.size * group.stride;
+  if (span <= fabric.leafGpus) return 1;
+  if (span <= fabric.podGpus) return fabric.podFraction;
+  const membersPerPod = Math.max(1, fabric.podGpus / group.stride);
+  return fabric.podFraction * Math.min(1, membersPerPod / fabric.podOversubscription);
 }
 
 function latencySteps(ranks: number): number {
@@ -40,7 +69,7 @@ export function allGatherSeconds(bytes: number, group: GroupPlacement, net: Netw
   }
   if (domains > 1) {
     seconds +=
-      ((domains - 1) / domains) * (bytes / g / net.scaleOutBytesPerSecond) +
+      ((domains - 1) / domains) * (bytes / g / (net.scaleOutBytesPerSecond * scaleOutShare(group, net))) +
       latencySteps(domains) * net.scaleOutLatencySeconds;
   }
   return seconds;
@@ -83,7 +112,16 @@ export function expertDispatchSeconds(
     maxRemoteDomains > 0 ? Math.min(uniformRemote, maxRemoteDomains, remoteDomains) : uniformRemote;
   const localCopies = copies - remoteCopies;
   const inside = (tokens * localCopies * bytesPerToken * (g - 1)) / g / net.scaleUpBytesPerSecond;
-  const outside = (tokens * remoteCopies * bytesPerToken) / net.scaleOutBytesPerSecond;
+  // All-to-all traffic is spread evenly, so past a pod it meets the full oversubscription.
+  const fabric = net.fabric;
+  const span = group.size * group.stride;
+  const share =
+    !fabric || span <= fabric.leafGpus
+      ? 1
+      : span <= fabric.podGpus
+        ? fabric.podFraction
+        : fabric.podFraction / fabric.podOversubscription;
+  const outside = (tokens * remoteCopies * bytesPerToken) / (net.scaleOutBytesPerSecond * share);
   const latency = (g < n ? net.scaleOutLatencySeconds : net.scaleUpLatencySeconds) * Math.ceil(Math.log2(n));
   return Math.max(inside, outside) + latency;
 }

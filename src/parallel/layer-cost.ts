@@ -41,12 +41,26 @@ export interface LayerCost {
 }
 
 export function networkModel(input: Pick<PlanInput, "cluster">): NetworkModel {
-  const { accelerator, stack } = input.cluster;
-  return {
+  const { accelerator, stack, fabric } = input.cluster;
+  const net = {
     scaleUpBytesPerSecond: accelerator.scaleUpBytesPerSecond * stack.scaleUpBusFraction,
     scaleOutBytesPerSecond: gbpsToBytesPerSecond(accelerator.scaleOutGbps) * stack.scaleOutBusFraction,
     scaleUpLatencySeconds: stack.scaleUpLatencySeconds,
     scaleOutLatencySeconds: stack.scaleOutLatencySeconds,
+  };
+  if (!fabric) return net;
+  const leaf = fabric.distances.find((d) => d.distance === "leaf");
+  const pod = fabric.distances.find((d) => d.distance === "pod");
+  const top = fabric.distances.find((d) => d.distance === "cluster");
+  if (!leaf || !pod) return net;
+  return {
+    ...net,
+    fabric: {
+      leafGpus: leaf.gpus,
+      podGpus: pod.gpus,
+      podFraction: pod.bandwidthFraction,
+      podOversubscription: top ? pod.bandwidthFraction / top.bandwidthFraction : 1,
+    },
   };
 }
 

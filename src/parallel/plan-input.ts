@@ -1,5 +1,6 @@
 import type { Accelerator } from "../catalog/accelerators.ts";
 import type { StackCalibration } from "../catalog/stacks.ts";
+import type { FabricSize } from "../fabric/clos.ts";
 import type { Precision, Recipe } from "../model/precision.ts";
 import type { AttentionFlopConvention, ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "./layout.ts";
@@ -19,6 +20,8 @@ export interface ClusterSetup {
   readonly accelerator: Accelerator;
   readonly gpus: number;
   readonly stack: StackCalibration;
+  /** The scale-out fabric from a build-out: oversubscribed tiers slow collectives that cross them. */
+  readonly fabric?: Pick<FabricSize, "distances">;
 }
 
 export interface PlanInput {

@@ -1,5 +1,6 @@
 import type { ScenarioPlan } from "../scenario/plan-scenario.ts";
 import { formatPercent, formatSeconds, GiB } from "../units.ts";
+import { renderBuildoutText } from "./buildout-text.ts";
 import { renderTable } from "./table.ts";
 
 const MEMORY_LABELS: Record<string, string> = {
@@ -107,6 +108,10 @@ export function renderPlanText(result: ScenarioPlan): string {
   }
   lines.push("");
   lines.push(renderSearch(result));
+  if (result.buildout) {
+    lines.push("");
+    lines.push(renderBuildoutText(result.buildout));
+  }
   return lines.join("\n");
 }
 

@@ -1,15 +1,18 @@
 import { parse as parseYaml } from "yaml";
-import { ACCELERATORS } from "../catalog/accelerators.ts";
+import { ACCELERATORS, type Accelerator } from "../catalog/accelerators.ts";
 import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
+import { SITES } from "../catalog/sites.ts";
 import { defaultStackFor, STACKS } from "../catalog/stacks.ts";
 import { InputError } from "../errors.ts";
 import type { ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
 import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
 import type { SearchConstraints } from "../parallel/search.ts";
+import { type FacilitySetup, resolveFacility } from "./facility.ts";
 import { toInputError } from "./issues.ts";
 import {
+  budgetSchema,
   clusterSchema,
   layoutSchema,
   mlaSchema,
@@ -18,16 +21,21 @@ import {
   type ParsedScenario,
   scenarioSchema,
   searchSchema,
+  siteObjectSchema,
   trainingSchema,
 } from "./schema.ts";
 
 export interface Scenario {
   readonly name: string;
-  readonly model: ModelSpec;
-  readonly training: TrainingSetup;
-  readonly cluster: ClusterSetup;
+  /** Model and training: what `plan` needs (absent in a build-out-only scenario). */
+  readonly model?: ModelSpec;
+  readonly training?: TrainingSetup;
   /** Layout fields, batch range and limits the layout search works within. */
-  readonly search: SearchConstraints;
+  readonly search?: SearchConstraints;
+  /** GPUs may wait for the build-out to size the cluster from a budget. */
+  readonly cluster: Omit<ClusterSetup, "gpus"> & { readonly gpus: number | undefined };
+  /** Present when the scenario has a site or a budget. */
+  readonly facility?: FacilitySetup;
 }
 
 const sectionKeys: Record<string, readonly string[]> = {
@@ -39,6 +47,8 @@ const sectionKeys: Record<string, readonly string[]> = {
   "model.moe": Object.keys(moeSchema.shape),
   "model.mla": Object.keys(mlaSchema.shape),
   search: Object.keys(searchSchema.shape),
+  site: Object.keys(siteObjectSchema.shape),
+  budget: Object.keys(budgetSchema.shape),
 };
 
 /** Parses YAML or JSON text (JSON is YAML) into a plain value, refusing alias bombs and empty files. */
@@ -58,7 +68,7 @@ export function parseScenarioText(text: string): unknown {
   return value;
 }
 
-function resolveModel(model: ParsedScenario["model"]): ModelSpec {
+function resolveModel(model: NonNullable<ParsedScenario["model"]>): ModelSpec {
   if (typeof model === "string") return lookup(MODELS, model, "model", "model");
   const base = model.preset ? lookup(MODELS, model.preset, "model.preset", "model") : undefined;
   const pick = <K extends keyof ModelSpec>(key: K): ModelSpec[K] | undefined =>
@@ -115,7 +125,7 @@ function asRange(value: CountOrRange): { min: number; max: number } {
 }
 
 /** The training setup (at the largest batch allowed) and the batch range in sequences. */
-function resolveTraining(training: ParsedScenario["training"]): {
+function resolveTraining(training: NonNullable<ParsedScenario["training"]>): {
   setup: TrainingSetup;
   batch: { min: number; max: number };
 } {
@@ -157,13 +167,34 @@ function resolveTraining(training: ParsedScenario["training"]): {
   };
 }
 
-function resolveCluster(
-  cluster: ParsedScenario["cluster"],
+function resolveAccelerator(scenario: ParsedScenario): Accelerator {
+  const site =
+    typeof scenario.site === "string" ? SITES.find((entry) => entry.name === scenario.site) : undefined;
+  const presetName = typeof scenario.site === "object" ? scenario.site.preset : undefined;
+  const preset = presetName ? SITES.find((entry) => entry.name === presetName) : undefined;
+  const fromSite =
+    typeof scenario.site === "object"
+      ? (scenario.site.accelerator ?? preset?.accelerator)
+      : site?.accelerator;
+  const name = scenario.cluster.accelerator ?? fromSite;
+  if (name === undefined) {
+    throw new InputError("cluster.accelerator", undefined, "an accelerator name (or a site that names one)");
+  }
+  return lookup(
+    ACCELERATORS,
+    name,
+    scenario.cluster.accelerator ? "cluster.accelerator" : "site.accelerator",
+    "accelerator",
+  );
+}
+
+function resolveStack(
+  scenario: ParsedScenario,
+  accelerator: Accelerator,
   precision: TrainingSetup["precision"],
-): ClusterSetup {
-  const accelerator = lookup(ACCELERATORS, cluster.accelerator, "cluster.accelerator", "accelerator");
-  const stack = cluster.stack
-    ? lookup(STACKS, cluster.stack, "cluster.stack", "calibration stack")
+) {
+  const stack = scenario.cluster.stack
+    ? lookup(STACKS, scenario.cluster.stack, "cluster.stack", "calibration stack")
     : defaultStackFor(accelerator.generation);
   if (stack.generation !== accelerator.generation) {
     throw new InputError(
@@ -179,12 +210,12 @@ function resolveCluster(
       `bf16 (${accelerator.name} has no FP8 tensor cores)`,
     );
   }
-  return { accelerator, gpus: cluster.gpus, stack };
+  return stack;
 }
 
 function resolveSearch(
   scenario: ParsedScenario,
-  cluster: ClusterSetup,
+  accelerator: Accelerator,
   batch: { min: number; max: number },
 ): SearchConstraints {
   const layout = scenario.layout === "auto" || scenario.layout === undefined ? {} : scenario.layout;
@@ -192,16 +223,16 @@ function resolveSearch(
     Object.entries(layout).filter(([, value]) => value !== undefined),
   );
   const search = scenario.search ?? { memoryHeadroomGiB: 0, top: 5 };
-  const maxTp = search.maxTp ?? cluster.accelerator.scaleUpDomainGpus;
+  const maxTp = search.maxTp ?? accelerator.scaleUpDomainGpus;
   if (pinned.tp !== undefined && pinned.tp > maxTp) {
     throw new InputError("layout.tp", pinned.tp, `at most search.maxTp (${maxTp})`);
   }
   const headroomBytes = search.memoryHeadroomGiB * 1024 ** 3;
-  if (headroomBytes >= cluster.accelerator.hbmBytes) {
+  if (headroomBytes >= accelerator.hbmBytes) {
     throw new InputError(
       "search.memoryHeadroomGiB",
       search.memoryHeadroomGiB,
-      `less than the ${(cluster.accelerator.hbmBytes / 1024 ** 3).toFixed(1)} GiB of ${cluster.accelerator.name}`,
+      `less than the ${(accelerator.hbmBytes / 1024 ** 3).toFixed(1)} GiB of ${accelerator.name}`,
     );
   }
   return { pinned, maxTp, memoryHeadroomBytes: headroomBytes, batch, top: search.top };
@@ -212,15 +243,29 @@ export function normalizeScenario(value: unknown): Scenario {
   const parsed = scenarioSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) throw toInputError(parsed.error, (path) => sectionKeys[path] ?? []);
   const scenario = parsed.data;
-  const model = resolveModel(scenario.model);
-  const { setup: training, batch } = resolveTraining(scenario.training);
-  const cluster = resolveCluster(scenario.cluster, training.precision);
+  const accelerator = resolveAccelerator(scenario);
+  const model = scenario.model === undefined ? undefined : resolveModel(scenario.model);
+  const resolved = scenario.training === undefined ? undefined : resolveTraining(scenario.training);
+  const stack = resolveStack(scenario, accelerator, resolved?.setup.precision ?? "bf16");
+  const facility = resolveFacility(scenario, accelerator);
+  const gpus = scenario.cluster.gpus ?? facility?.gpus;
+  if (gpus === undefined && !facility) {
+    throw new InputError(
+      "cluster.gpus",
+      undefined,
+      "a GPU count (or a budget: usd or megawatts, or a site that has one)",
+    );
+  }
+  const size = gpus === undefined ? "a budget's worth of" : gpus.toLocaleString("en-US");
+  const subject = model?.name ?? facility?.site.displayName ?? "cluster";
   return {
-    name: scenario.name ?? `${model.name} on ${cluster.gpus} ${cluster.accelerator.name}`,
-    model,
-    training,
-    cluster,
-    search: resolveSearch(scenario, cluster, batch),
+    name: scenario.name ?? `${subject} on ${size} ${accelerator.name}`,
+    ...(model ? { model } : {}),
+    ...(resolved
+      ? { training: resolved.setup, search: resolveSearch(scenario, accelerator, resolved.batch) }
+      : {}),
+    cluster: { accelerator, gpus, stack },
+    ...(facility ? { facility } : {}),
   };
 }
 

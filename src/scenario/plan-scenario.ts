@@ -1,6 +1,9 @@
+import { InputError } from "../errors.ts";
 import type { Layout } from "../parallel/layout.ts";
 import type { PlanResult } from "../parallel/plan.ts";
+import type { ClusterSetup } from "../parallel/plan-input.ts";
 import { type RankedLayout, searchLayouts } from "../parallel/search.ts";
+import { type BuildoutReport, buildoutScenario } from "./buildout-scenario.ts";
 import type { Scenario } from "./normalize.ts";
 
 export interface ScenarioPlan {
@@ -14,6 +17,8 @@ export interface ScenarioPlan {
   readonly plan: PlanResult;
   /** Layout fields the search chose because the scenario left them open. */
   readonly chosenFields: readonly (keyof Layout)[];
+  /** The build-out the cluster came from, when the scenario has a site or a budget. */
+  readonly buildout?: BuildoutReport;
   readonly search: {
     readonly evaluated: number;
     readonly feasible: number;
@@ -36,7 +41,18 @@ const LAYOUT_FIELDS: readonly (keyof Layout)[] = [
 ];
 
 export function planScenario(scenario: Scenario): ScenarioPlan {
-  const { model, training, cluster, search } = scenario;
+  const { model, training, search } = scenario;
+  if (!model) throw new InputError("model", undefined, "a catalog model name or a model section");
+  if (!training || !search)
+    throw new InputError("training", undefined, "a training section (sequenceLength and a batch)");
+  const built = scenario.facility ? buildoutScenario(scenario.facility) : undefined;
+  const gpus = built?.result.gpus ?? scenario.cluster.gpus;
+  if (gpus === undefined) throw new InputError("cluster.gpus", undefined, "a GPU count");
+  const cluster: ClusterSetup = {
+    ...scenario.cluster,
+    gpus,
+    ...(built ? { fabric: built.result.network } : {}),
+  };
   const result = searchLayouts({ model, training, cluster }, search);
   const best = result.top[0];
   if (!best) throw new Error("a successful search returns at least one layout");
@@ -44,11 +60,12 @@ export function planScenario(scenario: Scenario): ScenarioPlan {
     scenario: {
       name: scenario.name,
       accelerator: cluster.accelerator.name,
-      gpus: cluster.gpus,
+      gpus,
       stack: cluster.stack.name,
     },
     plan: best.plan,
     chosenFields: LAYOUT_FIELDS.filter((field) => search.pinned[field] === undefined),
     search: result,
+    ...(built ? { buildout: built } : {}),
   };
 }

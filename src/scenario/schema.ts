@@ -58,8 +58,10 @@ export const trainingSchema = z.strictObject({
 });
 
 export const clusterSchema = z.strictObject({
-  accelerator: z.string(),
-  gpus: count,
+  /** Optional when the site names one. */
+  accelerator: z.string().optional(),
+  /** Optional when the site or the budget decides it. */
+  gpus: count.optional(),
   /** Calibration (hardware generation + software stack); defaults to the accelerator's generation. */
   stack: z.string().optional(),
 });
@@ -87,12 +89,55 @@ export const searchSchema = z.strictObject({
   top: count.max(50).default(5),
 });
 
+const fraction = z.number().positive().max(1);
+
+export const siteObjectSchema = z.strictObject({
+  preset: z.string().optional(),
+  name: z.string().optional(),
+  displayName: z.string().optional(),
+  accelerator: z.string().optional(),
+  gpus: count.optional(),
+  platform: z.string().optional(),
+  network: z.string().optional(),
+  powerMegawatts: positive.optional(),
+  pue: z.number().min(1).max(3).optional(),
+  rackKilowatts: positive.optional(),
+  rackUnits: count.optional(),
+  fabric: z
+    .strictObject({
+      leafOversubscription: z.number().min(1).optional(),
+      podGpus: z.number().int().nonnegative().optional(),
+      podOversubscription: z.number().min(1).optional(),
+      opticalNicLinks: z.boolean().optional(),
+    })
+    .optional(),
+  storageTerabytesPerGpu: z.number().nonnegative().optional(),
+  storageWattsPerTerabyte: z.number().nonnegative().optional(),
+  storageUsdPerTerabyte: z.number().nonnegative().optional(),
+  facilityUsdPerItMegawatt: z.number().nonnegative().optional(),
+  electricityUsdPerMegawattHour: z.number().nonnegative().optional(),
+  maintenanceFractionPerYear: z.number().nonnegative().max(1).optional(),
+  hardwareYears: positive.optional(),
+  facilityYears: positive.optional(),
+  utilization: fraction.optional(),
+});
+
+export const budgetSchema = z.strictObject({
+  usd: positive.optional(),
+  /** Facility power at peak (IT x PUE). */
+  megawatts: positive.optional(),
+  /** Chips added per year (an export licence, a supply deal): what power they need each year. */
+  chipsPerYear: count.optional(),
+});
+
 export const scenarioSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
-  model: z.union([z.string(), modelObjectSchema]),
-  training: trainingSchema,
-  cluster: clusterSchema,
+  model: z.union([z.string(), modelObjectSchema]).optional(),
+  training: trainingSchema.optional(),
+  cluster: clusterSchema.default({}),
+  site: z.union([z.string(), siteObjectSchema]).optional(),
+  budget: budgetSchema.optional(),
   layout: z.union([z.literal("auto"), layoutSchema]).optional(),
   search: searchSchema.optional(),
 });

@@ -1,0 +1,141 @@
+import type { Source } from "./source.ts";
+
+/** A server (or rack-scale system) that holds the GPUs, with its power and price. */
+export interface Platform {
+  readonly name: string;
+  readonly displayName: string;
+  /** Accelerator catalog names this platform carries. */
+  readonly accelerators: readonly string[];
+  readonly gpusPerServer: number;
+  /** Maximum draw of one server with its GPUs at TDP (what power delivery is sized for). */
+  readonly serverMaxWatts: number;
+  /** GPU draw in steady training as a fraction of TDP. */
+  readonly typicalGpuFraction: number;
+  /** Draw of everything else in the server in training, as a fraction of its maximum. */
+  readonly typicalOtherFraction: number;
+  readonly rackUnits: number;
+  readonly cooling: "air" | "liquid";
+  readonly priceUsd: number;
+  readonly sources: Readonly<Record<string, Source>>;
+}
+
+const typicalDraw: Source = {
+  ref: "estimate: GPUs in large training runs average ~80% of TDP (Llama 3 reports tens-of-MW power swings around the mean); fans and CPUs ~60% of maximum",
+  kind: "estimate",
+};
+
+export const PLATFORMS: readonly Platform[] = [
+  {
+    name: "hgx-h100",
+    displayName: "HGX/DGX H100 8-GPU server, air-cooled",
+    accelerators: ["h100-sxm", "h800", "h200"],
+    gpusPerServer: 8,
+    serverMaxWatts: 10200,
+    typicalGpuFraction: 0.8,
+    typicalOtherFraction: 0.6,
+    rackUnits: 8,
+    cooling: "air",
+    priceUsd: 310000,
+    sources: {
+      serverMaxWatts: {
+        ref: "NVIDIA DGX H100/H200 User Guide, power specifications: 10.2 kW maximum",
+        kind: "vendor",
+      },
+      priceUsd: {
+        ref: "public AI-cluster cost model (Aug 2024): HGX H100 server with InfiniBand NICs ~$310k; Thinkmate quote ~$317k",
+        kind: "estimate",
+      },
+      typical: typicalDraw,
+    },
+  },
+  {
+    name: "hgx-h100-liquid",
+    displayName: "HGX H100 8-GPU server, direct liquid cooling (4U)",
+    accelerators: ["h100-sxm", "h800", "h200"],
+    gpusPerServer: 8,
+    serverMaxWatts: 9200,
+    typicalGpuFraction: 0.8,
+    typicalOtherFraction: 0.6,
+    rackUnits: 4,
+    cooling: "liquid",
+    priceUsd: 320000,
+    sources: {
+      serverMaxWatts: {
+        ref: "estimate: DGX H100's 10.2 kW less ~1 kW of fans, as in Supermicro's liquid-cooled 4U HGX used at xAI Colossus",
+        kind: "estimate",
+      },
+      priceUsd: {
+        ref: "estimate: air-cooled HGX H100 price plus cold plates and manifolds",
+        kind: "estimate",
+      },
+      typical: typicalDraw,
+    },
+  },
+  {
+    name: "dgx-b200",
+    displayName: "DGX/HGX B200 8-GPU server",
+    accelerators: ["b200"],
+    gpusPerServer: 8,
+    serverMaxWatts: 14300,
+    typicalGpuFraction: 0.8,
+    typicalOtherFraction: 0.6,
+    rackUnits: 10,
+    cooling: "air",
+    priceUsd: 515000,
+    sources: {
+      serverMaxWatts: { ref: "NVIDIA DGX B200 User Guide: 14.3 kW maximum, 10U", kind: "vendor" },
+      priceUsd: {
+        ref: "estimate: reported DGX B200 pricing around $500k (2024-2025 press)",
+        kind: "estimate",
+      },
+      typical: typicalDraw,
+    },
+  },
+  {
+    name: "gb200-nvl72",
+    displayName: "GB200 NVL72 rack (72 GPUs, 36 Grace CPUs)",
+    accelerators: ["gb200", "gb300"],
+    gpusPerServer: 72,
+    serverMaxWatts: 132000,
+    typicalGpuFraction: 0.8,
+    typicalOtherFraction: 0.6,
+    rackUnits: 48,
+    cooling: "liquid",
+    priceUsd: 3000000,
+    sources: {
+      serverMaxWatts: {
+        ref: "18 compute trays x ~6.5 kW + 9 NVLink switch trays ~3.6 kW (Introl; ServeTheHome GTC 2024: ~120 kW per rack); NVIDIA DPS spec: 6,667 W per compute tray",
+        kind: "estimate",
+      },
+      priceUsd: { ref: "press estimates of ~$3M per GB200 NVL72 rack (2024-2025)", kind: "estimate" },
+      typical: typicalDraw,
+    },
+  },
+  {
+    name: "mi300x-platform",
+    displayName: "AMD Instinct MI300X 8-GPU platform",
+    accelerators: ["mi300x"],
+    gpusPerServer: 8,
+    serverMaxWatts: 10000,
+    typicalGpuFraction: 0.8,
+    typicalOtherFraction: 0.6,
+    rackUnits: 8,
+    cooling: "air",
+    priceUsd: 220000,
+    sources: {
+      serverMaxWatts: {
+        ref: "estimate: 8 x 750 W OAM modules (AMD, June 2023) plus CPUs, NICs and fans as in an HGX server",
+        kind: "estimate",
+      },
+      priceUsd: {
+        ref: "estimate: ~$15-20k per MI300X (street, secondary sources) plus the host server",
+        kind: "estimate",
+      },
+      typical: typicalDraw,
+    },
+  },
+];
+
+export function defaultPlatformFor(accelerator: string): Platform | undefined {
+  return PLATFORMS.find((platform) => platform.accelerators.includes(accelerator));
+}

@@ -1,0 +1,146 @@
+import type { BuildoutReport } from "../scenario/buildout-scenario.ts";
+import { formatPercent } from "../units.ts";
+import { renderTable } from "./table.ts";
+
+const POWER_LABELS: Record<string, string> = {
+  gpus: "GPUs",
+  serverOther: "CPUs, memory, NICs, fans (servers)",
+  switches: "network switches",
+  optics: "optical transceivers",
+  storage: "storage",
+};
+
+const COST_LABELS: Record<string, string> = {
+  servers: "GPU servers",
+  switches: "network switches",
+  optics: "optical transceivers",
+  storage: "storage",
+  facility: "building, power and cooling",
+};
+
+function count(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+function usd(value: number): string {
+  if (value >= 1e9) return `$${(value / 1e9).toFixed(2)} B`;
+  if (value >= 1e6) return `$${(value / 1e6).toFixed(1)} M`;
+  return `$${count(value)}`;
+}
+
+export function renderBuildoutText(report: BuildoutReport): string {
+  const r = report.result;
+  const lines: string[] = [];
+  const sized =
+    report.sizedBy === "gpus"
+      ? "sized by GPU count"
+      : report.sizedBy === "budget"
+        ? `the most a ${usd(report.budget.usd ?? 0)} budget buys`
+        : `the most ${report.budget.megawatts ?? 0} MW of facility power holds`;
+  lines.push(`Build-out: ${report.site.displayName} (${sized})`);
+  lines.push("");
+  lines.push("Bill of materials");
+  lines.push(
+    renderTable(
+      ["item", "count", "note"],
+      [
+        ["GPUs", count(r.gpus), r.accelerator],
+        ["servers", count(r.servers), r.platform],
+        ["racks", count(r.racks), `${r.serversPerRack} servers per rack`],
+        ...r.network.tierDetail.map((t) => [
+          `${t.name} switches (tier ${t.tier})`,
+          count(t.switches),
+          r.network.switchModel,
+        ]),
+        ["links", count(r.network.links), `GPU NICs and ${r.network.tiers}-tier Clos`],
+        ["optical transceivers", count(r.network.transceivers), r.network.transceiverModel],
+        ["storage", `${count(r.storageTerabytes)} TB`, ""],
+      ],
+      [2],
+    ),
+  );
+  lines.push("");
+  lines.push("Fabric: what a GPU sees at each distance");
+  lines.push(
+    renderTable(
+      ["distance", "GPUs within", "switch hops", "bandwidth share"],
+      [
+        ["NVLink domain", "-", "0", "NVLink"],
+        ...r.network.distances.map((d) => [
+          d.distance,
+          count(d.gpus),
+          String(d.switchHops),
+          formatPercent(d.bandwidthFraction),
+        ]),
+      ],
+    ),
+  );
+  lines.push(`  bisection ${(r.network.bisectionGbps / 1e3).toFixed(0)} Tb/s`);
+  lines.push("");
+  lines.push("Power (MW)");
+  const power = r.power;
+  lines.push(
+    renderTable(
+      ["component", "peak", "typical"],
+      [
+        ...Object.keys(POWER_LABELS).map((key) => [
+          POWER_LABELS[key] ?? key,
+          ((power.peakWatts[key as keyof typeof power.peakWatts] ?? 0) / 1e6).toFixed(2),
+          ((power.typicalWatts[key as keyof typeof power.typicalWatts] ?? 0) / 1e6).toFixed(2),
+        ]),
+        ["IT total", power.itMegawatts.toFixed(2), (power.typicalWatts.total / 1e6).toFixed(2)],
+        [
+          `facility (PUE ${power.pue.toFixed(2)})`,
+          power.facilityMegawatts.toFixed(2),
+          power.typicalFacilityMegawatts.toFixed(2),
+        ],
+      ],
+    ),
+  );
+  lines.push("");
+  lines.push("Cost");
+  const capex = r.cost.capexUsd;
+  lines.push(
+    renderTable(
+      ["item", "USD", "share"],
+      [
+        ...Object.keys(COST_LABELS).map((key) => {
+          const value = capex[key as keyof typeof capex];
+          return [COST_LABELS[key] ?? key, usd(value), formatPercent(value / capex.total)];
+        }),
+        ["capex total", usd(capex.total), "100.0%"],
+        ["electricity per year", usd(r.cost.opexUsdPerYear.electricity), ""],
+        ["maintenance per year", usd(r.cost.opexUsdPerYear.maintenance), ""],
+        ["amortized capex per year", usd(r.cost.capexUsdPerYear), ""],
+      ],
+    ),
+  );
+  lines.push(
+    `  $${r.cost.usdPerGpuHour.toFixed(2)} per GPU-hour (amortized capex plus opex over the hours used)`,
+  );
+  const used = report.budgetUsed;
+  if (used.usd !== undefined || used.megawatts !== undefined) {
+    const parts = [
+      used.usd !== undefined ? `${formatPercent(used.usd)} of ${usd(report.budget.usd ?? 0)}` : "",
+      used.megawatts !== undefined ? `${formatPercent(used.megawatts)} of ${report.budget.megawatts} MW` : "",
+    ].filter(Boolean);
+    lines.push(`  budget used: ${parts.join(", ")}`);
+  }
+  if (report.chipsPerYear) {
+    const c = report.chipsPerYear;
+    lines.push(
+      `  ${count(c.chips)} chips a year need ${(c.facilityMegawatts / 1000).toFixed(2)} GW of facility power ` +
+        `(${(c.itMegawatts / 1000).toFixed(2)} GW IT) and ${usd(c.capexUsd)} of build-out each year`,
+    );
+  }
+  lines.push("");
+  lines.push("Assumptions");
+  lines.push(
+    renderTable(
+      ["what", "value", "source"],
+      report.assumptions.map((a) => [a.what, a.value, a.source]),
+      [1, 2],
+    ),
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,140 @@
+import { type BuildoutResult, buildout } from "../facility/buildout.ts";
+import { type Budget, largestWithin } from "../facility/inverse.ts";
+import type { FacilitySetup } from "./facility.ts";
+
+export interface BuildoutReport {
+  readonly site: { readonly name: string; readonly displayName: string };
+  readonly result: BuildoutResult;
+  /** What fixed the size: a GPU count, the money, or the power envelope. */
+  readonly sizedBy: "gpus" | "budget" | "power";
+  readonly budget: Budget;
+  /** Shares of the budget used (when one was given). */
+  readonly budgetUsed: { readonly usd?: number; readonly megawatts?: number };
+  /** Power the chips of one year need, for a chips-per-year figure. */
+  readonly chipsPerYear?: {
+    readonly chips: number;
+    readonly itMegawatts: number;
+    readonly facilityMegawatts: number;
+    readonly capexUsd: number;
+  };
+  /** Every assumption behind the numbers, with its source. */
+  readonly assumptions: readonly { readonly what: string; readonly value: string; readonly source: string }[];
+}
+
+function assumptionsOf(facility: FacilitySetup): BuildoutReport["assumptions"] {
+  const { site, platform, gear, accelerator } = facility;
+  const ref = (sources: Readonly<Record<string, { ref: string }>>, key: string) =>
+    sources[key]?.ref ?? "site preset";
+  return [
+    { what: "GPU TDP", value: `${accelerator.tdpWatts} W`, source: accelerator.sources.tdpWatts.ref },
+    {
+      what: "server",
+      value: `${platform.displayName}, ${(platform.serverMaxWatts / 1000).toFixed(1)} kW max`,
+      source: ref(platform.sources, "serverMaxWatts"),
+    },
+    {
+      what: "server price",
+      value: `$${(platform.priceUsd / 1000).toFixed(0)}k`,
+      source: ref(platform.sources, "priceUsd"),
+    },
+    {
+      what: "draw in training",
+      value: `GPUs ${(platform.typicalGpuFraction * 100).toFixed(0)}% of TDP, rest ${(platform.typicalOtherFraction * 100).toFixed(0)}%`,
+      source: ref(platform.sources, "typical"),
+    },
+    {
+      what: "switch",
+      value: `${gear.switch.name}, ${gear.switch.watts} W, $${(gear.switch.priceUsd / 1000).toFixed(0)}k`,
+      source: `${ref(gear.switch.sources, "ports")}; power: ${ref(gear.switch.sources, "watts")}; price: ${ref(gear.switch.sources, "priceUsd")}`,
+    },
+    {
+      what: "optics",
+      value: `${gear.switchTransceiver.name} ${gear.switchTransceiver.watts} W $${gear.switchTransceiver.priceUsd}; ${gear.nicTransceiver.name} ${gear.nicTransceiver.watts} W $${gear.nicTransceiver.priceUsd}`,
+      source: `${ref(gear.switchTransceiver.sources, "watts")}; ${ref(gear.switchTransceiver.sources, "priceUsd")}`,
+    },
+    {
+      what: "rack limit",
+      value: `${site.rackKilowatts} kW, ${site.rackUnits} U`,
+      source: ref(site.sources, "rackKilowatts"),
+    },
+    {
+      what: "fabric",
+      value: `leaf ${site.fabric.leafOversubscription}:1, pods ${site.fabric.podGpus || "natural"} at ${site.fabric.podOversubscription}:1 above`,
+      source: ref(site.sources, "fabric"),
+    },
+    { what: "PUE", value: site.pue.toFixed(2), source: ref(site.sources, "pue") },
+    {
+      what: "storage",
+      value: `${site.storageTerabytesPerGpu} TB per GPU, ${site.storageWattsPerTerabyte} W/TB, $${site.storageUsdPerTerabyte}/TB`,
+      source: ref(site.sources, "storageTerabytesPerGpu"),
+    },
+    {
+      what: "building and power",
+      value: `$${(site.facilityUsdPerItMegawatt / 1e6).toFixed(1)}M per MW of IT`,
+      source: ref(site.sources, "facilityUsdPerItMegawatt"),
+    },
+    {
+      what: "electricity",
+      value: `$${site.electricityUsdPerMegawattHour}/MWh`,
+      source: ref(site.sources, "electricityUsdPerMegawattHour"),
+    },
+    {
+      what: "maintenance",
+      value: `${(site.maintenanceFractionPerYear * 100).toFixed(1)}% of hardware a year`,
+      source: ref(site.sources, "maintenanceFractionPerYear"),
+    },
+    {
+      what: "amortization",
+      value: `hardware ${site.hardwareYears} years, building ${site.facilityYears} years`,
+      source: ref(site.sources, "hardwareYears"),
+    },
+    {
+      what: "utilization",
+      value: `${(site.utilization * 100).toFixed(0)}% of hours`,
+      source: ref(site.sources, "utilization"),
+    },
+  ];
+}
+
+export function buildoutScenario(facility: FacilitySetup): BuildoutReport {
+  const base = {
+    accelerator: facility.accelerator,
+    platform: facility.platform,
+    gear: facility.gear,
+    site: facility.site,
+  };
+  let result: BuildoutResult;
+  let sizedBy: BuildoutReport["sizedBy"];
+  if (facility.gpus !== undefined) {
+    result = buildout({ ...base, gpus: facility.gpus });
+    sizedBy = "gpus";
+  } else {
+    const inverse = largestWithin(base, facility.budget);
+    result = inverse.result;
+    sizedBy = inverse.limitedBy;
+  }
+  const { usd, megawatts } = facility.budget;
+  const chips = facility.chipsPerYear;
+  const yearly = chips === undefined ? undefined : buildout({ ...base, gpus: chips });
+  return {
+    site: { name: facility.site.name, displayName: facility.site.displayName },
+    result,
+    sizedBy,
+    budget: facility.budget,
+    budgetUsed: {
+      ...(usd !== undefined ? { usd: result.cost.capexUsd.total / usd } : {}),
+      ...(megawatts !== undefined ? { megawatts: result.power.facilityMegawatts / megawatts } : {}),
+    },
+    ...(yearly && chips !== undefined
+      ? {
+          chipsPerYear: {
+            chips,
+            itMegawatts: yearly.power.itMegawatts,
+            facilityMegawatts: yearly.power.facilityMegawatts,
+            capexUsd: yearly.cost.capexUsd.total,
+          },
+        }
+      : {}),
+    assumptions: assumptionsOf(facility),
+  };
+}
