@@ -84,7 +84,9 @@ describe("published facility figures", () => {
 
   it("charges the building at Cushman & Wakefield's $11.7M per MW of critical IT load", () => {
     const result = buildout({ ...h100, gpus: 16384 });
-    assert.ok(relativeError(result.cost.capexUsd.facility, result.power.itMegawatts * 11.7e6) < 1e-12);
+    assert.ok(
+      relativeError(result.cost.capexBreakdownUsd.facility, result.power.itMegawatts * 11.7e6) < 1e-12,
+    );
   });
 
   it("turns 500,000 chips a year into gigawatts", () => {

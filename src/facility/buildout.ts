@@ -57,12 +57,10 @@ export interface BuildoutResult {
     readonly pue: number;
   };
   readonly cost: {
-    readonly capexUsd: CostBreakdown;
-    readonly opexUsdPerYear: {
-      readonly electricity: number;
-      readonly maintenance: number;
-      readonly total: number;
-    };
+    readonly capexUsd: number;
+    readonly capexBreakdownUsd: CostBreakdown;
+    readonly opexUsdPerYear: number;
+    readonly opexBreakdownUsdPerYear: { readonly electricity: number; readonly maintenance: number };
     readonly capexUsdPerYear: number;
     readonly usdPerGpuHour: number;
   };
@@ -168,8 +166,10 @@ export function buildout(input: BuildoutInput): BuildoutResult {
       pue: site.pue,
     },
     cost: {
-      capexUsd: { ...capex, total: sum(capex) },
-      opexUsdPerYear: { electricity, maintenance, total: opexTotal },
+      capexUsd: sum(capex),
+      capexBreakdownUsd: { ...capex, total: sum(capex) },
+      opexUsdPerYear: opexTotal,
+      opexBreakdownUsdPerYear: { electricity, maintenance },
       capexUsdPerYear,
       usdPerGpuHour: (capexUsdPerYear + opexTotal) / gpuHoursPerYear,
     },

@@ -16,7 +16,7 @@ export interface InverseResult {
 }
 
 function within(result: BuildoutResult, budget: Budget): boolean {
-  if (budget.usd !== undefined && result.cost.capexUsd.total > budget.usd) return false;
+  if (budget.usd !== undefined && result.cost.capexUsd > budget.usd) return false;
   if (budget.megawatts !== undefined && result.power.facilityMegawatts > budget.megawatts) return false;
   return true;
 }
@@ -28,7 +28,7 @@ export function largestWithin(base: Omit<BuildoutInput, "gpus">, budget: Budget)
   if (!within(build(1), budget)) {
     const one = build(1);
     throw new InfeasibleError(
-      `the budget does not buy one ${base.platform.displayName}: it costs $${(one.cost.capexUsd.total / 1e6).toFixed(2)}M ` +
+      `the budget does not buy one ${base.platform.displayName}: it costs $${(one.cost.capexUsd / 1e6).toFixed(2)}M ` +
         `and draws ${one.power.facilityMegawatts.toFixed(3)} MW with its share of network, storage and building`,
     );
   }
@@ -45,6 +45,6 @@ export function largestWithin(base: Omit<BuildoutInput, "gpus">, budget: Budget)
   }
   const result = build(low);
   const next = build(low + 1);
-  const overBudget = budget.usd !== undefined && next.cost.capexUsd.total > budget.usd;
+  const overBudget = budget.usd !== undefined && next.cost.capexUsd > budget.usd;
   return { result, limitedBy: overBudget ? "budget" : "power" };
 }

@@ -99,7 +99,7 @@ export function renderBuildoutText(report: BuildoutReport): string {
   );
   lines.push("");
   lines.push("Cost");
-  const capex = r.cost.capexUsd;
+  const capex = r.cost.capexBreakdownUsd;
   lines.push(
     renderTable(
       ["item", "USD", "share"],
@@ -109,8 +109,8 @@ export function renderBuildoutText(report: BuildoutReport): string {
           return [COST_LABELS[key] ?? key, usd(value), formatPercent(value / capex.total)];
         }),
         ["capex total", usd(capex.total), "100.0%"],
-        ["electricity per year", usd(r.cost.opexUsdPerYear.electricity), ""],
-        ["maintenance per year", usd(r.cost.opexUsdPerYear.maintenance), ""],
+        ["electricity per year", usd(r.cost.opexBreakdownUsdPerYear.electricity), ""],
+        ["maintenance per year", usd(r.cost.opexBreakdownUsdPerYear.maintenance), ""],
         ["amortized capex per year", usd(r.cost.capexUsdPerYear), ""],
       ],
     ),

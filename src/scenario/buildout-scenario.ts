@@ -122,7 +122,7 @@ export function buildoutScenario(facility: FacilitySetup): BuildoutReport {
     sizedBy,
     budget: facility.budget,
     budgetUsed: {
-      ...(usd !== undefined ? { usd: result.cost.capexUsd.total / usd } : {}),
+      ...(usd !== undefined ? { usd: result.cost.capexUsd / usd } : {}),
       ...(megawatts !== undefined ? { megawatts: result.power.facilityMegawatts / megawatts } : {}),
     },
     ...(yearly && chips !== undefined
@@ -131,7 +131,7 @@ export function buildoutScenario(facility: FacilitySetup): BuildoutReport {
             chips,
             itMegawatts: yearly.power.itMegawatts,
             facilityMegawatts: yearly.power.facilityMegawatts,
-            capexUsd: yearly.cost.capexUsd.total,
+            capexUsd: yearly.cost.capexUsd,
           },
         }
       : {}),
