@@ -26,6 +26,23 @@ const typicalDraw: Source = {
 
 export const PLATFORMS: readonly Platform[] = [
   {
+    name: "hgx-a100",
+    displayName: "HGX/DGX A100 8-GPU server",
+    accelerators: ["a100-sxm-80gb"],
+    gpusPerServer: 8,
+    serverMaxWatts: 6500,
+    typicalGpuFraction: 0.8,
+    typicalOtherFraction: 0.6,
+    rackUnits: 6,
+    cooling: "air",
+    priceUsd: 200000,
+    sources: {
+      serverMaxWatts: { ref: "NVIDIA DGX A100 datasheet (2020): 6.5 kW maximum, 6U", kind: "vendor" },
+      priceUsd: { ref: "NVIDIA DGX A100 launch price $199,000 (May 2020)", kind: "vendor" },
+      typical: typicalDraw,
+    },
+  },
+  {
     name: "hgx-h100",
     displayName: "HGX/DGX H100 8-GPU server, air-cooled",
     accelerators: ["h100-sxm", "h800", "h200"],

@@ -4,10 +4,12 @@ import { InfeasibleError, InputError } from "../errors.ts";
 import { renderBuildoutText } from "../report/buildout-text.ts";
 import { toJson } from "../report/json.ts";
 import { renderPlanText } from "../report/plan-text.ts";
+import { renderSimulationText } from "../report/simulate-text.ts";
 import { renderValidationText } from "../report/validate-text.ts";
 import { buildoutScenario } from "../scenario/buildout-scenario.ts";
 import { loadScenario } from "../scenario/normalize.ts";
 import { planScenario } from "../scenario/plan-scenario.ts";
+import { simulateScenario } from "../scenario/simulate-scenario.ts";
 import { evaluateAccuracy, totalChecks } from "../validation/accuracy.ts";
 
 // Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
@@ -35,15 +37,41 @@ function readScenarioFile(file: string): string {
   }
 }
 
+/** A progress bar on a terminal only: never in pipes, files or JSON. */
+function progressBar(json: boolean | undefined): ((done: number, total: number) => void) | undefined {
+  if (json || !process.stderr.isTTY) return undefined;
+  return (done, total) => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(
+      `\r  simulating [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}`,
+    );
+    if (done === total) process.stderr.write("\r\x1b[K");
+  };
+}
+
 function runPlan(file: string, options: { json?: boolean }, io: Io): number {
-  const result = planScenario(loadScenario(readScenarioFile(file)));
+  const scenario = loadScenario(readScenarioFile(file));
+  const result = planScenario(scenario);
+  // With a token budget, the run over time (failures and restarts) joins the report.
+  const run = result.plan.training
+    ? simulateScenario(scenario, result, progressBar(options.json))
+    : undefined;
   if (options.json) {
     const { plan, search, ...rest } = result;
     const top = search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
-    io.out(toJson({ ...rest, ...plan, search: { ...search, top } }));
+    io.out(toJson({ ...rest, ...plan, search: { ...search, top }, ...(run ? { run } : {}) }));
   } else {
-    io.out(renderPlanText(result));
+    io.out(renderPlanText(result, run));
   }
+  return 0;
+}
+
+function runSimulate(file: string, options: { json?: boolean }, io: Io): number {
+  const scenario = loadScenario(readScenarioFile(file));
+  const result = planScenario(scenario);
+  const run = simulateScenario(scenario, result, progressBar(options.json));
+  io.out(options.json ? toJson(run) : `${scenario.name}\n\n${renderSimulationText(run)}`);
   return 0;
 }
 
@@ -112,6 +140,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--json", "print one JSON object")
     .action((file: string, options: { json?: boolean }) => {
       exitCode = runBuildout(file, options, io);
+    });
+  program
+    .command("simulate")
+    .description("the training run over time: failures, checkpoints, restarts, goodput, P10/P50/P90")
+    .argument("<file>", "scenario file (YAML or JSON) with a model, training tokens or simulation.days")
+    .option("--json", "print one JSON object")
+    .action((file: string, options: { json?: boolean }) => {
+      exitCode = runSimulate(file, options, io);
     });
   program
     .command("validate")

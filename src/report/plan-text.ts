@@ -1,3 +1,4 @@
+import type { SimulationResult } from "../reliability/simulate.ts";
 import type { ScenarioPlan } from "../scenario/plan-scenario.ts";
 import { formatPercent, formatSeconds, GiB } from "../units.ts";
 import { renderBuildoutText } from "./buildout-text.ts";
@@ -44,7 +45,7 @@ function scaled(value: number): string {
   return value.toFixed(2);
 }
 
-export function renderPlanText(result: ScenarioPlan): string {
+export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): string {
   const { plan, scenario } = result;
   const { layout, memory, step, throughput } = plan;
   const lines: string[] = [];
@@ -104,6 +105,14 @@ export function renderPlanText(result: ScenarioPlan): string {
     lines.push(
       `Training    ${scaled(t.tokens)} tokens: ${grouped(t.steps)} steps, ${formatSeconds(t.days * 86400)} ` +
         `of uninterrupted compute, ${scaled(t.gpuHours)} GPU-hours`,
+    );
+  }
+  if (run) {
+    lines.push(
+      `With failures  P50 ${run.days.p50.toFixed(1)} days (P10 ${run.days.p10.toFixed(1)}, P90 ${run.days.p90.toFixed(1)}), ` +
+        `goodput ${formatPercent(run.goodput.p50)}, ${Math.round(run.interruptions.mean)} interruptions, ` +
+        `${Math.round(run.energyMegawattHours.p50).toLocaleString("en-US")} MWh ` +
+        `(Monte Carlo, ${run.trials} trials; \`gigacluster simulate\` for the breakdown)`,
     );
   }
   lines.push("");

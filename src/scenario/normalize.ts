@@ -11,16 +11,20 @@ import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
 import type { SearchConstraints } from "../parallel/search.ts";
 import { type FacilitySetup, resolveFacility } from "./facility.ts";
 import { toInputError } from "./issues.ts";
+import { type RunSettings, resolveRunSettings } from "./reliability.ts";
 import {
   budgetSchema,
+  checkpointSchema,
   clusterSchema,
   layoutSchema,
   mlaSchema,
   modelObjectSchema,
   moeSchema,
   type ParsedScenario,
+  reliabilitySchema,
   scenarioSchema,
   searchSchema,
+  simulationSchema,
   siteObjectSchema,
   trainingSchema,
 } from "./schema.ts";
@@ -36,6 +40,8 @@ export interface Scenario {
   readonly cluster: Omit<ClusterSetup, "gpus"> & { readonly gpus: number | undefined };
   /** Present when the scenario has a site or a budget. */
   readonly facility?: FacilitySetup;
+  /** Failures, checkpoints and Monte Carlo settings for the run simulation (defaults when absent). */
+  readonly run: RunSettings;
 }
 
 const sectionKeys: Record<string, readonly string[]> = {
@@ -49,6 +55,9 @@ const sectionKeys: Record<string, readonly string[]> = {
   search: Object.keys(searchSchema.shape),
   site: Object.keys(siteObjectSchema.shape),
   budget: Object.keys(budgetSchema.shape),
+  reliability: Object.keys(reliabilitySchema.shape),
+  checkpoint: Object.keys(checkpointSchema.shape),
+  simulation: Object.keys(simulationSchema.shape),
 };
 
 /** Parses YAML or JSON text (JSON is YAML) into a plain value, refusing alias bombs and empty files. */
@@ -266,6 +275,7 @@ export function normalizeScenario(value: unknown): Scenario {
       : {}),
     cluster: { accelerator, gpus, stack },
     ...(facility ? { facility } : {}),
+    run: resolveRunSettings(scenario),
   };
 }
 

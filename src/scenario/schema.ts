@@ -130,6 +130,35 @@ export const budgetSchema = z.strictObject({
   chipsPerYear: count.optional(),
 });
 
+export const reliabilitySchema = z.strictObject({
+  preset: z.string().optional(),
+  rateScale: z.number().nonnegative().optional(),
+  detectMinutes: z.number().nonnegative().optional(),
+  restartMinutes: z.number().nonnegative().optional(),
+  spares: z.boolean().optional(),
+  repairHours: z.number().nonnegative().optional(),
+  shrink: z.boolean().optional(),
+  stragglerSlowdown: z.number().nonnegative().max(0.9).optional(),
+  wearIn: z.strictObject({ extra: z.number().nonnegative(), halfLifeDays: positive }).optional(),
+});
+
+export const checkpointSchema = z.strictObject({
+  mode: z.enum(["sync", "async", "in-memory"]).optional(),
+  /** Minutes of training between checkpoints, or the optimum by Daly's or Young's formula. */
+  interval: z.union([positive, z.enum(["daly", "young"])]).optional(),
+  writeGBpsPerNode: positive.optional(),
+  readGBpsPerNode: positive.optional(),
+  aggregateWriteGBps: positive.optional(),
+  aggregateReadGBps: positive.optional(),
+});
+
+export const simulationSchema = z.strictObject({
+  trials: count.max(1_000_000).optional(),
+  seed: z.number().int().optional(),
+  /** Simulate a fixed wall-clock window (how fleets report failures) instead of the whole run. */
+  days: positive.optional(),
+});
+
 export const scenarioSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
@@ -138,6 +167,9 @@ export const scenarioSchema = z.strictObject({
   cluster: clusterSchema.default({}),
   site: z.union([z.string(), siteObjectSchema]).optional(),
   budget: budgetSchema.optional(),
+  reliability: z.union([z.string(), reliabilitySchema]).optional(),
+  checkpoint: checkpointSchema.optional(),
+  simulation: simulationSchema.optional(),
   layout: z.union([z.literal("auto"), layoutSchema]).optional(),
   search: searchSchema.optional(),
 });

@@ -1,0 +1,251 @@
+import type { FailureMix } from "../catalog/failure-mixes.ts";
+import { nowMilliseconds } from "../clock.ts";
+import { InputError } from "../errors.ts";
+import type { BuildoutResult } from "../facility/buildout.ts";
+import { expectedWallSeconds } from "./analytic.ts";
+import {
+  type CheckpointMode,
+  type CheckpointStorage,
+  checkpointCost,
+  dalyIntervalSeconds,
+  youngIntervalSeconds,
+} from "./checkpoint.ts";
+import { type RunModel, simulateTrials, type TrialOutcome } from "./monte-carlo.ts";
+
+export interface ReliabilitySettings {
+  readonly mix: FailureMix;
+  /** Multiplies every cause's rate (a newer or older fleet). */
+  readonly rateScale: number;
+  readonly detectSeconds: number;
+  readonly restartSeconds: number;
+  /** Hot spares: a failed node is swapped at once. Without them, hardware failures wait for repair. */
+  readonly spares: boolean;
+  readonly repairSeconds: number;
+  /** Without spares, carry on with one data-parallel replica fewer until the repair, instead of waiting. */
+  readonly shrink: boolean;
+  /** Throughput lost to stragglers and degraded nodes (Llama 3: 1-2% diurnal swings). */
+  readonly stragglerSlowdown: number;
+  readonly wearIn?: { readonly extra: number; readonly halfLifeSeconds: number };
+}
+
+export interface CheckpointSettings {
+  readonly mode: CheckpointMode;
+  /** Fixed compute seconds between checkpoints, or the optimum by Young's or Daly's formula. */
+  readonly interval: number | "young" | "daly";
+  readonly storage: CheckpointStorage;
+}
+
+export interface SimulationSettings {
+  readonly trials: number;
+  readonly seed: number;
+  /** Simulate this many wall-clock days instead of running the job to completion. */
+  readonly days?: number;
+}
+
+export interface RunInput {
+  readonly gpus: number;
+  readonly gpusPerNode: number;
+  readonly dataParallel: number;
+  readonly stepSeconds: number;
+  /** Steps to finish; absent when only a window is simulated. */
+  readonly steps?: number;
+  readonly checkpointBytes: number;
+  readonly peerBytesPerSecondPerGpu: number;
+  /** Power and money of the cluster, from its build-out. */
+  readonly buildout: BuildoutResult;
+}
+
+export interface Percentiles {
+  readonly p10: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly mean: number;
+}
+
+export interface SimulationResult {
+  readonly trials: number;
+  readonly seed: number;
+  readonly windowDays?: number;
+  readonly mtbfHours: number;
+  readonly checkpoint: {
+    readonly bytes: number;
+    readonly mode: CheckpointMode;
+    readonly method: "fixed" | "young" | "daly";
+    readonly intervalSeconds: number;
+    readonly youngSeconds: number;
+    readonly dalySeconds: number;
+    readonly blockingSeconds: number;
+    readonly writeSeconds: number;
+    readonly loadSeconds: number;
+    readonly mean: number;
+  };
+  readonly interruptions: {
+    readonly mean: number;
+    readonly planned: number;
+    readonly byCause: Readonly<Record<string, number>>;
+    readonly total: Percentiles;
+  };
+  readonly goodput: Percentiles;
+  readonly days: Percentiles;
+  readonly energyMegawattHours: Percentiles;
+  readonly costUsd: Percentiles;
+  /** Daly's closed form for the same run, where it applies (no planned stops, spares, no wear-in). */
+  readonly analytic?: { readonly days: number; readonly goodput: number };
+  readonly seconds: number;
+}
+
+/** Facility power of idle GPUs relative to training draw (hosts, fabric and cooling stay on). */
+const IDLE_POWER_FRACTION = 0.5;
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  return { p10: at(0.1), p50: at(0.5), p90: at(0.9), mean };
+}
+
+export function runModelOf(
+  run: RunInput,
+  reliability: ReliabilitySettings,
+  checkpoint: CheckpointSettings,
+  settings: SimulationSettings,
+): { model: RunModel; result: Omit<SimulationResult["checkpoint"], "mean">; mtbfSeconds: number } {
+  const { gpus } = run;
+  const causeRates = reliability.mix.causes.map(
+    (c) => (c.ratePerGpuHour * reliability.rateScale * gpus) / 3600,
+  );
+  const unexpected = causeRates.reduce((a, b) => a + b, 0);
+  const mtbfSeconds = unexpected > 0 ? 1 / unexpected : Number.POSITIVE_INFINITY;
+  const cost = checkpointCost(
+    run.checkpointBytes,
+    gpus,
+    run.gpusPerNode,
+    checkpoint.mode,
+    checkpoint.storage,
+    run.peerBytesPerSecondPerGpu,
+  );
+  const young = youngIntervalSeconds(cost.blockingSeconds, mtbfSeconds);
+  const daly = dalyIntervalSeconds(cost.blockingSeconds, mtbfSeconds);
+  const method = typeof checkpoint.interval === "number" ? "fixed" : checkpoint.interval;
+  let interval =
+    typeof checkpoint.interval === "number" ? checkpoint.interval : method === "young" ? young : daly;
+  // At least one step between checkpoints; without failures, no periodic checkpoints are needed.
+  interval = Math.max(run.stepSeconds, Number.isFinite(interval) ? interval : Number.MAX_SAFE_INTEGER);
+  if (run.steps === undefined && settings.days === undefined) {
+    throw new InputError(
+      "training.tokens",
+      undefined,
+      "a token budget, or simulation.days to simulate a window",
+    );
+  }
+  const work = ((run.steps ?? 0) * run.stepSeconds) / (1 - reliability.stragglerSlowdown);
+  // Without spares a hardware failure waits for repair, or (shrink) runs a replica short meanwhile.
+  const hardwareExtraSeconds = reliability.spares
+    ? 0
+    : reliability.shrink
+      ? reliability.repairSeconds / run.dataParallel
+      : reliability.repairSeconds;
+  const model: RunModel = {
+    workSeconds: run.steps === undefined ? Number.MAX_SAFE_INTEGER : work,
+    intervalSeconds: interval,
+    checkpointSeconds: cost.blockingSeconds,
+    causeRates,
+    causeHardware: reliability.mix.causes.map((c) => c.hardware),
+    plannedRatePerSecond: (reliability.mix.plannedPerDay * reliability.rateScale) / 86400,
+    detectSeconds: reliability.detectSeconds,
+    restartSeconds: reliability.restartSeconds,
+    loadSeconds: cost.loadSeconds,
+    hardwareExtraSeconds,
+    ...(reliability.wearIn ? { wearIn: reliability.wearIn } : {}),
+    ...(settings.days !== undefined ? { windowSeconds: settings.days * 86400 } : {}),
+  };
+  return {
+    model,
+    mtbfSeconds,
+    result: {
+      bytes: run.checkpointBytes,
+      mode: checkpoint.mode,
+      method,
+      intervalSeconds: interval,
+      youngSeconds: young,
+      dalySeconds: daly,
+      blockingSeconds: cost.blockingSeconds,
+      writeSeconds: cost.writeSeconds,
+      loadSeconds: cost.loadSeconds,
+    },
+  };
+}
+
+/** The whole Monte Carlo, in chunks so a caller can show progress (same numbers either way). */
+export function simulateRun(
+  run: RunInput,
+  reliability: ReliabilitySettings,
+  checkpoint: CheckpointSettings,
+  settings: SimulationSettings,
+  onProgress?: (done: number, total: number) => void,
+): SimulationResult {
+  const started = nowMilliseconds();
+  const { model, result: checkpointResult, mtbfSeconds } = runModelOf(run, reliability, checkpoint, settings);
+  const outcomes: TrialOutcome[] = [];
+  const byCause = new Array<number>(model.causeRates.length).fill(0);
+  const chunk = Math.max(1, Math.min(500, Math.ceil(settings.trials / 50)));
+  for (let from = 0; from < settings.trials; from += chunk) {
+    const to = Math.min(settings.trials, from + chunk);
+    const part = simulateTrials(model, settings.seed, from, to);
+    outcomes.push(...part.trials);
+    part.meanByCause.forEach((mean, i) => {
+      byCause[i] = (byCause[i] ?? 0) + mean * (to - from);
+    });
+    onProgress?.(to, settings.trials);
+  }
+  const b = run.buildout;
+  const typicalMegawatts = b.power.typicalFacilityMegawatts;
+  const yearlyUsd = b.cost.capexUsdPerYear + b.cost.opexUsdPerYear;
+  // Goodput counts compute at the ideal rate: time lost to stragglers is not good.
+  const pace = 1 - reliability.stragglerSlowdown;
+  const goodputs = outcomes.map((o) => (o.usefulSeconds * pace) / o.wallSeconds);
+  const hours = outcomes.map((o) => o.wallSeconds / 3600);
+  const simple =
+    reliability.mix.plannedPerDay === 0 &&
+    (reliability.spares || reliability.repairSeconds === 0) &&
+    !reliability.wearIn &&
+    settings.days === undefined;
+  const analyticWall = expectedWallSeconds({
+    workSeconds: model.workSeconds,
+    intervalSeconds: model.intervalSeconds,
+    checkpointSeconds: model.checkpointSeconds,
+    mtbfSeconds,
+    recoverySeconds: model.detectSeconds + model.restartSeconds + model.loadSeconds,
+  });
+  return {
+    trials: settings.trials,
+    seed: settings.seed,
+    ...(settings.days !== undefined ? { windowDays: settings.days } : {}),
+    mtbfHours: mtbfSeconds / 3600,
+    checkpoint: {
+      ...checkpointResult,
+      mean: outcomes.reduce((sum, o) => sum + o.checkpoints, 0) / Math.max(1, outcomes.length),
+    },
+    interruptions: {
+      mean: outcomes.reduce((sum, o) => sum + o.interruptions, 0) / Math.max(1, outcomes.length),
+      planned: outcomes.reduce((sum, o) => sum + o.planned, 0) / Math.max(1, outcomes.length),
+      byCause: Object.fromEntries(
+        reliability.mix.causes.map((c, i) => [c.name, (byCause[i] ?? 0) / Math.max(1, settings.trials)]),
+      ),
+      total: percentiles(outcomes.map((o) => o.interruptions)),
+    },
+    goodput: percentiles(goodputs),
+    days: percentiles(outcomes.map((o) => o.wallSeconds / 86400)),
+    energyMegawattHours: percentiles(
+      hours.map(
+        (h, i) =>
+          h * typicalMegawatts * ((goodputs[i] ?? 1) + (1 - (goodputs[i] ?? 1)) * IDLE_POWER_FRACTION),
+      ),
+    ),
+    costUsd: percentiles(hours.map((h) => (yearlyUsd * h) / 8760)),
+    ...(simple && run.steps !== undefined
+      ? { analytic: { days: analyticWall / 86400, goodput: (model.workSeconds * pace) / analyticWall } }
+      : {}),
+    seconds: (nowMilliseconds() - started) / 1000,
+  };
+}
