@@ -160,4 +160,28 @@ describe("gigacluster CLI", () => {
     assert.equal(code, 1);
     assert.match(stderr, /site\.rackKilowatts: got 5, expected at least 10\.2 kW/);
   });
+
+  it("simulate reproduces the Llama 3 window with the documented JSON fields, and no progress bar in a pipe", () => {
+    const { code, stdout, stderr } = run("simulate", "examples/llama-3-54-days.yaml", "--json");
+    assert.equal(code, 0);
+    assert.doesNotMatch(stderr, /simulating/);
+    const result = JSON.parse(stdout);
+    assert.equal(result.trials, 2000);
+    assert.equal(result.seed, 1);
+    assert.ok(Math.abs(result.interruptions.mean / 419 - 1) < 0.05);
+    assert.ok(result.interruptions.byCause["faulty GPU"] > 0);
+    assert.ok(result.checkpoint.intervalSeconds > 0);
+    for (const key of ["p10", "p50", "p90"]) {
+      assert.ok(result.goodput[key] > 0.9 && result.goodput[key] <= 1, key);
+      assert.ok(result.days[key] > 0, key);
+    }
+    assert.deepEqual(
+      JSON.parse(run("simulate", "examples/llama-3-54-days.yaml", "--json").stdout).goodput,
+      result.goodput,
+    );
+  });
+
+  it("plan folds the simulated P50 into its report when there is a token budget", () => {
+    assert.match(run("plan", "examples/llama-3-405b.yaml").stdout, /With failures {2}P50 [\d.]+ days/);
+  });
 });
