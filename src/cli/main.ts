@@ -1,12 +1,20 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { nearestName } from "../catalog/lookup.ts";
 import { InfeasibleError, InputError } from "../errors.ts";
 import { renderBuildoutText } from "../report/buildout-text.ts";
+import {
+  CATALOG_SECTIONS,
+  type CatalogSection,
+  catalogListing,
+  renderCatalogText,
+} from "../report/catalog-text.ts";
 import { toJson } from "../report/json.ts";
 import { renderPlanText } from "../report/plan-text.ts";
 import { renderSimulationText } from "../report/simulate-text.ts";
 import { renderValidationText } from "../report/validate-text.ts";
 import { buildoutScenario } from "../scenario/buildout-scenario.ts";
+import { scenarioJsonSchema } from "../scenario/json-schema.ts";
 import { loadScenario } from "../scenario/normalize.ts";
 import { planScenario } from "../scenario/plan-scenario.ts";
 import { simulateScenario } from "../scenario/simulate-scenario.ts";
@@ -85,6 +93,17 @@ function runBuildout(file: string, options: { json?: boolean }, io: Io): number 
   return 0;
 }
 
+function catalogSection(name: string): CatalogSection {
+  const found = CATALOG_SECTIONS.find((section) => section === name);
+  if (found) return found;
+  throw new InputError(
+    "section",
+    name,
+    `one of ${CATALOG_SECTIONS.join(", ")}`,
+    nearestName(name, CATALOG_SECTIONS),
+  );
+}
+
 function runValidate(options: { json?: boolean }, io: Io): number {
   const summary = evaluateAccuracy();
   if (options.json) {
@@ -148,6 +167,26 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--json", "print one JSON object")
     .action((file: string, options: { json?: boolean }) => {
       exitCode = runSimulate(file, options, io);
+    });
+  program
+    .command("catalog")
+    .description(`what the catalogs hold, with sources: ${CATALOG_SECTIONS.join(", ")}`)
+    .argument("[section]", "one catalog (default: all)")
+    .option("--json", "print one JSON object")
+    .action((section: string | undefined, options: { json?: boolean }) => {
+      const sections = section === undefined ? CATALOG_SECTIONS : [catalogSection(section)];
+      const listings = sections.map(catalogListing);
+      io.out(
+        options.json
+          ? toJson(Object.fromEntries(listings.map((l) => [l.section, l.entries])))
+          : listings.map(renderCatalogText).join("\n\n"),
+      );
+    });
+  program
+    .command("schema")
+    .description("the scenario format as JSON Schema, for editors")
+    .action(() => {
+      io.out(toJson(scenarioJsonSchema()));
     });
   program
     .command("validate")

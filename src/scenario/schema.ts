@@ -2,12 +2,14 @@ import { z } from "zod";
 
 // The scenario file format: the single source of its types and of the JSON Schema shipped for editors.
 
-const count = z.number().int().positive();
+// Bounds keep a typo (1e30 GPUs) from turning into an hours-long search or an out-of-memory error.
+const count = z.number().int().positive().max(1_000_000_000);
+const small = z.number().int().positive().max(100_000);
 const positive = z.number().positive();
 
 export const moeSchema = z.strictObject({
-  experts: count,
-  expertsPerToken: count,
+  experts: small,
+  expertsPerToken: small,
   expertFfnHidden: count,
   sharedExperts: z.number().int().nonnegative().default(0),
   denseLayers: z.number().int().nonnegative().default(0),
@@ -31,10 +33,10 @@ export const modelObjectSchema = z.strictObject({
   /** A catalog model whose fields this object overrides. */
   preset: z.string().optional(),
   name: z.string().optional(),
-  layers: count.optional(),
+  layers: small.optional(),
   hidden: count.optional(),
-  heads: count.optional(),
-  kvHeads: count.optional(),
+  heads: small.optional(),
+  kvHeads: small.optional(),
   ffnHidden: count.optional(),
   gated: z.boolean().optional(),
   vocab: count.optional(),
@@ -48,10 +50,10 @@ export const modelObjectSchema = z.strictObject({
 const countOrRange = z.union([count, z.strictObject({ min: count, max: count })]);
 
 export const trainingSchema = z.strictObject({
-  sequenceLength: count,
+  sequenceLength: count.max(16_777_216),
   globalBatchSequences: countOrRange.optional(),
   globalBatchTokens: countOrRange.optional(),
-  tokens: positive.optional(),
+  tokens: positive.max(1e18).optional(),
   precision: z.enum(["bf16", "fp8"]).default("bf16"),
   recipe: z.enum(["megatron", "pytorch-amp"]).default("megatron"),
   attentionFlops: z.enum(["causal", "full"]).default("full"),
@@ -61,20 +63,20 @@ export const clusterSchema = z.strictObject({
   /** Optional when the site names one. */
   accelerator: z.string().optional(),
   /** Optional when the site or the budget decides it. */
-  gpus: count.optional(),
+  gpus: count.max(10_000_000).optional(),
   /** Calibration (hardware generation + software stack); defaults to the accelerator's generation. */
   stack: z.string().optional(),
 });
 
 /** Fields left out are chosen by the layout search; `layout: auto` (or no layout) searches them all. */
 export const layoutSchema = z.strictObject({
-  tp: count.optional(),
-  pp: count.optional(),
-  cp: count.optional(),
+  tp: small.optional(),
+  pp: small.optional(),
+  cp: small.optional(),
   dp: count.optional(),
-  ep: count.optional(),
-  microBatch: count.optional(),
-  virtualStages: count.optional(),
+  ep: small.optional(),
+  microBatch: small.optional(),
+  virtualStages: small.optional(),
   recompute: z.enum(["none", "selective", "full"]).optional(),
   zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
   sequenceParallel: z.boolean().optional(),
@@ -96,7 +98,7 @@ export const siteObjectSchema = z.strictObject({
   name: z.string().optional(),
   displayName: z.string().optional(),
   accelerator: z.string().optional(),
-  gpus: count.optional(),
+  gpus: count.max(10_000_000).optional(),
   platform: z.string().optional(),
   network: z.string().optional(),
   powerMegawatts: positive.optional(),
@@ -123,11 +125,11 @@ export const siteObjectSchema = z.strictObject({
 });
 
 export const budgetSchema = z.strictObject({
-  usd: positive.optional(),
+  usd: positive.max(1e13).optional(),
   /** Facility power at peak (IT x PUE). */
-  megawatts: positive.optional(),
+  megawatts: positive.max(1e6).optional(),
   /** Chips added per year (an export licence, a supply deal): what power they need each year. */
-  chipsPerYear: count.optional(),
+  chipsPerYear: count.max(100_000_000).optional(),
 });
 
 export const reliabilitySchema = z.strictObject({

@@ -1,0 +1,153 @@
+import { ACCELERATORS } from "../catalog/accelerators.ts";
+import { FAILURE_MIXES } from "../catalog/failure-mixes.ts";
+import { MODELS } from "../catalog/models.ts";
+import { NETWORK_GEAR } from "../catalog/network-gear.ts";
+import { PLATFORMS } from "../catalog/platforms.ts";
+import { SITES } from "../catalog/sites.ts";
+import { STACKS } from "../catalog/stacks.ts";
+import { parameterCounts } from "../model/transformer.ts";
+import { renderTable } from "./table.ts";
+
+/** Every catalog, as rows a user can read and a source for each entry. */
+export const CATALOG_SECTIONS = [
+  "accelerators",
+  "models",
+  "sites",
+  "platforms",
+  "network",
+  "failures",
+  "stacks",
+] as const;
+export type CatalogSection = (typeof CATALOG_SECTIONS)[number];
+
+export interface CatalogListing {
+  readonly section: CatalogSection;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** The full entries, for --json. */
+  readonly entries: readonly unknown[];
+}
+
+const billions = (n: number) => `${(n / 1e9).toFixed(1)} B`;
+
+export function catalogListing(section: CatalogSection): CatalogListing {
+  switch (section) {
+    case "accelerators":
+      return {
+        section,
+        header: [
+          "name",
+          "BF16 dense TF",
+          "FP8 dense TF",
+          "HBM GB",
+          "HBM TB/s",
+          "TDP W",
+          "NVLink domain",
+          "NIC Gb/s",
+          "source",
+        ],
+        rows: ACCELERATORS.map((a) => [
+          a.name,
+          (a.bf16DenseFlops / 1e12).toFixed(0),
+          a.fp8DenseFlops ? (a.fp8DenseFlops / 1e12).toFixed(0) : "-",
+          (a.hbmBytes / 1e9).toFixed(0),
+          (a.hbmBytesPerSecond / 1e12).toFixed(2),
+          String(a.tdpWatts),
+          String(a.scaleUpDomainGpus),
+          String(a.scaleOutGbps),
+          a.sources.bf16DenseFlops.ref,
+        ]),
+        entries: ACCELERATORS,
+      };
+    case "models":
+      return {
+        section,
+        header: ["name", "parameters", "active", "layers", "hidden", "heads/kv", "MoE", "source"],
+        rows: MODELS.map((m) => {
+          const counts = parameterCounts(m);
+          return [
+            m.name,
+            billions(counts.total),
+            billions(counts.active),
+            String(m.layers),
+            String(m.hidden),
+            `${m.heads}/${m.kvHeads}`,
+            m.moe ? `${m.moe.experts} x top-${m.moe.expertsPerToken}` : "-",
+            m.source.ref,
+          ];
+        }),
+        entries: MODELS,
+      };
+    case "sites":
+      return {
+        section,
+        header: ["name", "what", "accelerator", "GPUs", "MW", "network", "PUE"],
+        rows: SITES.map((s) => [
+          s.name,
+          s.displayName,
+          s.accelerator ?? "-",
+          s.gpus?.toLocaleString("en-US") ?? "-",
+          s.powerMegawatts?.toString() ?? "-",
+          s.network,
+          s.pue.toFixed(2),
+        ]),
+        entries: SITES,
+      };
+    case "platforms":
+      return {
+        section,
+        header: ["name", "GPUs", "max kW", "price", "cooling", "source"],
+        rows: PLATFORMS.map((p) => [
+          p.name,
+          String(p.gpusPerServer),
+          (p.serverMaxWatts / 1000).toFixed(1),
+          `$${(p.priceUsd / 1000).toFixed(0)}k`,
+          p.cooling,
+          p.sources.serverMaxWatts?.ref ?? "",
+        ]),
+        entries: PLATFORMS,
+      };
+    case "network":
+      return {
+        section,
+        header: ["name", "switch", "ports x Gb/s", "W", "price", "source"],
+        rows: NETWORK_GEAR.map((g) => [
+          g.name,
+          g.switch.name,
+          `${g.switch.ports} x ${g.switch.portGbps}`,
+          String(g.switch.watts),
+          `$${(g.switch.priceUsd / 1000).toFixed(0)}k`,
+          g.switch.sources.ports?.ref ?? "",
+        ]),
+        entries: NETWORK_GEAR,
+      };
+    case "failures":
+      return {
+        section,
+        header: ["name", "interruptions per 1,000 GPU-days", "planned per day", "source"],
+        rows: FAILURE_MIXES.map((f) => [
+          f.name,
+          (f.causes.reduce((sum, c) => sum + c.ratePerGpuHour, 0) * 24 * 1000).toFixed(2),
+          f.plannedPerDay.toFixed(2),
+          f.source.ref,
+        ]),
+        entries: FAILURE_MIXES,
+      };
+    case "stacks":
+      return {
+        section,
+        header: ["name", "generation", "description"],
+        rows: STACKS.map((s) => [s.name, s.generation, s.description]),
+        entries: STACKS,
+      };
+  }
+}
+
+export function renderCatalogText(listing: CatalogListing): string {
+  const textColumns = listing.header
+    .map((_, i) => i)
+    .filter(
+      (i) => i > 0 && /source|what|description|network|switch|cooling|MoE/.test(listing.header[i] ?? ""),
+    );
+  return `${listing.section}\n${renderTable(listing.header, listing.rows, textColumns)}`;
+}
