@@ -49,9 +49,9 @@ const corpus: { name: string; text: string; command?: string; exit: number; mess
   },
   {
     name: "unknown accelerator",
-    text: `${base}cluster: { accelerator: h200-sxm, gpus: 64 }\n`,
+    text: `${base}cluster: { accelerator: mi300, gpus: 64 }\n`,
     exit: 1,
-    message: /cluster\.accelerator: got "h200-sxm".*did you mean "h200"/,
+    message: /cluster\.accelerator: got "mi300".*did you mean "mi300x"/,
   },
   {
     name: "unknown model",
