@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -183,5 +183,72 @@ describe("gigacluster CLI", () => {
 
   it("plan folds the simulated P50 into its report when there is a token budget", () => {
     assert.match(run("plan", "examples/llama-3-405b.yaml").stdout, /With failures {2}P50 [\d.]+ days/);
+  });
+
+  it("sweep varies any field over a range and writes CSV, JSON and an SVG chart", () => {
+    const svg = join(scratch, "sweep.svg");
+    const csv = run(
+      "sweep",
+      "examples/llama-3-405b-search.yaml",
+      "--vary",
+      "cluster.gpus=2048..16384",
+      "--csv",
+      "--svg",
+      svg,
+    );
+    assert.equal(csv.code, 0, csv.stderr);
+    const lines = csv.stdout.trim().split("\n");
+    assert.match(lines[0] ?? "", /^cluster\.gpus,gpus,stepSeconds,tokensPerSecond,mfu,days/);
+    assert.deepEqual(
+      lines.slice(1).map((line) => Number(line.split(",")[0])),
+      [2048, 4096, 8192, 16384],
+    );
+    const days = lines.slice(1).map((line) => Number(line.split(",")[5]));
+    assert.ok(
+      days.every((d, i) => i === 0 || d < (days[i - 1] ?? 0)),
+      "more GPUs, fewer days",
+    );
+    const chart = readFileSync(svg, "utf8");
+    assert.match(chart, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(chart, /Time to train/);
+    const json = JSON.parse(
+      run("sweep", "examples/llama-3-405b-search.yaml", "--vary", "training.precision=bf16,fp8", "--json")
+        .stdout,
+    );
+    assert.equal(json.rows.length, 2);
+    assert.ok(json.rows[1].stepSeconds < json.rows[0].stepSeconds, "FP8 steps are faster");
+  });
+
+  it("a sweep point that cannot run is reported in its row, not as a crash", () => {
+    const { code, stdout } = run(
+      "sweep",
+      "examples/llama-3-405b.yaml",
+      "--vary",
+      "cluster.gpus=8,16384",
+      "--csv",
+    );
+    assert.equal(code, 0);
+    assert.match(stdout, /\n8,.*the layout cannot run/);
+  });
+
+  it("plan and simulate draw their charts with --svg", () => {
+    const plan = join(scratch, "plan.svg");
+    const simulate = join(scratch, "simulate.svg");
+    assert.equal(run("plan", "examples/llama-3-405b.yaml", "--svg", plan).code, 0);
+    assert.equal(run("simulate", "examples/llama-3-54-days.yaml", "--svg", simulate).code, 0);
+    assert.match(readFileSync(plan, "utf8"), /Step time by term[\s\S]*Memory per GPU by term/);
+    assert.match(readFileSync(simulate, "utf8"), /Goodput over 2000 trials/);
+  });
+
+  it("catalog lists every catalog with sources, and schema prints the JSON Schema", () => {
+    const catalog = run("catalog");
+    assert.equal(catalog.code, 0);
+    for (const section of ["accelerators", "models", "sites", "platforms", "network", "failures", "stacks"]) {
+      assert.match(catalog.stdout, new RegExp(`^${section}$`, "m"));
+    }
+    assert.match(run("catalog", "accelerators").stdout, /h100-sxm .*NVIDIA H100 Tensor Core GPU datasheet/);
+    const schema = JSON.parse(run("schema").stdout);
+    assert.equal(schema.type, "object");
+    assert.ok(schema.properties.model && schema.properties.site && schema.properties.reliability);
   });
 });

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { parseHTML } from "linkedom";
 import { nearestName } from "../catalog/lookup.ts";
 import { InfeasibleError, InputError } from "../errors.ts";
 import { renderBuildoutText } from "../report/buildout-text.ts";
@@ -9,15 +10,18 @@ import {
   catalogListing,
   renderCatalogText,
 } from "../report/catalog-text.ts";
+import { goodputChartSvg, planChartSvg, sweepChartSvg } from "../report/charts.ts";
 import { toJson } from "../report/json.ts";
 import { renderPlanText } from "../report/plan-text.ts";
 import { renderSimulationText } from "../report/simulate-text.ts";
+import { renderSweepText } from "../report/sweep-text.ts";
 import { renderValidationText } from "../report/validate-text.ts";
 import { buildoutScenario } from "../scenario/buildout-scenario.ts";
 import { scenarioJsonSchema } from "../scenario/json-schema.ts";
-import { loadScenario } from "../scenario/normalize.ts";
+import { loadScenario, parseScenarioText } from "../scenario/normalize.ts";
 import { planScenario } from "../scenario/plan-scenario.ts";
 import { simulateScenario } from "../scenario/simulate-scenario.ts";
+import { parseVariation, sweepCsv, sweepScenario } from "../scenario/sweep.ts";
 import { evaluateAccuracy, totalChecks } from "../validation/accuracy.ts";
 
 // Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
@@ -58,13 +62,34 @@ function progressBar(json: boolean | undefined): ((done: number, total: number) 
   };
 }
 
-function runPlan(file: string, options: { json?: boolean }, io: Io): number {
+/** A DOM for Observable Plot in Node. */
+function chartDocument() {
+  return parseHTML("<!doctype html><html><body></body></html>").document as unknown as Parameters<
+    typeof planChartSvg
+  >[1];
+}
+
+function writeSvg(file: string, svg: string): void {
+  try {
+    writeFileSync(file, svg);
+  } catch (error) {
+    throw new InputError("--svg", file, `a writable file (${(error as NodeJS.ErrnoException).code})`);
+  }
+}
+
+interface OutputOptions {
+  json?: boolean;
+  svg?: string;
+}
+
+function runPlan(file: string, options: OutputOptions, io: Io): number {
   const scenario = loadScenario(readScenarioFile(file));
   const result = planScenario(scenario);
   // With a token budget, the run over time (failures and restarts) joins the report.
   const run = result.plan.training
     ? simulateScenario(scenario, result, progressBar(options.json))
     : undefined;
+  if (options.svg) writeSvg(options.svg, planChartSvg(result.plan, chartDocument()));
   if (options.json) {
     const { plan, search, ...rest } = result;
     const top = search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
@@ -75,10 +100,11 @@ function runPlan(file: string, options: { json?: boolean }, io: Io): number {
   return 0;
 }
 
-function runSimulate(file: string, options: { json?: boolean }, io: Io): number {
+function runSimulate(file: string, options: OutputOptions, io: Io): number {
   const scenario = loadScenario(readScenarioFile(file));
   const result = planScenario(scenario);
   const run = simulateScenario(scenario, result, progressBar(options.json));
+  if (options.svg) writeSvg(options.svg, goodputChartSvg(run, chartDocument()));
   io.out(options.json ? toJson(run) : `${scenario.name}\n\n${renderSimulationText(run)}`);
   return 0;
 }
@@ -91,6 +117,19 @@ function runBuildout(file: string, options: { json?: boolean }, io: Io): number 
   const report = buildoutScenario(scenario.facility);
   io.out(options.json ? toJson({ ...report, ...report.result }) : renderBuildoutText(report));
   return 0;
+}
+
+function runSweep(file: string, options: OutputOptions & { vary: string[]; csv?: boolean }, io: Io): number {
+  if (options.vary.length === 0)
+    throw new InputError("--vary", undefined, "at least one path=values, e.g. cluster.gpus=1024..200000");
+  const raw = parseScenarioText(readScenarioFile(file));
+  const variations = options.vary.map(parseVariation);
+  const rows = sweepScenario(raw, variations);
+  if (options.svg) writeSvg(options.svg, sweepChartSvg(rows, variations, chartDocument()));
+  if (options.json) io.out(toJson({ variations, rows }));
+  else if (options.csv) io.out(sweepCsv(rows, variations));
+  else io.out(renderSweepText(rows, variations));
+  return rows.every((row) => row.error !== undefined) ? 2 : 0;
 }
 
 function catalogSection(name: string): CatalogSection {
@@ -137,6 +176,10 @@ function runValidate(options: { json?: boolean }, io: Io): number {
   return 0;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
   const program = new Command()
@@ -149,7 +192,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("memory, step time, MFU and time to train of a scenario's model on its cluster")
     .argument("<file>", "scenario file (YAML or JSON)")
     .option("--json", "print one JSON object")
-    .action((file: string, options: { json?: boolean }) => {
+    .option("--svg <file>", "also draw the step-time and memory breakdowns")
+    .action((file: string, options: OutputOptions) => {
       exitCode = runPlan(file, options, io);
     });
   program
@@ -165,8 +209,27 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("the training run over time: failures, checkpoints, restarts, goodput, P10/P50/P90")
     .argument("<file>", "scenario file (YAML or JSON) with a model, training tokens or simulation.days")
     .option("--json", "print one JSON object")
-    .action((file: string, options: { json?: boolean }) => {
+    .option("--svg <file>", "also draw the distribution of time to train")
+    .action((file: string, options: OutputOptions) => {
       exitCode = runSimulate(file, options, io);
+    });
+  program
+    .command("sweep")
+    .description(
+      "the same scenario over a range or list of values of any field(s): a table, CSV, JSON and a chart",
+    )
+    .argument("<file>", "scenario file (YAML or JSON)")
+    .option(
+      "--vary <path=values>",
+      "e.g. cluster.gpus=1024..200000, training.precision=bf16,fp8 (repeatable)",
+      collect,
+      [],
+    )
+    .option("--csv", "print CSV")
+    .option("--json", "print one JSON object")
+    .option("--svg <file>", "also draw time to train (and cost) against the first varied field")
+    .action((file: string, options: OutputOptions & { vary: string[]; csv?: boolean }) => {
+      exitCode = runSweep(file, options, io);
     });
   program
     .command("catalog")

@@ -87,6 +87,12 @@ export interface SimulationResult {
   };
   readonly goodput: Percentiles;
   readonly days: Percentiles;
+  /** Goodput over the trials, in 20 bins. */
+  readonly goodputHistogram: readonly {
+    readonly from: number;
+    readonly to: number;
+    readonly count: number;
+  }[];
   readonly energyMegawattHours: Percentiles;
   readonly costUsd: Percentiles;
   /** Daly's closed form for the same run, where it applies (no planned stops, spares, no wear-in). */
@@ -102,6 +108,18 @@ function percentiles(values: number[]): Percentiles {
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
   return { p10: at(0.1), p50: at(0.5), p90: at(0.9), mean };
+}
+
+function histogram(values: number[], bins: number): SimulationResult["goodputHistogram"] {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const width = high > low ? (high - low) / bins : 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) {
+    const i = Math.min(bins - 1, Math.floor((v - low) / width));
+    counts[i] = (counts[i] ?? 0) + 1;
+  }
+  return counts.map((count, i) => ({ from: low + i * width, to: low + (i + 1) * width, count }));
 }
 
 export function runModelOf(
@@ -236,6 +254,7 @@ export function simulateRun(
     },
     goodput: percentiles(goodputs),
     days: percentiles(outcomes.map((o) => o.wallSeconds / 86400)),
+    goodputHistogram: histogram(goodputs, 20),
     energyMegawattHours: percentiles(
       hours.map(
         (h, i) =>

@@ -1,0 +1,163 @@
+import { InfeasibleError, InputError } from "../errors.ts";
+import { normalizeScenario } from "./normalize.ts";
+import { planScenario } from "./plan-scenario.ts";
+
+// Sweeps: the same scenario with one or more fields varied over a list or a range, one plan per point.
+
+export interface Variation {
+  /** Dotted path into the scenario file, e.g. cluster.gpus or training.sequenceLength. */
+  readonly path: string;
+  readonly values: readonly (number | string)[];
+}
+
+export interface SweepRow {
+  readonly values: Readonly<Record<string, number | string>>;
+  /** Absent when the point could not be planned; `error` says why. */
+  readonly gpus?: number;
+  readonly stepSeconds?: number;
+  readonly tokensPerSecond?: number;
+  readonly mfu?: number;
+  readonly days?: number;
+  readonly gpuHours?: number;
+  readonly capexUsd?: number;
+  readonly usdPerGpuHour?: number;
+  readonly facilityMegawatts?: number;
+  readonly error?: string;
+}
+
+/** Points of a range: doubling steps when it spans 8x or more (GPU counts), else evenly spaced. */
+function rangeValues(low: number, high: number, points: number | undefined): number[] {
+  const integers = Number.isInteger(low) && Number.isInteger(high);
+  const round = (v: number) => (integers ? Math.round(v) : Number(v.toPrecision(6)));
+  if (high === low) return [low];
+  const geometric = low > 0 && high / low >= 8;
+  if (points === undefined && geometric) {
+    const values: number[] = [];
+    for (let v = low; v < high; v *= 2) values.push(round(v));
+    values.push(high);
+    return values;
+  }
+  const n = Math.max(2, points ?? 5);
+  return Array.from({ length: n }, (_, i) =>
+    round(geometric ? low * (high / low) ** (i / (n - 1)) : low + ((high - low) * i) / (n - 1)),
+  );
+}
+
+/** Parses `path=a,b,c`, `path=low..high` or `path=low..high:points`. */
+export function parseVariation(spec: string): Variation {
+  const eq = spec.indexOf("=");
+  if (eq <= 0) throw new InputError("--vary", spec, "path=value,value,... or path=low..high[:points]");
+  const path = spec.slice(0, eq);
+  const body = spec.slice(eq + 1);
+  const range = /^(-?[\d.e+]+)\.\.(-?[\d.e+]+)(?::(\d+))?$/.exec(body);
+  if (range) {
+    const low = Number(range[1]);
+    const high = Number(range[2]);
+    if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) {
+      throw new InputError(`--vary ${path}`, body, "a range low..high with low <= high");
+    }
+    const points = range[3] === undefined ? undefined : Number(range[3]);
+    if (points !== undefined && (points < 1 || points > 1000)) {
+      throw new InputError(`--vary ${path}`, points, "between 1 and 1000 points");
+    }
+    return { path, values: rangeValues(low, high, points) };
+  }
+  const values = body
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+  if (values.length === 0) throw new InputError(`--vary ${path}`, body, "at least one value");
+  return { path, values: values.map((v) => (v !== "" && Number.isFinite(Number(v)) ? Number(v) : v)) };
+}
+
+function withValue(scenario: unknown, path: string, value: number | string): unknown {
+  const keys = path.split(".");
+  const copy = JSON.parse(JSON.stringify(scenario)) as Record<string, unknown>;
+  let node: Record<string, unknown> = copy;
+  keys.forEach((key, i) => {
+    if (i === keys.length - 1) {
+      node[key] = value;
+      return;
+    }
+    const next = node[key];
+    // A catalog name in place of a section (model: llama-3-8b) becomes its preset.
+    if (typeof next === "string") node[key] = { preset: next };
+    else if (typeof next !== "object" || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  });
+  return copy;
+}
+
+function combinations(variations: readonly Variation[]): Record<string, number | string>[] {
+  return variations.reduce<Record<string, number | string>[]>(
+    (rows, variation) =>
+      rows.flatMap((row) => variation.values.map((value) => ({ ...row, [variation.path]: value }))),
+    [{}],
+  );
+}
+
+export const SWEEP_LIMIT = 2000;
+
+export function sweepScenario(raw: unknown, variations: readonly Variation[]): SweepRow[] {
+  const points = combinations(variations);
+  if (points.length > SWEEP_LIMIT) {
+    throw new InputError("--vary", points.length, `at most ${SWEEP_LIMIT} points in one sweep`);
+  }
+  return points.map((values) => {
+    const scenario = Object.entries(values).reduce((s, [path, value]) => withValue(s, path, value), raw);
+    try {
+      const result = planScenario(normalizeScenario(scenario));
+      const plan = result.plan;
+      const built = result.buildout?.result;
+      return {
+        values,
+        gpus: result.scenario.gpus,
+        stepSeconds: plan.step.seconds,
+        tokensPerSecond: plan.throughput.tokensPerSecond,
+        mfu: plan.throughput.mfu,
+        ...(plan.training ? { days: plan.training.days, gpuHours: plan.training.gpuHours } : {}),
+        ...(built
+          ? {
+              capexUsd: built.cost.capexUsd,
+              usdPerGpuHour: built.cost.usdPerGpuHour,
+              facilityMegawatts: built.power.facilityMegawatts,
+            }
+          : {}),
+      };
+    } catch (error) {
+      if (error instanceof InputError || error instanceof InfeasibleError) {
+        return { values, error: error.message.split("\n").join(" ") };
+      }
+      throw error;
+    }
+  });
+}
+
+const SWEEP_COLUMNS = [
+  "gpus",
+  "stepSeconds",
+  "tokensPerSecond",
+  "mfu",
+  "days",
+  "gpuHours",
+  "capexUsd",
+  "usdPerGpuHour",
+  "facilityMegawatts",
+  "error",
+] as const;
+
+function csvCell(value: unknown): string {
+  if (value === undefined) return "";
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function sweepCsv(rows: readonly SweepRow[], variations: readonly Variation[]): string {
+  const header = [...variations.map((v) => v.path), ...SWEEP_COLUMNS];
+  const lines = rows.map((row) =>
+    [...variations.map((v) => row.values[v.path]), ...SWEEP_COLUMNS.map((column) => row[column])]
+      .map(csvCell)
+      .join(","),
+  );
+  return [header.join(","), ...lines].join("\n");
+}
