@@ -55,7 +55,7 @@ const corpus: { name: string; text: string; command?: string; exit: number; mess
   },
   {
     name: "unknown model",
-    text: base.replace("llama-3-8b", "lama-3-8b") + "cluster: { accelerator: h100-sxm, gpus: 64 }\n",
+    text: `${base.replace("llama-3-8b", "lama-3-8b")}cluster: { accelerator: h100-sxm, gpus: 64 }\n`,
     exit: 1,
     message: /model: got "lama-3-8b".*did you mean "llama-3-8b"/,
   },
@@ -87,8 +87,7 @@ const corpus: { name: string; text: string; command?: string; exit: number; mess
   },
   {
     name: "FP8 on an A100",
-    text:
-      base.replace("4096,", "4096, precision: fp8,") + "cluster: { accelerator: a100-sxm-80gb, gpus: 64 }\n",
+    text: `${base.replace("4096,", "4096, precision: fp8,")}cluster: { accelerator: a100-sxm-80gb, gpus: 64 }\n`,
     exit: 1,
     message: /training\.precision: got "fp8"/,
   },
