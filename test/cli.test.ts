@@ -251,4 +251,36 @@ describe("gigacluster CLI", () => {
     assert.equal(schema.type, "object");
     assert.ok(schema.properties.model && schema.properties.site && schema.properties.reliability);
   });
+
+  it("compare puts two scenarios side by side and marks the notable differences", () => {
+    const { code, stdout } = run(
+      "compare",
+      "examples/llama-3-405b.yaml",
+      "examples/meta-24k-llama-3-405b.yaml",
+    );
+    assert.equal(code, 0);
+    assert.match(stdout, /^A: Llama 3 405B on Meta's 16K-H100 cluster/m);
+    assert.match(stdout, /GPUs\s+16,384\s+24,576\s+\+50\.0%/);
+    assert.match(stdout, /(better|worse)/);
+    const json = JSON.parse(
+      run("compare", "examples/llama-3-405b.yaml", "examples/llama-3-405b-search.yaml", "--json").stdout,
+    );
+    assert.equal(json.a.metrics.length, json.b.metrics.length);
+  });
+
+  it("--markdown prints tables to paste into a document; pipes get no colour codes", () => {
+    const markdown = run("buildout", "examples/budget-12b.yaml", "--markdown").stdout;
+    assert.match(markdown, /^\| item \| count \| note \|$/m);
+    assert.match(markdown, /^\| :-- \| --: \| :-- \|$/m);
+    for (const args of [["validate"], ["plan", "examples/llama-3-405b.yaml"]]) {
+      assert.doesNotMatch(run(...args).stdout, new RegExp(String.fromCharCode(27)));
+    }
+  });
+
+  it("search prints the layout search alone", () => {
+    const { code, stdout } = run("search", "examples/llama-3-405b-search.yaml", "--json");
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    assert.ok(result.evaluated > 0 && result.top.length > 0 && result.top[0].layout);
+  });
 });

@@ -11,12 +11,15 @@ import {
   renderCatalogText,
 } from "../report/catalog-text.ts";
 import { goodputChartSvg, planChartSvg, sweepChartSvg } from "../report/charts.ts";
+import { renderCompareText } from "../report/compare-text.ts";
 import { toJson } from "../report/json.ts";
-import { renderPlanText } from "../report/plan-text.ts";
+import { renderPlanText, renderSearchText } from "../report/plan-text.ts";
 import { renderSimulationText } from "../report/simulate-text.ts";
+import { setReportStyle } from "../report/style.ts";
 import { renderSweepText } from "../report/sweep-text.ts";
 import { renderValidationText } from "../report/validate-text.ts";
 import { buildoutScenario } from "../scenario/buildout-scenario.ts";
+import { type ScenarioSummary, summarize } from "../scenario/compare.ts";
 import { scenarioJsonSchema } from "../scenario/json-schema.ts";
 import { loadScenario, parseScenarioText } from "../scenario/normalize.ts";
 import { planScenario } from "../scenario/plan-scenario.ts";
@@ -80,9 +83,17 @@ function writeSvg(file: string, svg: string): void {
 interface OutputOptions {
   json?: boolean;
   svg?: string;
+  markdown?: boolean;
+}
+
+/** Markdown when asked; colour only on a terminal, never in JSON or Markdown, and never under NO_COLOR. */
+function applyStyle(options: OutputOptions): void {
+  const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !options.json && !options.markdown;
+  setReportStyle({ table: options.markdown ? "markdown" : "text", colour });
 }
 
 function runPlan(file: string, options: OutputOptions, io: Io): number {
+  applyStyle(options);
   const scenario = loadScenario(readScenarioFile(file));
   const result = planScenario(scenario);
   // With a token budget, the run over time (failures and restarts) joins the report.
@@ -101,6 +112,7 @@ function runPlan(file: string, options: OutputOptions, io: Io): number {
 }
 
 function runSimulate(file: string, options: OutputOptions, io: Io): number {
+  applyStyle(options);
   const scenario = loadScenario(readScenarioFile(file));
   const result = planScenario(scenario);
   const run = simulateScenario(scenario, result, progressBar(options.json));
@@ -109,7 +121,8 @@ function runSimulate(file: string, options: OutputOptions, io: Io): number {
   return 0;
 }
 
-function runBuildout(file: string, options: { json?: boolean }, io: Io): number {
+function runBuildout(file: string, options: OutputOptions, io: Io): number {
+  applyStyle(options);
   const scenario = loadScenario(readScenarioFile(file));
   if (!scenario.facility) {
     throw new InputError("site", undefined, "a site (preset or section) or a budget for the build-out");
@@ -120,6 +133,7 @@ function runBuildout(file: string, options: { json?: boolean }, io: Io): number 
 }
 
 function runSweep(file: string, options: OutputOptions & { vary: string[]; csv?: boolean }, io: Io): number {
+  applyStyle(options);
   if (options.vary.length === 0)
     throw new InputError("--vary", undefined, "at least one path=values, e.g. cluster.gpus=1024..200000");
   const raw = parseScenarioText(readScenarioFile(file));
@@ -130,6 +144,19 @@ function runSweep(file: string, options: OutputOptions & { vary: string[]; csv?:
   else if (options.csv) io.out(sweepCsv(rows, variations));
   else io.out(renderSweepText(rows, variations));
   return rows.every((row) => row.error !== undefined) ? 2 : 0;
+}
+
+function runCompare(first: string, second: string, options: OutputOptions, io: Io): number {
+  applyStyle(options);
+  const summaries = [first, second].map((file) => {
+    const scenario = loadScenario(readScenarioFile(file));
+    const result = planScenario(scenario);
+    const run = result.plan.training ? simulateScenario(scenario, result) : undefined;
+    return summarize(result, run);
+  });
+  const [a, b] = summaries as [ScenarioSummary, ScenarioSummary];
+  io.out(options.json ? toJson({ a, b }) : renderCompareText(a, b));
+  return 0;
 }
 
 function catalogSection(name: string): CatalogSection {
@@ -143,7 +170,8 @@ function catalogSection(name: string): CatalogSection {
   );
 }
 
-function runValidate(options: { json?: boolean }, io: Io): number {
+function runValidate(options: OutputOptions, io: Io): number {
+  applyStyle(options);
   const summary = evaluateAccuracy();
   if (options.json) {
     io.out(
@@ -193,6 +221,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument("<file>", "scenario file (YAML or JSON)")
     .option("--json", "print one JSON object")
     .option("--svg <file>", "also draw the step-time and memory breakdowns")
+    .option("--markdown", "print Markdown tables (to paste into a document)")
     .action((file: string, options: OutputOptions) => {
       exitCode = runPlan(file, options, io);
     });
@@ -201,7 +230,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("what a site, a budget or a power envelope holds: GPUs, racks, fabric, power and cost")
     .argument("<file>", "scenario file (YAML or JSON) with a site or a budget")
     .option("--json", "print one JSON object")
-    .action((file: string, options: { json?: boolean }) => {
+    .option("--markdown", "print Markdown tables (to paste into a document)")
+    .action((file: string, options: OutputOptions) => {
       exitCode = runBuildout(file, options, io);
     });
   program
@@ -209,7 +239,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("the training run over time: failures, checkpoints, restarts, goodput, P10/P50/P90")
     .argument("<file>", "scenario file (YAML or JSON) with a model, training tokens or simulation.days")
     .option("--json", "print one JSON object")
-    .option("--svg <file>", "also draw the distribution of time to train")
+    .option("--svg <file>", "also draw the distribution of goodput")
+    .option("--markdown", "print Markdown tables (to paste into a document)")
     .action((file: string, options: OutputOptions) => {
       exitCode = runSimulate(file, options, io);
     });
@@ -228,8 +259,31 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--csv", "print CSV")
     .option("--json", "print one JSON object")
     .option("--svg <file>", "also draw time to train (and cost) against the first varied field")
+    .option("--markdown", "print Markdown tables (to paste into a document)")
     .action((file: string, options: OutputOptions & { vary: string[]; csv?: boolean }) => {
       exitCode = runSweep(file, options, io);
+    });
+  program
+    .command("compare")
+    .description("two scenarios side by side, with the notable differences marked")
+    .argument("<a>", "first scenario file")
+    .argument("<b>", "second scenario file")
+    .option("--json", "print one JSON object")
+    .option("--markdown", "print Markdown tables (to paste into a document)")
+    .action((a: string, b: string, options: OutputOptions) => {
+      exitCode = runCompare(a, b, options, io);
+    });
+  program
+    .command("search")
+    .description("the layout search alone: the best layouts and why the others lose (plan without the run)")
+    .argument("<file>", "scenario file (YAML or JSON)")
+    .option("--json", "print one JSON object")
+    .option("--markdown", "print Markdown tables (to paste into a document)")
+    .action((file: string, options: OutputOptions) => {
+      applyStyle(options);
+      const result = planScenario(loadScenario(readScenarioFile(file)));
+      const top = result.search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
+      io.out(options.json ? toJson({ ...result.search, top }) : renderSearchText(result));
     });
   program
     .command("catalog")
@@ -255,7 +309,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command("validate")
     .description("the accuracy table against published training runs")
     .option("--json", "print one JSON object")
-    .action((options: { json?: boolean }) => {
+    .option("--markdown", "print Markdown tables (to paste into a document)")
+    .action((options: OutputOptions) => {
       exitCode = runValidate(options, io);
     });
   try {

@@ -2,6 +2,7 @@ import type { SimulationResult } from "../reliability/simulate.ts";
 import type { ScenarioPlan } from "../scenario/plan-scenario.ts";
 import { formatPercent, formatSeconds, GiB } from "../units.ts";
 import { renderBuildoutText } from "./buildout-text.ts";
+import { paint } from "./style.ts";
 import { renderTable } from "./table.ts";
 
 const MEMORY_LABELS: Record<string, string> = {
@@ -79,7 +80,7 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
   lines.push(`Memory per GPU (pipeline stage ${memory.stage}, the largest)`);
   lines.push(renderTable(["term", "GiB", "share"], memoryRows));
   lines.push(
-    `  capacity ${(memory.capacityBytes / GiB).toFixed(2)} GiB: ${memory.fits ? "fits" : "DOES NOT FIT"} ` +
+    `  capacity ${(memory.capacityBytes / GiB).toFixed(2)} GiB: ${memory.fits ? paint("fits", "green") : paint("DOES NOT FIT", "red")} ` +
       `(${formatPercent(memory.perGpuBytes.total / memory.capacityBytes)} used); ${scaled(memory.parametersPerGpu)} parameters on this GPU`,
   );
   lines.push("");
@@ -116,7 +117,7 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
     );
   }
   lines.push("");
-  lines.push(renderSearch(result));
+  lines.push(renderSearchText(result));
   if (result.buildout) {
     lines.push("");
     lines.push(renderBuildoutText(result.buildout));
@@ -132,7 +133,7 @@ export function layoutLabel(layout: ScenarioPlan["plan"]["layout"]): string {
   );
 }
 
-function renderSearch(result: ScenarioPlan): string {
+export function renderSearchText(result: ScenarioPlan): string {
   const { search } = result;
   const lines = [
     `Layout search: ${grouped(search.evaluated)} layouts evaluated, ${grouped(search.feasible)} fit, ` +

@@ -1,6 +1,7 @@
 import { formatPercent } from "../units.ts";
 import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
 import { layoutLabel } from "./plan-text.ts";
+import { paint } from "./style.ts";
 import { renderTable } from "./table.ts";
 
 const STEP_GOAL = 0.05;
@@ -28,7 +29,7 @@ export function renderValidationText(summary: AccuracySummary): string {
           r.publishedStepSeconds.toFixed(2),
           r.predictedStepSeconds.toFixed(2),
           signed(r.stepError),
-          Math.abs(r.stepError) > RUN_LIMIT ? "MISS" : "",
+          Math.abs(r.stepError) > RUN_LIMIT ? paint("MISS", "red") : "",
           r.searched ? r.searched.step.seconds.toFixed(2) : "-",
           r.searched ? layoutLabel(r.searched.layout) : "",
         ];
