@@ -17,6 +17,7 @@ import { renderPlanText, renderSearchText } from "../report/plan-text.ts";
 import { renderSimulationText } from "../report/simulate-text.ts";
 import { setReportStyle } from "../report/style.ts";
 import { renderSweepText } from "../report/sweep-text.ts";
+import { renderUncertaintyText } from "../report/uncertainty-text.ts";
 import { renderValidationText } from "../report/validate-text.ts";
 import { buildoutScenario } from "../scenario/buildout-scenario.ts";
 import { type ScenarioSummary, summarize } from "../scenario/compare.ts";
@@ -25,6 +26,8 @@ import { loadScenario, parseScenarioText } from "../scenario/normalize.ts";
 import { planScenario } from "../scenario/plan-scenario.ts";
 import { simulateScenario } from "../scenario/simulate-scenario.ts";
 import { parseVariation, sweepCsv, sweepScenario } from "../scenario/sweep.ts";
+import { planUncertainty } from "../scenario/uncertain-plan.ts";
+import { findUncertain } from "../scenario/uncertainty.ts";
 import { evaluateAccuracy, totalChecks } from "../validation/accuracy.ts";
 
 // Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
@@ -94,19 +97,36 @@ function applyStyle(options: OutputOptions): void {
 
 function runPlan(file: string, options: OutputOptions, io: Io): number {
   applyStyle(options);
-  const scenario = loadScenario(readScenarioFile(file));
+  const text = readScenarioFile(file);
+  const scenario = loadScenario(text);
   const result = planScenario(scenario);
   // With a token budget, the run over time (failures and restarts) joins the report.
   const run = result.plan.training
     ? simulateScenario(scenario, result, progressBar(options.json))
     : undefined;
   if (options.svg) writeSvg(options.svg, planChartSvg(result.plan, chartDocument()));
+  const raw = parseScenarioText(text);
+  const uncertain = findUncertain(raw);
+  const sampling = (raw as { uncertainty?: { samples?: number; seed?: number } }).uncertainty;
+  const uncertainty =
+    uncertain.length > 0
+      ? planUncertainty(raw, uncertain, { samples: sampling?.samples ?? 64, seed: sampling?.seed ?? 1 })
+      : undefined;
   if (options.json) {
     const { plan, search, ...rest } = result;
     const top = search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
-    io.out(toJson({ ...rest, ...plan, search: { ...search, top }, ...(run ? { run } : {}) }));
+    io.out(
+      toJson({
+        ...rest,
+        ...plan,
+        search: { ...search, top },
+        ...(run ? { run } : {}),
+        ...(uncertainty ? { uncertainty } : {}),
+      }),
+    );
   } else {
     io.out(renderPlanText(result, run));
+    if (uncertainty) io.out(`\n${renderUncertaintyText(uncertainty)}`);
   }
   return 0;
 }

@@ -28,6 +28,7 @@ import {
   siteObjectSchema,
   trainingSchema,
 } from "./schema.ts";
+import { findUncertain, quantile, withValues } from "./uncertainty.ts";
 
 export interface Scenario {
   readonly name: string;
@@ -279,6 +280,12 @@ export function normalizeScenario(value: unknown): Scenario {
   };
 }
 
+/** Ranges and distributions in a scenario file are planned at their medians (see uncertainty.ts). */
 export function loadScenario(text: string): Scenario {
-  return normalizeScenario(parseScenarioText(text));
+  const raw = parseScenarioText(text);
+  const uncertain = findUncertain(raw);
+  if (uncertain.length === 0) return normalizeScenario(raw);
+  return normalizeScenario(
+    withValues(raw, new Map(uncertain.map((u) => [u.path, quantile(u.distribution, 0.5)]))),
+  );
 }

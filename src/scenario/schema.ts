@@ -172,6 +172,10 @@ export const scenarioSchema = z.strictObject({
   reliability: z.union([z.string(), reliabilitySchema]).optional(),
   checkpoint: checkpointSchema.optional(),
   simulation: simulationSchema.optional(),
+  /** Sampling of the inputs given as ranges or distributions. */
+  uncertainty: z
+    .strictObject({ samples: count.max(10_000).optional(), seed: z.number().int().optional() })
+    .optional(),
   layout: z.union([z.literal("auto"), layoutSchema]).optional(),
   search: searchSchema.optional(),
 });

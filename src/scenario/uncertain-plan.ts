@@ -1,0 +1,58 @@
+import type { SimulationResult } from "../reliability/simulate.ts";
+import { normalizeScenario } from "./normalize.ts";
+import { planScenario, type ScenarioPlan } from "./plan-scenario.ts";
+import { simulateScenario } from "./simulate-scenario.ts";
+import { analyzeUncertainty, type UncertainInput, type UncertaintyResult } from "./uncertainty.ts";
+
+/** Trials per sample: enough for a mean, few enough for dozens of samples. */
+const TRIALS_PER_SAMPLE = 100;
+
+/** The results an uncertain scenario reports with P10/P50/P90, from one plan (and its run). */
+function resultsOf(
+  plan: ScenarioPlan,
+  run: SimulationResult | undefined,
+): Record<string, number | undefined> {
+  const b = plan.buildout?.result;
+  return {
+    "days uninterrupted": plan.plan.training?.days,
+    "days with failures (mean)": run?.days.mean,
+    "goodput (mean)": run?.goodput.mean,
+    "tokens/s": plan.plan.throughput.tokensPerSecond,
+    "capex ($)": b?.cost.capexUsd,
+    "$ per GPU-hour": b?.cost.usdPerGpuHour,
+    "facility MW": b?.power.facilityMegawatts,
+    "energy MWh (mean)": run?.energyMegawattHours.mean,
+  };
+}
+
+/** P10/P50/P90 and sensitivities of a scenario whose inputs include ranges or distributions. */
+export function planUncertainty(
+  raw: unknown,
+  inputs: readonly UncertainInput[],
+  options: { readonly samples: number; readonly seed: number },
+): UncertaintyResult {
+  // Inputs that only touch reliability, checkpoints or the simulation do not change the plan: reuse it.
+  const plans = new Map<string, ScenarioPlan>();
+  const evaluate = (scenarioValue: unknown) => {
+    const {
+      reliability: _r,
+      checkpoint: _c,
+      simulation: _s,
+      ...planning
+    } = scenarioValue as Record<string, unknown>;
+    const key = JSON.stringify(planning);
+    const scenario = normalizeScenario(scenarioValue);
+    let plan = plans.get(key);
+    if (!plan) {
+      plan = planScenario(scenario);
+      plans.set(key, plan);
+    }
+    const quick = {
+      ...scenario,
+      run: { ...scenario.run, simulation: { ...scenario.run.simulation, trials: TRIALS_PER_SAMPLE } },
+    };
+    const run = plan.plan.training ? simulateScenario(quick, plan) : undefined;
+    return resultsOf(plan, run);
+  };
+  return analyzeUncertainty(raw, inputs, evaluate, options);
+}
