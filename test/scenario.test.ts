@@ -99,4 +99,19 @@ describe("scenario files", () => {
         /tp 3 does not divide the 64 attention heads/.test(error.message),
     );
   });
+
+  it("expand training and checkpoint presets, with inline fields overriding them", () => {
+    const scenario = loadScenario(
+      "model: gpt-3-175b\ntraining: { preset: gpt-3-175b-pretraining, tokens: 1e12 }\ncheckpoint: llama-3-tectonic\ncluster: { accelerator: a100-sxm-80gb, gpus: 1024 }\n",
+    );
+    assert.equal(scenario.training?.sequenceLength, 2048);
+    assert.equal(scenario.training?.globalBatchSequences, 1536);
+    assert.equal(scenario.training?.tokens, 1e12);
+    assert.equal(scenario.run.checkpoint.mode, "sync");
+    assert.equal(scenario.run.checkpoint.storage.aggregateWriteBytesPerSecond, 2e12);
+    assert.equal(
+      inputError(valid.replace("training: {", "training: { preset: nope,")).path,
+      "training.preset",
+    );
+  });
 });

@@ -11,6 +11,7 @@ import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
 import type { SearchConstraints } from "../parallel/search.ts";
 import { type FacilitySetup, resolveFacility } from "./facility.ts";
 import { toInputError } from "./issues.ts";
+import { expandSectionPresets } from "./presets.ts";
 import { type RunSettings, resolveRunSettings } from "./reliability.ts";
 import {
   budgetSchema,
@@ -250,7 +251,7 @@ function resolveSearch(
 
 /** Checks a parsed YAML/JSON value against the schema and resolves catalog names. */
 export function normalizeScenario(value: unknown): Scenario {
-  const parsed = scenarioSchema.safeParse(value, { reportInput: true });
+  const parsed = scenarioSchema.safeParse(expandSectionPresets(value), { reportInput: true });
   if (!parsed.success) throw toInputError(parsed.error, (path) => sectionKeys[path] ?? []);
   const scenario = parsed.data;
   const accelerator = resolveAccelerator(scenario);

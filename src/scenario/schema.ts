@@ -50,6 +50,7 @@ export const modelObjectSchema = z.strictObject({
 const countOrRange = z.union([count, z.strictObject({ min: count, max: count })]);
 
 export const trainingSchema = z.strictObject({
+  preset: z.string().optional(),
   sequenceLength: count.max(16_777_216),
   globalBatchSequences: countOrRange.optional(),
   globalBatchTokens: countOrRange.optional(),
@@ -145,6 +146,7 @@ export const reliabilitySchema = z.strictObject({
 });
 
 export const checkpointSchema = z.strictObject({
+  preset: z.string().optional(),
   mode: z.enum(["sync", "async", "in-memory"]).optional(),
   /** Minutes of training between checkpoints, or the optimum by Daly's or Young's formula. */
   interval: z.union([positive, z.enum(["daly", "young"])]).optional(),
@@ -182,3 +184,12 @@ export const scenarioSchema = z.strictObject({
 
 export type ScenarioFile = z.input<typeof scenarioSchema>;
 export type ParsedScenario = z.output<typeof scenarioSchema>;
+
+/**
+ * What a user may write, for the JSON Schema: the training and checkpoint sections also take a
+ * preset's name (presets.ts expands it into the fields above before the file is checked).
+ */
+export const scenarioFileSchema = scenarioSchema.extend({
+  training: z.union([z.string(), trainingSchema]).optional(),
+  checkpoint: z.union([z.string(), checkpointSchema]).optional(),
+});
