@@ -1,15 +1,6 @@
 // SI inside, unit-suffixed names at the boundaries. Keep decimal (GB) and binary (GiB) apart.
 
-export const KB = 1e3;
-export const MB = 1e6;
-export const GB = 1e9;
-export const TB = 1e12;
-export const KiB = 1024;
-export const MiB = 1024 ** 2;
 export const GiB = 1024 ** 3;
-
-export const TERA = 1e12;
-export const PETA = 1e15;
 
 export const SECONDS_PER_HOUR = 3600;
 export const SECONDS_PER_DAY = 86400;
@@ -17,19 +8,6 @@ export const SECONDS_PER_DAY = 86400;
 /** A link rate in gigabits per second, as vendors quote NICs and switch ports, to bytes per second. */
 export function gbpsToBytesPerSecond(gbps: number): number {
   return (gbps * 1e9) / 8;
-}
-
-/** Rounds for display only; never used inside calculations. */
-export function formatNumber(value: number, digits = 3): string {
-  if (!Number.isFinite(value)) return "n/a";
-  if (value === 0) return "0";
-  const abs = Math.abs(value);
-  if (abs >= 1e6 || abs < 1e-3) return value.toExponential(digits - 1);
-  return Number(value.toPrecision(digits)).toLocaleString("en-US", { maximumFractionDigits: 6 });
-}
-
-export function formatBytesGiB(bytes: number): string {
-  return `${(bytes / GiB).toFixed(2)} GiB`;
 }
 
 export function formatSeconds(seconds: number): string {

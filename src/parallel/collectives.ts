@@ -58,7 +58,10 @@ function latencySteps(ranks: number): number {
   return Math.min(ranks - 1, 2 * Math.ceil(Math.log2(ranks)));
 }
 
-/** All-gather (or reduce-scatter) where each rank ends with (or starts from) `bytes` in total. */
+/**
+ * All-gather where each rank ends with `bytes` in total; a reduce-scatter of `bytes` costs the same,
+ * so callers use this for both.
+ */
 export function allGatherSeconds(bytes: number, group: GroupPlacement, net: NetworkModel): number {
   if (group.size <= 1 || bytes <= 0) return 0;
   const g = group.perDomain;
@@ -74,8 +77,6 @@ export function allGatherSeconds(bytes: number, group: GroupPlacement, net: Netw
   }
   return seconds;
 }
-
-export const reduceScatterSeconds = allGatherSeconds;
 
 export function allReduceSeconds(bytes: number, group: GroupPlacement, net: NetworkModel): number {
   return 2 * allGatherSeconds(bytes, group, net);

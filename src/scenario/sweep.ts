@@ -96,7 +96,7 @@ function combinations(variations: readonly Variation[]): Record<string, number |
   );
 }
 
-export const SWEEP_LIMIT = 2000;
+const SWEEP_LIMIT = 2000;
 
 export function sweepScenario(raw: unknown, variations: readonly Variation[]): SweepRow[] {
   const points = combinations(variations);
