@@ -66,7 +66,7 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
       `virtual stages ${layout.virtualStages}, recompute ${layout.recompute}, ZeRO ${layout.zero}, sequence parallel ${layout.sequenceParallel ? "on" : "off"}`,
   );
   if (result.chosenFields.length > 0)
-    lines.push(`          chosen by the planner: ${result.chosenFields.join(", ")}`);
+    lines.push(`          chosen by the search: ${result.chosenFields.join(", ")}`);
   lines.push("");
 
   const memoryRows = Object.entries(memory.perGpuBytes)

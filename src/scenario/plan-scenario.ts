@@ -64,7 +64,10 @@ export function planScenario(scenario: Scenario): ScenarioPlan {
       stack: cluster.stack.name,
     },
     plan: best.plan,
-    chosenFields: LAYOUT_FIELDS.filter((field) => search.pinned[field] === undefined),
+    // A dense model has nothing to choose for expert parallelism.
+    chosenFields: LAYOUT_FIELDS.filter(
+      (field) => search.pinned[field] === undefined && (field !== "ep" || model.moe !== undefined),
+    ),
     search: result,
     ...(built ? { buildout: built } : {}),
   };
