@@ -50,7 +50,13 @@ describe("collectives", () => {
   });
 
   it("slows rings across oversubscribed pods only when a pod holds too few of their members", () => {
-    const fabric = { leafGpus: 256, podGpus: 3072, podFraction: 1, podOversubscription: 7 };
+    const fabric = {
+      leafGpus: 256,
+      podGpus: 3072,
+      podFraction: 1,
+      podOversubscription: 7,
+      switchLatencySeconds: 1e-6,
+    };
     const withFabric = { ...net, fabric };
     assert.equal(scaleOutShare(placeGroup(16, 8, 8), withFabric), 1);
     // 128 members at stride 128 span 16,384 GPUs: 24 of them in each 3,072-GPU pod, more than 7.
@@ -58,5 +64,22 @@ describe("collectives", () => {
     // Stride 1,024: 3 members per pod, so each pod's uplinks carry 7/3 of what they can.
     assert.ok(Math.abs(scaleOutShare(placeGroup(16, 1024, 8), withFabric) - 3 / 7) < 1e-12);
     assert.equal(scaleOutShare(placeGroup(128, 128, 8), net), 1);
+  });
+
+  it("adds the switch hops of the farthest distance a group spans to each step's latency", () => {
+    const fabric = {
+      leafGpus: 256,
+      podGpus: 3072,
+      podFraction: 1,
+      podOversubscription: 1,
+      switchLatencySeconds: 1e-6,
+    };
+    const tiny = 1;
+    const withinLeaf = allGatherSeconds(tiny, placeGroup(16, 8, 8), { ...net, fabric });
+    const acrossPods = allGatherSeconds(tiny, placeGroup(16, 1024, 8), { ...net, fabric });
+    const plain = allGatherSeconds(tiny, placeGroup(16, 8, 8), net);
+    // 16 domains: min(15, 2 x 4) = 8 latency steps; 1 hop within a leaf, 5 across pods.
+    assert.ok(Math.abs(withinLeaf - plain - 8 * 1e-6) < 1e-12);
+    assert.ok(Math.abs(acrossPods - plain - 8 * 5e-6) < 1e-9);
   });
 });

@@ -6,6 +6,8 @@ export interface SwitchModel {
   readonly portGbps: number;
   readonly watts: number;
   readonly priceUsd: number;
+  /** Port-to-port latency. */
+  readonly latencySeconds: number;
   readonly sources: Readonly<Record<string, Source>>;
 }
 
@@ -59,7 +61,12 @@ export const NETWORK_GEAR: readonly NetworkGear[] = [
       portGbps: 400,
       watts: 1720,
       priceUsd: 45000,
+      latencySeconds: 130e-9,
       sources: {
+        latencySeconds: {
+          ref: "NVIDIA Quantum-2 InfiniBand platform brief: ~130 ns port-to-port",
+          kind: "vendor",
+        },
         ports: {
           ref: "NVIDIA QM97XX user manual: 64 x 400G NDR over 32 twin-port OSFP cages",
           kind: "vendor",
@@ -86,7 +93,12 @@ export const NETWORK_GEAR: readonly NetworkGear[] = [
       portGbps: 800,
       watts: 2600,
       priceUsd: 200000,
+      latencySeconds: 800e-9,
       sources: {
+        latencySeconds: {
+          ref: "estimate: sub-microsecond cut-through latency of 51.2 Tb/s Ethernet switches",
+          kind: "estimate",
+        },
         ports: { ref: "NVIDIA SN5000 series manual: 64 x 800GbE or 128 x 400GbE, 2U", kind: "vendor" },
         watts: {
           ref: "estimate: dual 3 kW PSUs, 64 x 18 W optics budget; ~2.6 kW typical loaded",

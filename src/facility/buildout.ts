@@ -44,7 +44,11 @@ export interface BuildoutResult {
   readonly servers: number;
   readonly racks: number;
   readonly serversPerRack: number;
-  readonly network: FabricSize & { readonly switchModel: string; readonly transceiverModel: string };
+  readonly network: FabricSize & {
+    readonly switchModel: string;
+    readonly transceiverModel: string;
+    readonly switchLatencySeconds: number;
+  };
   readonly storageTerabytes: number;
   readonly power: {
     /** Watts by component at peak draw (what the facility is built for). */
@@ -155,7 +159,12 @@ export function buildout(input: BuildoutInput): BuildoutResult {
     servers,
     racks,
     serversPerRack,
-    network: { ...fabric, switchModel: gear.switch.name, transceiverModel: gear.switchTransceiver.name },
+    network: {
+      ...fabric,
+      switchModel: gear.switch.name,
+      transceiverModel: gear.switchTransceiver.name,
+      switchLatencySeconds: gear.switch.latencySeconds,
+    },
     storageTerabytes,
     power: {
       peakWatts: { ...peakWatts, total: itPeak },

@@ -10,6 +10,8 @@ export interface FabricReach {
   readonly podFraction: number;
   /** Downlinks over uplinks at the pods' top. */
   readonly podOversubscription: number;
+  /** Port-to-port latency of one switch; a message crosses 1, 3 or 5 of them (leaf, pod, cluster). */
+  readonly switchLatencySeconds: number;
 }
 
 export interface NetworkModel {
@@ -36,6 +38,15 @@ export interface GroupPlacement {
 export function placeGroup(size: number, stride: number, domainGpus: number): GroupPlacement {
   const perDomain = Math.max(1, Math.min(size, Math.floor(domainGpus / stride)));
   return { size, perDomain, stride };
+}
+
+/** Latency of one step between GPUs of `group` on the scale-out network: software plus switch hops. */
+function scaleOutStepLatency(group: GroupPlacement, net: NetworkModel): number {
+  const fabric = net.fabric;
+  if (!fabric) return net.scaleOutLatencySeconds;
+  const span = group.size * group.stride;
+  const hops = span <= fabric.leafGpus ? 1 : span <= fabric.podGpus ? 3 : 5;
+  return net.scaleOutLatencySeconds + hops * fabric.switchLatencySeconds;
 }
 
 /**
@@ -73,7 +84,7 @@ export function allGatherSeconds(bytes: number, group: GroupPlacement, net: Netw
   if (domains > 1) {
     seconds +=
       ((domains - 1) / domains) * (bytes / g / (net.scaleOutBytesPerSecond * scaleOutShare(group, net))) +
-      latencySteps(domains) * net.scaleOutLatencySeconds;
+      latencySteps(domains) * scaleOutStepLatency(group, net);
   }
   return seconds;
 }
@@ -123,6 +134,7 @@ export function expertDispatchSeconds(
         ? fabric.podFraction
         : fabric.podFraction / fabric.podOversubscription;
   const outside = (tokens * remoteCopies * bytesPerToken) / (net.scaleOutBytesPerSecond * share);
-  const latency = (g < n ? net.scaleOutLatencySeconds : net.scaleUpLatencySeconds) * Math.ceil(Math.log2(n));
+  const latency =
+    (g < n ? scaleOutStepLatency(group, net) : net.scaleUpLatencySeconds) * Math.ceil(Math.log2(n));
   return Math.max(inside, outside) + latency;
 }

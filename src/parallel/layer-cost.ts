@@ -60,6 +60,7 @@ export function networkModel(input: Pick<PlanInput, "cluster">): NetworkModel {
       podGpus: pod.gpus,
       podFraction: pod.bandwidthFraction,
       podOversubscription: top ? pod.bandwidthFraction / top.bandwidthFraction : 1,
+      switchLatencySeconds: fabric.switchLatencySeconds,
     },
   };
 }

@@ -21,7 +21,7 @@ export interface ClusterSetup {
   readonly gpus: number;
   readonly stack: StackCalibration;
   /** The scale-out fabric from a build-out: oversubscribed tiers slow collectives that cross them. */
-  readonly fabric?: Pick<FabricSize, "distances">;
+  readonly fabric?: Pick<FabricSize, "distances"> & { readonly switchLatencySeconds: number };
 }
 
 export interface PlanInput {

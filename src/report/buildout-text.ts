@@ -63,13 +63,14 @@ export function renderBuildoutText(report: BuildoutReport): string {
   lines.push("Fabric: what a GPU sees at each distance");
   lines.push(
     renderTable(
-      ["distance", "GPUs within", "switch hops", "bandwidth share"],
+      ["distance", "GPUs within", "switch hops", "switch latency", "bandwidth share"],
       [
-        ["NVLink domain", "-", "0", "NVLink"],
+        ["NVLink domain", "-", "0", "-", "NVLink"],
         ...r.network.distances.map((d) => [
           d.distance,
           count(d.gpus),
           String(d.switchHops),
+          `${(d.switchHops * r.network.switchLatencySeconds * 1e6).toFixed(2)} us`,
           formatPercent(d.bandwidthFraction),
         ]),
       ],
