@@ -1,0 +1,297 @@
+import { stringify } from "yaml";
+import { ACCELERATORS } from "../../src/catalog/accelerators.ts";
+import { MODELS } from "../../src/catalog/models.ts";
+import { SITES } from "../../src/catalog/sites.ts";
+import type { SimulationResult } from "../../src/reliability/simulate.ts";
+import { planChartSvg } from "../../src/report/charts.ts";
+import { parseScenarioText } from "../../src/scenario/normalize.ts";
+import type { ScenarioPlan } from "../../src/scenario/plan-scenario.ts";
+
+// The page: a form whose state lives in the URL, a worker that plans it, and the results drawn.
+
+interface FormState {
+  model: string;
+  sequenceLength: number;
+  globalBatchTokens: number;
+  tokens: string;
+  precision: string;
+  accelerator: string;
+  gpus: number;
+  site: string;
+}
+
+const DEFAULTS: FormState = {
+  model: "llama-3-70b",
+  sequenceLength: 8192,
+  globalBatchTokens: 16777216,
+  tokens: "15e12",
+  precision: "bf16",
+  accelerator: "h100-sxm",
+  gpus: 4096,
+  site: "",
+};
+
+const FIELD_PATHS: Record<string, keyof FormState> = {
+  model: "model",
+  "training.sequenceLength": "sequenceLength",
+  "training.globalBatchTokens": "globalBatchTokens",
+  "training.tokens": "tokens",
+  "training.precision": "precision",
+  "cluster.accelerator": "accelerator",
+  "cluster.gpus": "gpus",
+  site: "site",
+};
+
+const form = document.querySelector("#scenario") as HTMLFormElement;
+const input = (name: keyof FormState) =>
+  form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+
+function fillSelect(name: keyof FormState, values: readonly string[]): void {
+  const select = input(name) as HTMLSelectElement;
+  for (const value of values) select.add(new Option(value, value));
+}
+fillSelect(
+  "model",
+  MODELS.map((m) => m.name),
+);
+fillSelect(
+  "accelerator",
+  ACCELERATORS.map((a) => a.name),
+);
+fillSelect(
+  "site",
+  SITES.filter((s) => s.gpus !== undefined || s.name === "generic-2025").map((s) => s.name),
+);
+
+function readForm(): FormState {
+  const value = (name: keyof FormState) => input(name).value;
+  return {
+    model: value("model"),
+    sequenceLength: Number(value("sequenceLength")),
+    globalBatchTokens: Number(value("globalBatchTokens")),
+    tokens: value("tokens"),
+    precision: value("precision"),
+    accelerator: value("accelerator"),
+    gpus: Number(value("gpus")),
+    site: value("site"),
+  };
+}
+
+function writeForm(state: FormState): void {
+  for (const [name, value] of Object.entries(state)) input(name as keyof FormState).value = String(value);
+}
+
+function scenarioOf(state: FormState): Record<string, unknown> {
+  return {
+    name: `${state.model} on ${state.gpus} ${state.accelerator}`,
+    model: state.model,
+    training: {
+      sequenceLength: state.sequenceLength,
+      globalBatchTokens: state.globalBatchTokens,
+      tokens: Number(state.tokens),
+      precision: state.precision,
+    },
+    cluster: { accelerator: state.accelerator, gpus: state.gpus },
+    ...(state.site ? { site: state.site } : {}),
+  };
+}
+
+function stateFromHash(): FormState {
+  const hash = location.hash.slice(1);
+  if (!hash) return DEFAULTS;
+  try {
+    return { ...DEFAULTS, ...(JSON.parse(decodeURIComponent(hash)) as Partial<FormState>) };
+  } catch {
+    return DEFAULTS;
+  }
+}
+
+const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+let latest = 0;
+const status = document.querySelector("#status") as HTMLElement;
+const results = document.querySelector("#results") as HTMLElement;
+const errorBox = document.querySelector("#error") as HTMLElement;
+
+function plan(state: FormState, pushHistory: boolean): void {
+  const hash = `#${encodeURIComponent(JSON.stringify(state))}`;
+  if (location.hash !== hash) {
+    if (pushHistory) history.pushState(null, "", hash);
+    else history.replaceState(null, "", hash);
+  }
+  latest++;
+  results.setAttribute("aria-busy", "true");
+  status.textContent = "Planning…";
+  worker.postMessage({ id: latest, scenario: scenarioOf(state) });
+}
+
+const number = (value: number, digits = 1) =>
+  value.toLocaleString("en-US", { maximumFractionDigits: digits });
+
+function card(label: string, value: string, help: string): string {
+  return `<div class="card" title="${help}"><div class="value">${value}</div><div class="label">${label}</div></div>`;
+}
+
+function table(caption: string, header: string[], rows: string[][]): string {
+  const head = header.map((h) => `<th scope="col">${h}</th>`).join("");
+  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join("")}</tr>`).join("");
+  return `<table><caption>${caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function render(result: ScenarioPlan, run: SimulationResult | undefined): void {
+  const { plan: p, buildout } = result;
+  const l = p.layout;
+  const cards = [
+    card("days of uninterrupted compute", p.training ? number(p.training.days) : "-", "steps x step time"),
+    card(
+      "days with failures (P50)",
+      run ? number(run.days.p50) : "-",
+      "Monte Carlo of failures, checkpoints and restarts",
+    ),
+    card("MFU", `${number(p.throughput.mfu * 100)}%`, "model FLOP/s over the dense BF16 peak"),
+    card("step time", `${number(p.step.seconds, 2)} s`, "sum of the step-time terms below"),
+    card("memory per GPU", `${number(p.memory.perGpuBytes.total / 1024 ** 3)} GiB`, "largest pipeline stage"),
+    card(
+      "layout",
+      `tp${l.tp} pp${l.pp} cp${l.cp} dp${l.dp}`,
+      `micro-batch ${l.microBatch}, v${l.virtualStages}, ${l.recompute} recompute, ZeRO ${l.zero}`,
+    ),
+  ];
+  if (buildout) {
+    cards.push(
+      card(
+        "capex",
+        `$${number(buildout.result.cost.capexUsd / 1e9, 2)} B`,
+        "servers, network, storage and building",
+      ),
+    );
+    cards.push(
+      card(
+        "$ per GPU-hour",
+        `$${number(buildout.result.cost.usdPerGpuHour, 2)}`,
+        "amortized capex plus opex",
+      ),
+    );
+  }
+  (document.querySelector("#summary") as HTMLElement).innerHTML =
+    `<div class="cards">${cards.join("")}</div>`;
+  const { total: _s, ...step } = p.step.breakdown;
+  const top = result.search.top.map((r, i) => [
+    String(i + 1),
+    `tp${r.plan.layout.tp} pp${r.plan.layout.pp} cp${r.plan.layout.cp} dp${r.plan.layout.dp}`,
+    number(r.plan.step.seconds, 3),
+    `${number(r.plan.throughput.mfu * 100)}%`,
+    r.losesBy.map((d) => `+${number(d.seconds, 3)} s ${d.term}`).join(", ") || "best",
+  ]);
+  const runRows = run
+    ? [
+        ["days", number(run.days.p10), number(run.days.p50), number(run.days.p90)],
+        [
+          "goodput",
+          `${number(run.goodput.p10 * 100)}%`,
+          `${number(run.goodput.p50 * 100)}%`,
+          `${number(run.goodput.p90 * 100)}%`,
+        ],
+        [
+          "interruptions",
+          number(run.interruptions.total.p10, 0),
+          number(run.interruptions.total.p50, 0),
+          number(run.interruptions.total.p90, 0),
+        ],
+      ]
+    : [];
+  (document.querySelector("#details") as HTMLElement).innerHTML = [
+    `<div class="chart" role="img" aria-label="Step time and memory per GPU by term">${planChartSvg(p, document as never)}</div>`,
+    table(
+      "Step time by term (s)",
+      ["term", "seconds"],
+      Object.entries(step)
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => [k, number(v, 4)]),
+    ),
+    table(
+      `Layout search: ${number(result.search.evaluated, 0)} layouts evaluated`,
+      ["rank", "layout", "step s", "MFU", "loses by"],
+      top,
+    ),
+    run ? table("The run with failures", ["", "P10", "P50", "P90"], runRows) : "",
+  ].join("");
+}
+
+worker.onmessage = (event: MessageEvent) => {
+  const message = event.data as
+    | { id: number; ok: true; result: ScenarioPlan; run?: SimulationResult }
+    | { id: number; ok: false; error: { path: string; message: string } };
+  if (message.id !== latest) return;
+  results.setAttribute("aria-busy", "false");
+  for (const element of form.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
+  if (!message.ok) {
+    errorBox.hidden = false;
+    errorBox.textContent = message.error.message;
+    status.textContent = "No plan: see the message beside the form.";
+    const field = FIELD_PATHS[message.error.path];
+    if (field) input(field).setAttribute("aria-invalid", "true");
+    return;
+  }
+  errorBox.hidden = true;
+  status.textContent = `Planned ${message.result.scenario.name}.`;
+  render(message.result, message.run);
+};
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+form.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(() => plan(readForm(), true), 150);
+});
+window.addEventListener("popstate", () => {
+  const state = stateFromHash();
+  writeForm(state);
+  plan(state, false);
+});
+
+(document.querySelector("#download") as HTMLButtonElement).addEventListener("click", () => {
+  const blob = new Blob([stringify(scenarioOf(readForm()))], { type: "application/yaml" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = "scenario.yaml";
+  link.click();
+  URL.revokeObjectURL(link.href);
+});
+
+(document.querySelector("#upload") as HTMLInputElement).addEventListener("change", async (event) => {
+  const file = (event.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  try {
+    const raw = parseScenarioText(await file.text());
+    const at = (...keys: string[]): unknown =>
+      keys.reduce<unknown>(
+        (node, key) =>
+          typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined,
+        raw,
+      );
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+    const count = (value: unknown) => (typeof value === "number" ? value : undefined);
+    const loaded: Partial<FormState> = {
+      model: text(at("model")),
+      sequenceLength: count(at("training", "sequenceLength")),
+      globalBatchTokens: count(at("training", "globalBatchTokens")),
+      tokens: at("training", "tokens") === undefined ? undefined : String(at("training", "tokens")),
+      precision: text(at("training", "precision")),
+      accelerator: text(at("cluster", "accelerator")),
+      gpus: count(at("cluster", "gpus")),
+      site: text(at("site")),
+    };
+    const state: FormState = {
+      ...readForm(),
+      ...Object.fromEntries(Object.entries(loaded).filter(([, value]) => value !== undefined)),
+    };
+    writeForm(state);
+    plan(state, true);
+  } catch (error) {
+    errorBox.hidden = false;
+    errorBox.textContent = error instanceof Error ? error.message : String(error);
+  }
+});
+
+const initial = stateFromHash();
+writeForm(initial);
+plan(initial, false);
