@@ -116,4 +116,61 @@ describe("web app in Chromium", { skip }, () => {
     assert.match(text, /model: llama-3-70b/);
     assert.match(text, /gpus: 4096/);
   });
+
+  it("loads every site preset and shows its build-out", async () => {
+    const page = await (browser as Browser).newPage();
+    await page.goto(URL_BASE);
+    await planned(page);
+    const sites = await page.$$eval("#site option", (options) =>
+      options.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+    );
+    assert.ok(sites.length >= 5);
+    for (const site of sites) {
+      await page.selectOption("#site", site);
+      await page.waitForFunction(
+        (name) => decodeURIComponent(location.hash).includes(`"site":"${name}"`),
+        site,
+      );
+      await page.waitForFunction(
+        () =>
+          document.querySelector("#status")?.textContent?.startsWith("Planned") ||
+          !(document.querySelector("#error") as HTMLElement).hidden,
+        null,
+        { timeout: 60000 },
+      );
+      if ((await page.textContent("#status"))?.startsWith("Planned")) {
+        assert.match((await page.textContent("#details")) ?? "", /Build-out: bill of materials/, site);
+      }
+    }
+  });
+
+  it("re-loads a downloaded scenario file into the form", async () => {
+    const page = await (browser as Browser).newPage();
+    await page.goto(URL_BASE);
+    await planned(page);
+    await page.setInputFiles("#upload", {
+      name: "scenario.yaml",
+      mimeType: "application/yaml",
+      buffer: Buffer.from(
+        "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchTokens: 4194304, tokens: 1e12 }\ncluster: { accelerator: h200, gpus: 512 }\n",
+      ),
+    });
+    await page.waitForFunction(() => (document.querySelector("#gpus") as HTMLInputElement).value === "512");
+    await planned(page);
+    assert.equal(await page.inputValue("#model"), "llama-3-8b");
+    assert.equal(await page.inputValue("#accelerator"), "h200");
+  });
+
+  it("shows progress on a long simulation and can cancel it", async () => {
+    const page = await (browser as Browser).newPage();
+    await page.goto(URL_BASE);
+    await planned(page);
+    await page.click("summary");
+    await page.fill("#trials", "200000");
+    await page.waitForSelector("#cancel:not([hidden])");
+    await page.click("#cancel");
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent?.startsWith("Cancelled"));
+    await page.fill("#trials", "300");
+    await planned(page);
+  });
 });

@@ -1,7 +1,9 @@
 import { stringify } from "yaml";
 import { ACCELERATORS } from "../../src/catalog/accelerators.ts";
+import { FAILURE_MIXES } from "../../src/catalog/failure-mixes.ts";
 import { MODELS } from "../../src/catalog/models.ts";
 import { SITES } from "../../src/catalog/sites.ts";
+import type { BuildoutResult } from "../../src/facility/buildout.ts";
 import type { SimulationResult } from "../../src/reliability/simulate.ts";
 import { planChartSvg } from "../../src/report/charts.ts";
 import { parseScenarioText } from "../../src/scenario/normalize.ts";
@@ -18,6 +20,13 @@ interface FormState {
   accelerator: string;
   gpus: number;
   site: string;
+  tp: string;
+  pp: string;
+  headroom: string;
+  reliability: string;
+  restartMinutes: number;
+  checkpoint: string;
+  trials: number;
 }
 
 const DEFAULTS: FormState = {
@@ -29,6 +38,13 @@ const DEFAULTS: FormState = {
   accelerator: "h100-sxm",
   gpus: 4096,
   site: "",
+  tp: "",
+  pp: "",
+  headroom: "0",
+  reliability: "llama-3",
+  restartMinutes: 10,
+  checkpoint: "sync",
+  trials: 300,
 };
 
 const FIELD_PATHS: Record<string, keyof FormState> = {
@@ -40,6 +56,13 @@ const FIELD_PATHS: Record<string, keyof FormState> = {
   "cluster.accelerator": "accelerator",
   "cluster.gpus": "gpus",
   site: "site",
+  "layout.tp": "tp",
+  "layout.pp": "pp",
+  "search.memoryHeadroomGiB": "headroom",
+  reliability: "reliability",
+  "reliability.preset": "reliability",
+  "reliability.restartMinutes": "restartMinutes",
+  "simulation.trials": "trials",
 };
 
 const form = document.querySelector("#scenario") as HTMLFormElement;
@@ -62,6 +85,10 @@ fillSelect(
   "site",
   SITES.filter((s) => s.gpus !== undefined || s.name === "generic-2025").map((s) => s.name),
 );
+fillSelect(
+  "reliability",
+  FAILURE_MIXES.map((f) => f.name),
+);
 
 function readForm(): FormState {
   const value = (name: keyof FormState) => input(name).value;
@@ -74,6 +101,13 @@ function readForm(): FormState {
     accelerator: value("accelerator"),
     gpus: Number(value("gpus")),
     site: value("site"),
+    tp: value("tp"),
+    pp: value("pp"),
+    headroom: value("headroom"),
+    reliability: value("reliability"),
+    restartMinutes: Number(value("restartMinutes")),
+    checkpoint: value("checkpoint"),
+    trials: Number(value("trials")),
   };
 }
 
@@ -82,6 +116,10 @@ function writeForm(state: FormState): void {
 }
 
 function scenarioOf(state: FormState): Record<string, unknown> {
+  const layout = {
+    ...(state.tp !== "" ? { tp: Number(state.tp) } : {}),
+    ...(state.pp !== "" ? { pp: Number(state.pp) } : {}),
+  };
   return {
     name: `${state.model} on ${state.gpus} ${state.accelerator}`,
     model: state.model,
@@ -93,6 +131,11 @@ function scenarioOf(state: FormState): Record<string, unknown> {
     },
     cluster: { accelerator: state.accelerator, gpus: state.gpus },
     ...(state.site ? { site: state.site } : {}),
+    ...(Object.keys(layout).length > 0 ? { layout } : {}),
+    search: { memoryHeadroomGiB: Number(state.headroom || 0) },
+    reliability: { preset: state.reliability, restartMinutes: state.restartMinutes },
+    checkpoint: { mode: state.checkpoint },
+    simulation: { trials: state.trials },
   };
 }
 
@@ -106,8 +149,9 @@ function stateFromHash(): FormState {
   }
 }
 
-const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+let worker = startWorker();
 let latest = 0;
+const cancel = document.querySelector("#cancel") as HTMLButtonElement;
 const status = document.querySelector("#status") as HTMLElement;
 const results = document.querySelector("#results") as HTMLElement;
 const errorBox = document.querySelector("#error") as HTMLElement;
@@ -121,6 +165,7 @@ function plan(state: FormState, pushHistory: boolean): void {
   latest++;
   results.setAttribute("aria-busy", "true");
   status.textContent = "Planning…";
+  cancel.hidden = false;
   worker.postMessage({ id: latest, scenario: scenarioOf(state) });
 }
 
@@ -135,6 +180,45 @@ function table(caption: string, header: string[], rows: string[][]): string {
   const head = header.map((h) => `<th scope="col">${h}</th>`).join("");
   const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join("")}</tr>`).join("");
   return `<table><caption>${caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function buildoutTables(b: BuildoutResult): string {
+  const mw = (watts: number) => number(watts / 1e6, 2);
+  const usd = (value: number) => `$${number(value / 1e9, 2)} B`;
+  const power = Object.keys(b.power.peakWatts)
+    .filter((key) => key !== "total")
+    .map((key) => [
+      key,
+      mw(b.power.peakWatts[key as keyof typeof b.power.peakWatts]),
+      mw(b.power.typicalWatts[key as keyof typeof b.power.typicalWatts]),
+    ]);
+  const cost = Object.entries(b.cost.capexBreakdownUsd).map(([key, value]) => [key, usd(value)]);
+  return [
+    table(
+      "Build-out: bill of materials",
+      ["item", "count"],
+      [
+        ["GPUs", number(b.gpus, 0)],
+        ["servers", number(b.servers, 0)],
+        ["racks", number(b.racks, 0)],
+        ...b.network.tierDetail.map((t) => [`${t.name} switches`, number(t.switches, 0)]),
+        ["optical transceivers", number(b.network.transceivers, 0)],
+      ],
+    ),
+    table(
+      "Build-out: power (MW)",
+      ["component", "peak", "typical"],
+      [
+        ...power,
+        [
+          `facility (PUE ${number(b.power.pue, 2)})`,
+          number(b.power.facilityMegawatts, 1),
+          number(b.power.typicalFacilityMegawatts, 1),
+        ],
+      ],
+    ),
+    table("Build-out: capex", ["item", "USD"], cost),
+  ].join("");
 }
 
 function render(result: ScenarioPlan, run: SimulationResult | undefined): void {
@@ -214,15 +298,22 @@ function render(result: ScenarioPlan, run: SimulationResult | undefined): void {
       top,
     ),
     run ? table("The run with failures", ["", "P10", "P50", "P90"], runRows) : "",
+    buildout ? buildoutTables(buildout.result) : "",
   ].join("");
 }
 
-worker.onmessage = (event: MessageEvent) => {
+function onWorkerMessage(event: MessageEvent): void {
   const message = event.data as
+    | { id: number; progress: number; ok?: undefined }
     | { id: number; ok: true; result: ScenarioPlan; run?: SimulationResult }
     | { id: number; ok: false; error: { path: string; message: string } };
   if (message.id !== latest) return;
+  if (message.ok === undefined) {
+    status.textContent = `Simulating the run… ${Math.round(message.progress * 100)}%`;
+    return;
+  }
   results.setAttribute("aria-busy", "false");
+  cancel.hidden = true;
   for (const element of form.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
   if (!message.ok) {
     errorBox.hidden = false;
@@ -235,7 +326,22 @@ worker.onmessage = (event: MessageEvent) => {
   errorBox.hidden = true;
   status.textContent = `Planned ${message.result.scenario.name}.`;
   render(message.result, message.run);
-};
+}
+
+function startWorker(): Worker {
+  const created = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+  created.onmessage = onWorkerMessage;
+  return created;
+}
+
+cancel.addEventListener("click", () => {
+  worker.terminate();
+  worker = startWorker();
+  latest++;
+  cancel.hidden = true;
+  results.setAttribute("aria-busy", "false");
+  status.textContent = "Cancelled. Change an input to plan again.";
+});
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 form.addEventListener("input", () => {
@@ -257,9 +363,7 @@ window.addEventListener("popstate", () => {
   URL.revokeObjectURL(link.href);
 });
 
-(document.querySelector("#upload") as HTMLInputElement).addEventListener("change", async (event) => {
-  const file = (event.target as HTMLInputElement).files?.[0];
-  if (!file) return;
+async function loadFile(file: File): Promise<void> {
   try {
     const raw = parseScenarioText(await file.text());
     const at = (...keys: string[]): unknown =>
@@ -290,6 +394,17 @@ window.addEventListener("popstate", () => {
     errorBox.hidden = false;
     errorBox.textContent = error instanceof Error ? error.message : String(error);
   }
+}
+
+(document.querySelector("#upload") as HTMLInputElement).addEventListener("change", (event) => {
+  const file = (event.target as HTMLInputElement).files?.[0];
+  if (file) void loadFile(file);
+});
+document.addEventListener("dragover", (event) => event.preventDefault());
+document.addEventListener("drop", (event) => {
+  event.preventDefault();
+  const file = event.dataTransfer?.files[0];
+  if (file) void loadFile(file);
 });
 
 const initial = stateFromHash();

@@ -14,11 +14,12 @@ self.onmessage = (event: MessageEvent<PlanRequest>) => {
   try {
     const normalized = normalizeScenario(scenario);
     const result = planScenario(normalized);
-    const quick = {
-      ...normalized,
-      run: { ...normalized.run, simulation: { ...normalized.run.simulation, trials: 300 } },
-    };
-    const run = result.plan.training ? simulateScenario(quick, result) : undefined;
+    // Progress for long Monte Carlos; the page cancels by terminating this worker.
+    const run = result.plan.training
+      ? simulateScenario(normalized, result, (done, total) =>
+          self.postMessage({ id, progress: done / total }),
+        )
+      : undefined;
     self.postMessage({ id, ok: true, result, run });
   } catch (error) {
     if (error instanceof InputError) {
