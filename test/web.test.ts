@@ -74,6 +74,7 @@ describe("web app in Chromium", { skip }, () => {
     const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(URL_BASE);
     await planned(page);
+    assert.match((await page.textContent("#details")) ?? "", /Goodput over 300 trials/);
     const before = await page.locator("#summary .card .value").first().textContent();
     await page.fill("#gpus", "8192");
     await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"gpus":8192'));

@@ -5,7 +5,7 @@ import { MODELS } from "../../src/catalog/models.ts";
 import { SITES } from "../../src/catalog/sites.ts";
 import type { BuildoutResult } from "../../src/facility/buildout.ts";
 import type { SimulationResult } from "../../src/reliability/simulate.ts";
-import { planChartSvg } from "../../src/report/charts.ts";
+import { goodputChartSvg, planChartSvg } from "../../src/report/charts.ts";
 import { parseScenarioText } from "../../src/scenario/normalize.ts";
 import type { ScenarioPlan } from "../../src/scenario/plan-scenario.ts";
 
@@ -298,6 +298,9 @@ function render(result: ScenarioPlan, run: SimulationResult | undefined): void {
       top,
     ),
     run ? table("The run with failures", ["", "P10", "P50", "P90"], runRows) : "",
+    run
+      ? `<div class="chart" role="img" aria-label="Goodput over the simulated trials, P10 to P90 marked">${goodputChartSvg(run, document as never)}</div>`
+      : "",
     buildout ? buildoutTables(buildout.result) : "",
   ].join("");
 }
