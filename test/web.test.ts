@@ -174,4 +174,27 @@ describe("web app in Chromium", { skip }, () => {
     await page.fill("#trials", "300");
     await planned(page);
   });
+
+  it("sweeps the GPU count into a line chart, and compares a kept scenario with the form", async () => {
+    const page = await (browser as Browser).newPage();
+    await page.goto(URL_BASE);
+    await planned(page);
+    await page.fill("#sweepFrom", "1024");
+    await page.fill("#sweepTo", "8192");
+    await page.click("#sweep");
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent === "Swept.", null, {
+      timeout: 60000,
+    });
+    const sweep = (await page.textContent("#whatif")) ?? "";
+    assert.match(sweep, /Time to train/);
+    assert.match(sweep, /Sweep of the GPU count/);
+    await page.click("#pin");
+    await page.fill("#gpus", "2048");
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent === "Compared.", null, {
+      timeout: 60000,
+    });
+    const compare = (await page.textContent("#whatif")) ?? "";
+    assert.match(compare, /B against A/);
+    assert.match(compare, /GPUs4,0962,048-50%/);
+  });
 });

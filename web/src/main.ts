@@ -5,9 +5,11 @@ import { MODELS } from "../../src/catalog/models.ts";
 import { SITES } from "../../src/catalog/sites.ts";
 import type { BuildoutResult } from "../../src/facility/buildout.ts";
 import type { SimulationResult } from "../../src/reliability/simulate.ts";
-import { goodputChartSvg, planChartSvg } from "../../src/report/charts.ts";
+import { goodputChartSvg, planChartSvg, sweepChartSvg } from "../../src/report/charts.ts";
+import type { ScenarioSummary } from "../../src/scenario/compare.ts";
 import { parseScenarioText } from "../../src/scenario/normalize.ts";
 import type { ScenarioPlan } from "../../src/scenario/plan-scenario.ts";
+import type { SweepRow, Variation } from "../../src/scenario/sweep.ts";
 
 // The page: a form whose state lives in the URL, a worker that plans it, and the results drawn.
 
@@ -305,14 +307,79 @@ function render(result: ScenarioPlan, run: SimulationResult | undefined): void {
   ].join("");
 }
 
+type WorkerMessage =
+  | { id: number; progress: number; ok?: undefined }
+  | {
+      id: number;
+      ok: true;
+      result: ScenarioPlan;
+      run?: SimulationResult;
+      sweep?: undefined;
+      compare?: undefined;
+    }
+  | {
+      id: number;
+      ok: true;
+      sweep: { variations: Variation[]; rows: SweepRow[] };
+      result?: undefined;
+      compare?: undefined;
+    }
+  | {
+      id: number;
+      ok: true;
+      compare: { a: ScenarioSummary; b: ScenarioSummary };
+      result?: undefined;
+      sweep?: undefined;
+    }
+  | { id: number; ok: false; error: { path: string; message: string } };
+
+const whatIf = document.querySelector("#whatif") as HTMLElement;
+
+function renderSweep(variations: Variation[], rows: SweepRow[]): void {
+  const body = rows.map((row) => [
+    number(Number(row.values["cluster.gpus"]), 0),
+    row.days === undefined ? "-" : number(row.days),
+    row.mfu === undefined ? "-" : `${number(row.mfu * 100)}%`,
+    row.error ?? "",
+  ]);
+  whatIf.innerHTML =
+    `<div class="chart" role="img" aria-label="Time to train against the number of GPUs">${sweepChartSvg(rows, variations, document as never)}</div>` +
+    table("Sweep of the GPU count", ["GPUs", "days", "MFU", "note"], body);
+}
+
+function renderCompare(a: ScenarioSummary, b: ScenarioSummary): void {
+  const rows = a.metrics.map((metric, i) => {
+    const other = b.metrics[i]?.value;
+    const change = metric.value && other !== undefined ? `${number((other / metric.value - 1) * 100)}%` : "";
+    return [
+      metric.label,
+      metric.value === undefined ? "-" : number(metric.value, 2),
+      other === undefined ? "-" : number(other, 2),
+      change,
+    ];
+  });
+  whatIf.innerHTML = table(`A: ${a.name} — B: ${b.name}`, ["", "A", "B", "B against A"], rows);
+}
+
 function onWorkerMessage(event: MessageEvent): void {
-  const message = event.data as
-    | { id: number; progress: number; ok?: undefined }
-    | { id: number; ok: true; result: ScenarioPlan; run?: SimulationResult }
-    | { id: number; ok: false; error: { path: string; message: string } };
+  const message = event.data as WorkerMessage;
   if (message.id !== latest) return;
   if (message.ok === undefined) {
     status.textContent = `Simulating the run… ${Math.round(message.progress * 100)}%`;
+    return;
+  }
+  if (message.ok && message.sweep) {
+    results.setAttribute("aria-busy", "false");
+    cancel.hidden = true;
+    status.textContent = "Swept.";
+    renderSweep(message.sweep.variations, message.sweep.rows);
+    return;
+  }
+  if (message.ok && message.compare) {
+    results.setAttribute("aria-busy", "false");
+    cancel.hidden = true;
+    status.textContent = "Compared.";
+    renderCompare(message.compare.a, message.compare.b);
     return;
   }
   results.setAttribute("aria-busy", "false");
@@ -329,7 +396,33 @@ function onWorkerMessage(event: MessageEvent): void {
   errorBox.hidden = true;
   status.textContent = `Planned ${message.result.scenario.name}.`;
   render(message.result, message.run);
+  if (pinned) {
+    latest++;
+    worker.postMessage({ id: latest, scenario: scenarioOf(readForm()), compareWith: pinned });
+  }
 }
+
+let pinned: Record<string, unknown> | undefined;
+
+(document.querySelector("#pin") as HTMLButtonElement).addEventListener("click", () => {
+  pinned = scenarioOf(readForm());
+  whatIf.innerHTML = "<p>Kept as A. Change any input: B is the form, compared with A below.</p>";
+});
+
+(document.querySelector("#sweep") as HTMLButtonElement).addEventListener("click", () => {
+  const from = Number((document.querySelector("#sweepFrom") as HTMLInputElement).value);
+  const to = Number((document.querySelector("#sweepTo") as HTMLInputElement).value);
+  const values: number[] = [];
+  for (let gpus = Math.max(1, from); gpus <= to && values.length < 12; gpus *= 2) values.push(gpus);
+  latest++;
+  results.setAttribute("aria-busy", "true");
+  status.textContent = "Sweeping…";
+  worker.postMessage({
+    id: latest,
+    scenario: scenarioOf(readForm()),
+    sweep: { path: "cluster.gpus", values },
+  });
+});
 
 function startWorker(): Worker {
   const created = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
@@ -347,7 +440,10 @@ cancel.addEventListener("click", () => {
 });
 
 let timer: ReturnType<typeof setTimeout> | undefined;
-form.addEventListener("input", () => {
+form.addEventListener("input", (event) => {
+  // The what-if bounds are not part of the scenario: changing them plans nothing.
+  const target = event.target as HTMLElement;
+  if (target.id === "sweepFrom" || target.id === "sweepTo") return;
   clearTimeout(timer);
   timer = setTimeout(() => plan(readForm(), true), 150);
 });
