@@ -22,7 +22,7 @@ import { renderValidationText } from "../report/validate-text.ts";
 import { buildoutScenario } from "../scenario/buildout-scenario.ts";
 import { type ScenarioSummary, summarize } from "../scenario/compare.ts";
 import { scenarioJsonSchema } from "../scenario/json-schema.ts";
-import { loadScenario, parseScenarioText } from "../scenario/normalize.ts";
+import { loadScenario, parseScenarioText, scenarioAtMedians } from "../scenario/normalize.ts";
 import { planScenario } from "../scenario/plan-scenario.ts";
 import { simulateScenario } from "../scenario/simulate-scenario.ts";
 import { parseVariation, sweepCsv, sweepScenario } from "../scenario/sweep.ts";
@@ -97,15 +97,15 @@ function applyStyle(options: OutputOptions): void {
 
 function runPlan(file: string, options: OutputOptions, io: Io): number {
   applyStyle(options);
-  const text = readScenarioFile(file);
-  const scenario = loadScenario(text);
+  // Parsed once: planned at the medians of any ranges, and sampled over them below.
+  const raw = parseScenarioText(readScenarioFile(file));
+  const scenario = scenarioAtMedians(raw);
   const result = planScenario(scenario);
   // With a token budget, the run over time (failures and restarts) joins the report.
   const run = result.plan.training
     ? simulateScenario(scenario, result, progressBar(options.json))
     : undefined;
   if (options.svg) writeSvg(options.svg, planChartSvg(result.plan, chartDocument()));
-  const raw = parseScenarioText(text);
   const uncertain = findUncertain(raw);
   const sampling = (raw as { uncertainty?: { samples?: number; seed?: number } }).uncertainty;
   const uncertainty =

@@ -283,7 +283,11 @@ export function normalizeScenario(value: unknown): Scenario {
 
 /** Ranges and distributions in a scenario file are planned at their medians (see uncertainty.ts). */
 export function loadScenario(text: string): Scenario {
-  const raw = parseScenarioText(text);
+  return scenarioAtMedians(parseScenarioText(text));
+}
+
+/** A parsed scenario file with its ranges and distributions set to their medians, normalized. */
+export function scenarioAtMedians(raw: unknown): Scenario {
   const uncertain = findUncertain(raw);
   if (uncertain.length === 0) return normalizeScenario(raw);
   return normalizeScenario(

@@ -22,6 +22,11 @@ function buildoutFor(scenario: Scenario, plan: ScenarioPlan): BuildoutResult {
   return buildout({ accelerator, platform, gear, site, gpus: plan.scenario.gpus });
 }
 
+/** The same scenario with a different number of Monte Carlo trials (quick looks, many samples). */
+export function withTrials(scenario: Scenario, trials: number): Scenario {
+  return { ...scenario, run: { ...scenario.run, simulation: { ...scenario.run.simulation, trials } } };
+}
+
 /** The training run over time, failures and all, for the plan's best layout. */
 export function simulateScenario(
   scenario: Scenario,

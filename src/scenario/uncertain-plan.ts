@@ -1,7 +1,7 @@
 import type { SimulationResult } from "../reliability/simulate.ts";
 import { normalizeScenario } from "./normalize.ts";
 import { planScenario, type ScenarioPlan } from "./plan-scenario.ts";
-import { simulateScenario } from "./simulate-scenario.ts";
+import { simulateScenario, withTrials } from "./simulate-scenario.ts";
 import { analyzeUncertainty, type UncertainInput, type UncertaintyResult } from "./uncertainty.ts";
 
 /** Trials per sample: enough for a mean, few enough for dozens of samples. */
@@ -47,11 +47,9 @@ export function planUncertainty(
       plan = planScenario(scenario);
       plans.set(key, plan);
     }
-    const quick = {
-      ...scenario,
-      run: { ...scenario.run, simulation: { ...scenario.run.simulation, trials: TRIALS_PER_SAMPLE } },
-    };
-    const run = plan.plan.training ? simulateScenario(quick, plan) : undefined;
+    const run = plan.plan.training
+      ? simulateScenario(withTrials(scenario, TRIALS_PER_SAMPLE), plan)
+      : undefined;
     return resultsOf(plan, run);
   };
   return analyzeUncertainty(raw, inputs, evaluate, options);

@@ -368,22 +368,18 @@ function onWorkerMessage(event: MessageEvent): void {
     status.textContent = `Simulating the run… ${Math.round(message.progress * 100)}%`;
     return;
   }
+  results.setAttribute("aria-busy", "false");
+  cancel.hidden = true;
   if (message.ok && message.sweep) {
-    results.setAttribute("aria-busy", "false");
-    cancel.hidden = true;
     status.textContent = "Swept.";
     renderSweep(message.sweep.variations, message.sweep.rows);
     return;
   }
   if (message.ok && message.compare) {
-    results.setAttribute("aria-busy", "false");
-    cancel.hidden = true;
     status.textContent = "Compared.";
     renderCompare(message.compare.a, message.compare.b);
     return;
   }
-  results.setAttribute("aria-busy", "false");
-  cancel.hidden = true;
   for (const element of form.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
   if (!message.ok) {
     errorBox.hidden = false;

@@ -3,7 +3,7 @@ import { InfeasibleError, InputError } from "../../src/errors.ts";
 import { summarize } from "../../src/scenario/compare.ts";
 import { normalizeScenario } from "../../src/scenario/normalize.ts";
 import { planScenario } from "../../src/scenario/plan-scenario.ts";
-import { simulateScenario } from "../../src/scenario/simulate-scenario.ts";
+import { simulateScenario, withTrials } from "../../src/scenario/simulate-scenario.ts";
 import { sweepScenario } from "../../src/scenario/sweep.ts";
 
 export interface PlanRequest {
@@ -27,11 +27,10 @@ self.onmessage = (event: MessageEvent<PlanRequest>) => {
       const [a, b] = [compareWith, scenario].map((value) => {
         const normalized = normalizeScenario(value);
         const result = planScenario(normalized);
-        const quick = {
-          ...normalized,
-          run: { ...normalized.run, simulation: { ...normalized.run.simulation, trials: 200 } },
-        };
-        return summarize(result, result.plan.training ? simulateScenario(quick, result) : undefined);
+        return summarize(
+          result,
+          result.plan.training ? simulateScenario(withTrials(normalized, 200), result) : undefined,
+        );
       });
       self.postMessage({ id, ok: true, compare: { a, b } });
       return;
