@@ -18,6 +18,9 @@ import {
   runModelOf,
   simulateRun,
 } from "../src/reliability/simulate.ts";
+import { normalizeScenario } from "../src/scenario/normalize.ts";
+import { planScenario } from "../src/scenario/plan-scenario.ts";
+import { simulateScenario } from "../src/scenario/simulate-scenario.ts";
 import { accelerator, relativeError } from "./helpers.ts";
 
 const llama3 = lookup(FAILURE_MIXES, "llama-3", "", "");
@@ -177,5 +180,18 @@ describe("exponential variates (ziggurat)", () => {
       const sd = Math.sqrt((expected * (1 - expected)) / n);
       assert.ok(Math.abs((above[j] ?? 0) / n - expected) < 5 * sd + 1e-6, `P(X > ${t})`);
     });
+  });
+});
+
+describe("run of a scenario without a site", () => {
+  it("simulates a rack-scale GB200 system on the generic site (its rack is liquid-cooled)", () => {
+    const scenario = normalizeScenario({
+      model: "llama-3-70b",
+      training: { sequenceLength: 8192, globalBatchTokens: 16777216, tokens: 1e12 },
+      cluster: { accelerator: "gb200", gpus: 4608 },
+      simulation: { trials: 20 },
+    });
+    const run = simulateScenario(scenario, planScenario(scenario));
+    assert.ok(run.costUsd.p50 > 0 && run.energyMegawattHours.p50 > 0);
   });
 });

@@ -1,11 +1,12 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { loadScenario } from "../src/scenario/normalize.ts";
 
 // The built web app (npm test builds it) in Debian's Chromium, driven by playwright-core.
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -30,14 +31,18 @@ async function waitForServer(): Promise<void> {
   throw new Error("vite preview did not start");
 }
 
-async function planned(page: Page): Promise<void> {
+/** Waits for the page to finish (plan, run and what follows) or to show an error. */
+async function settled(page: Page): Promise<string> {
   await page.waitForFunction(
-    () => document.querySelector("#status")?.textContent?.startsWith("Planned"),
+    () => ["done", "error"].includes((document.querySelector("#results") as HTMLElement).dataset.state ?? ""),
     null,
-    {
-      timeout: 60000,
-    },
+    { timeout: 60000 },
   );
+  return (await page.getAttribute("#results", "data-state")) ?? "";
+}
+
+async function done(page: Page): Promise<void> {
+  assert.equal(await settled(page), "done", (await page.textContent("body")) ?? "");
 }
 
 describe("web app in Chromium", { skip }, () => {
@@ -70,129 +75,203 @@ describe("web app in Chromium", { skip }, () => {
     server?.kill();
   });
 
-  it("plans the default scenario, moves when an input changes, and keeps the state in the URL", async () => {
+  const open = async (url = URL_BASE): Promise<Page> => {
     const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(URL_BASE);
-    await planned(page);
-    assert.match((await page.textContent("#details")) ?? "", /Goodput over 300 trials/);
+    await page.goto(url);
+    await done(page);
+    return page;
+  };
+
+  it("plans the default scenario, moves when an input changes, and keeps the state in the URL", async () => {
+    const page = await open();
+    assert.match((await page.textContent("#run")) ?? "", /Goodput over 300 trials/);
     const before = await page.locator("#summary .card .value").first().textContent();
-    await page.fill("#gpus", "8192");
+    await page.fill("#cluster-gpus", "8192");
     await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"gpus":8192'));
-    await planned(page);
-    await page.waitForFunction(
-      (old) => document.querySelector("#summary .card .value")?.textContent !== old,
-      before,
-    );
+    await done(page);
+    assert.notEqual(await page.locator("#summary .card .value").first().textContent(), before);
     const shared = page.url();
     if (process.env.SCREENSHOT) {
       mkdirSync(join(root, "docs"), { recursive: true });
       await page.screenshot({ path: join(root, "docs", "screenshot.png"), fullPage: false });
     }
-    const other = await (browser as Browser).newPage();
-    await other.goto(shared);
-    await planned(other);
-    assert.equal(await other.inputValue("#gpus"), "8192");
+    const other = await open(shared);
+    assert.equal(await other.inputValue("#cluster-gpus"), "8192");
     await page.goBack();
-    await page.waitForFunction(() => (document.querySelector("#gpus") as HTMLInputElement).value === "4096");
+    await page.waitForFunction(
+      () => (document.querySelector("#cluster-gpus") as HTMLInputElement).value === "4096",
+    );
+    await done(page);
   });
 
-  it("shows a validation error next to the field and marks it", async () => {
-    const page = await (browser as Browser).newPage();
-    await page.goto(URL_BASE);
-    await planned(page);
-    await page.fill("#gpus", "-5");
-    await page.waitForSelector("#error:not([hidden])");
-    assert.match((await page.textContent("#error")) ?? "", /cluster\.gpus: got -5/);
-    assert.equal(await page.getAttribute("#gpus", "aria-invalid"), "true");
+  it("shows the scenario's own validation message next to the field, folded fields included", async () => {
+    const page = await open();
+    await page.fill("#cluster-gpus", "-5");
+    assert.equal(await settled(page), "error");
+    assert.match((await page.textContent("#cluster-gpus-error")) ?? "", /cluster\.gpus: got -5/);
+    assert.equal(await page.getAttribute("#cluster-gpus", "aria-invalid"), "true");
+    assert.equal(await page.isHidden("#error"), true);
+    await page.fill("#cluster-gpus", "4096");
+    await done(page);
+    assert.equal(await page.getAttribute("#cluster-gpus", "aria-invalid"), null);
+    // A field folded away under "more" unfolds to show its message.
+    await page.click("#site-more summary");
+    await page.selectOption("#site-preset", "generic-2025");
+    await done(page);
+    await page.fill("#site-pue", "7");
+    assert.equal(await settled(page), "error");
+    assert.match((await page.textContent("#site-pue-error")) ?? "", /site\.pue/);
+    assert.equal(await page.isVisible("#site-pue-error"), true);
   });
 
-  it("downloads the scenario as a file the CLI accepts", async () => {
+  it("edits every section, including ranges that start the uncertainty analysis", async () => {
+    const page = await open();
+    await page.selectOption("#site-preset", "generic-2025");
+    await done(page);
+    assert.match((await page.textContent("#buildout")) ?? "", /Build-out: bill of materials/);
+    await page.click("#simulation-more summary");
+    await page.fill("#uncertainty-samples", "6");
+    await page.click("#reliability-more summary");
+    await page.fill("#reliability-rateScale", "0.5..2");
+    await done(page);
+    const sampled = (await page.textContent("#uncertainty")) ?? "";
+    assert.match(sampled, /Uncertain inputs \(6 samples\)/);
+    assert.match(sampled, /reliability\.rateScale/);
+    await page.click("#layout-more summary");
+    await page.fill("#layout-tp", "8");
+    await page.selectOption("#layout-zero", "1");
+    await page.click("#model-more summary");
+    await page.fill("#model-layers", "40");
+    await done(page);
+    const hash = decodeURIComponent(new URL(page.url()).hash);
+    for (const fragment of [
+      '"tp":8',
+      '"zero":1',
+      '"layers":40',
+      '"preset":"llama-3-70b"',
+      '"rateScale":"0.5..2"',
+    ]) {
+      assert.ok(hash.includes(fragment), `${fragment} in ${hash}`);
+    }
+    assert.match((await page.textContent("#summary")) ?? "", /tp8/);
+  });
+
+  it("explains every number with a tooltip and labels every input", async () => {
+    const page = await open();
+    await page.selectOption("#site-preset", "generic-2025");
+    await done(page);
+    const untitled = await page.$$eval("#results td, #results .card", (cells) =>
+      cells
+        .filter((c) => /\d/.test(c.textContent ?? "") && !c.getAttribute("title"))
+        .map((c) => c.textContent),
+    );
+    assert.deepEqual(untitled, []);
+    const unlabelled = await page.$$eval("input, select", (controls) =>
+      controls
+        .filter((c) => c.id && !document.querySelector(`label[for="${c.id}"]`) && !c.closest("label"))
+        .map((c) => c.id),
+    );
+    assert.deepEqual(unlabelled, []);
+    const charts = await page.$$eval("figure.chart", (figures) =>
+      figures.map((f) => f.getAttribute("aria-label")),
+    );
+    assert.ok(charts.length >= 2 && charts.every((label) => label && label.length > 10));
+  });
+
+  it("downloads the scenario as a file the CLI accepts, and loads one back with every field", async () => {
     const page = await (browser as Browser).newPage({ acceptDownloads: true });
     await page.goto(URL_BASE);
-    await planned(page);
+    await done(page);
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
-    const path = await download.path();
-    const { readFileSync } = await import("node:fs");
-    const text = readFileSync(path, "utf8");
+    const text = readFileSync(await download.path(), "utf8");
     assert.match(text, /model: llama-3-70b/);
-    assert.match(text, /gpus: 4096/);
-  });
-
-  it("loads every site preset and shows its build-out", async () => {
-    const page = await (browser as Browser).newPage();
-    await page.goto(URL_BASE);
-    await planned(page);
-    const sites = await page.$$eval("#site option", (options) =>
-      options.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
-    );
-    assert.ok(sites.length >= 5);
-    for (const site of sites) {
-      await page.selectOption("#site", site);
-      await page.waitForFunction(
-        (name) => decodeURIComponent(location.hash).includes(`"site":"${name}"`),
-        site,
-      );
-      await page.waitForFunction(
-        () =>
-          document.querySelector("#status")?.textContent?.startsWith("Planned") ||
-          !(document.querySelector("#error") as HTMLElement).hidden,
-        null,
-        { timeout: 60000 },
-      );
-      if ((await page.textContent("#status"))?.startsWith("Planned")) {
-        assert.match((await page.textContent("#details")) ?? "", /Build-out: bill of materials/, site);
-      }
-    }
-  });
-
-  it("re-loads a downloaded scenario file into the form", async () => {
-    const page = await (browser as Browser).newPage();
-    await page.goto(URL_BASE);
-    await planned(page);
+    assert.equal(loadScenario(text).cluster.gpus, 4096);
     await page.setInputFiles("#upload", {
       name: "scenario.yaml",
       mimeType: "application/yaml",
       buffer: Buffer.from(
-        "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchTokens: 4194304, tokens: 1e12 }\ncluster: { accelerator: h200, gpus: 512 }\n",
+        "name: small run\ndescription: kept though no field shows it\nmodel: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchTokens: 4194304, tokens: 1e12 }\ncluster: { accelerator: h200, gpus: 512 }\n",
       ),
     });
-    await page.waitForFunction(() => (document.querySelector("#gpus") as HTMLInputElement).value === "512");
-    await planned(page);
-    assert.equal(await page.inputValue("#model"), "llama-3-8b");
-    assert.equal(await page.inputValue("#accelerator"), "h200");
+    await page.waitForFunction(
+      () => (document.querySelector("#cluster-gpus") as HTMLInputElement).value === "512",
+    );
+    await done(page);
+    assert.equal(await page.inputValue("#model-preset"), "llama-3-8b");
+    assert.equal(await page.inputValue("#cluster-accelerator"), "h200");
+    const [again] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    assert.match(readFileSync(await again.path(), "utf8"), /description: kept though no field shows it/);
+  });
+
+  it("loads every preset of every catalog section, each planned or refused with a message", async () => {
+    for (const select of [
+      "#model-preset",
+      "#training-preset",
+      "#cluster-accelerator",
+      "#site-preset",
+      "#reliability-preset",
+      "#checkpoint-preset",
+    ]) {
+      const page = await open();
+      await page.fill("#simulation-trials", "20");
+      await done(page);
+      const values = await page.$$eval(`${select} option`, (options) =>
+        options.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+      );
+      assert.ok(values.length >= 2, select);
+      let planned = 0;
+      for (const value of values) {
+        await page.selectOption(select, value);
+        const state = await settled(page);
+        const message = await page.$$eval(".field-error:not([hidden]), #error:not([hidden])", (boxes) =>
+          boxes.map((b) => b.textContent).join(" "),
+        );
+        assert.doesNotMatch(message, /internal error/, `${select} = ${value}`);
+        if (state === "done") {
+          planned++;
+          assert.match((await page.textContent("#plan")) ?? "", /Step time by term/);
+          if (select === "#site-preset") {
+            assert.match((await page.textContent("#buildout")) ?? "", /Build-out: bill of materials/, value);
+          }
+        } else {
+          assert.ok(message.length > 20, `${select} = ${value}: a message says why`);
+        }
+      }
+      assert.ok(planned >= Math.min(3, values.length), `${select}: ${planned} of ${values.length} planned`);
+      await page.close();
+    }
   });
 
   it("shows progress on a long simulation and can cancel it", async () => {
-    const page = await (browser as Browser).newPage();
-    await page.goto(URL_BASE);
-    await planned(page);
-    await page.click("summary");
-    await page.fill("#trials", "200000");
-    await page.waitForSelector("#cancel:not([hidden])");
+    const page = await open();
+    await page.fill("#simulation-trials", "200000");
+    await page.waitForFunction(() =>
+      /simulating the run… \d+%/.test(document.querySelector("#status")?.textContent ?? ""),
+    );
     await page.click("#cancel");
     await page.waitForFunction(() => document.querySelector("#status")?.textContent?.startsWith("Cancelled"));
-    await page.fill("#trials", "300");
-    await planned(page);
+    await page.fill("#simulation-trials", "300");
+    await done(page);
   });
 
-  it("sweeps the GPU count into a line chart, and compares a kept scenario with the form", async () => {
-    const page = await (browser as Browser).newPage();
-    await page.goto(URL_BASE);
-    await planned(page);
-    await page.fill("#sweepFrom", "1024");
-    await page.fill("#sweepTo", "8192");
+  it("sweeps any field into line charts, and compares a kept scenario with the form", async () => {
+    const page = await open();
+    await page.fill("#sweep-from", "1024");
+    await page.fill("#sweep-to", "8192");
     await page.click("#sweep");
-    await page.waitForFunction(() => document.querySelector("#status")?.textContent === "Swept.", null, {
-      timeout: 60000,
-    });
+    await done(page);
     const sweep = (await page.textContent("#whatif")) ?? "";
     assert.match(sweep, /Time to train/);
-    assert.match(sweep, /Sweep of the GPU count/);
+    assert.match(sweep, /Sweep of cluster\.gpus/);
+    await page.selectOption("#sweep-path", "training.sequenceLength");
+    await page.fill("#sweep-from", "2048");
+    await page.fill("#sweep-to", "16384");
+    await page.click("#sweep");
+    await done(page);
+    assert.match((await page.textContent("#whatif")) ?? "", /Sweep of training\.sequenceLength.*8,?192/s);
     await page.click("#pin");
-    await page.fill("#gpus", "2048");
-    await page.waitForFunction(() => document.querySelector("#status")?.textContent === "Compared.", null, {
-      timeout: 60000,
-    });
+    await page.fill("#cluster-gpus", "2048");
+    await done(page);
     const compare = (await page.textContent("#whatif")) ?? "";
     assert.match(compare, /B against A/);
     assert.match(compare, /GPUs4,0962,048-50%/);

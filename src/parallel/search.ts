@@ -141,7 +141,12 @@ function losesBy(plan: PlanResult, best: PlanResult): RankedLayout["losesBy"] {
     .slice(0, 2);
 }
 
-export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: SearchConstraints): SearchResult {
+/** `onProgress` hears the share of the (tp, cp) pairs begun, for a progress bar on large searches. */
+export function searchLayouts(
+  base: Omit<PlanInput, "layout">,
+  constraints: SearchConstraints,
+  onProgress?: (fraction: number) => void,
+): SearchResult {
   const started = nowMilliseconds();
   const { model, training, cluster } = base;
   const { pinned } = constraints;
@@ -179,10 +184,16 @@ export function searchLayouts(base: Omit<PlanInput, "layout">, constraints: Sear
     return cached;
   };
 
+  const pairs = tps.length * cps.length;
+  let pairsBegun = 0;
   for (const tp of tps) {
-    if (model.kvHeads % tp !== 0 && tp % model.kvHeads !== 0) continue;
+    if (model.kvHeads % tp !== 0 && tp % model.kvHeads !== 0) {
+      pairsBegun += cps.length;
+      continue;
+    }
     const sequenceParallels = options(pinned.sequenceParallel, tp > 1 ? [true, false] : [false]);
     for (const cp of cps) {
+      onProgress?.(pairsBegun++ / pairs);
       const pps = options(pinned.pp, divisors(gpus / tp / cp)).filter(
         (pp) => pp <= model.layers && (gpus / tp / cp) % pp === 0,
       );

@@ -1,22 +1,7 @@
 import type { BuildoutReport } from "../scenario/buildout-scenario.ts";
 import { formatPercent } from "../units.ts";
+import { COST_TERMS, labelOf, POWER_TERMS } from "./glossary.ts";
 import { renderTable } from "./table.ts";
-
-const POWER_LABELS: Record<string, string> = {
-  gpus: "GPUs",
-  serverOther: "CPUs, memory, NICs, fans (servers)",
-  switches: "network switches",
-  optics: "optical transceivers",
-  storage: "storage",
-};
-
-const COST_LABELS: Record<string, string> = {
-  servers: "GPU servers",
-  switches: "network switches",
-  optics: "optical transceivers",
-  storage: "storage",
-  facility: "building, power and cooling",
-};
 
 function count(value: number): string {
   return Math.round(value).toLocaleString("en-US");
@@ -84,8 +69,8 @@ export function renderBuildoutText(report: BuildoutReport): string {
     renderTable(
       ["component", "peak", "typical"],
       [
-        ...Object.keys(POWER_LABELS).map((key) => [
-          POWER_LABELS[key] ?? key,
+        ...Object.keys(POWER_TERMS).map((key) => [
+          labelOf(POWER_TERMS, key),
           ((power.peakWatts[key as keyof typeof power.peakWatts] ?? 0) / 1e6).toFixed(2),
           ((power.typicalWatts[key as keyof typeof power.typicalWatts] ?? 0) / 1e6).toFixed(2),
         ]),
@@ -105,9 +90,9 @@ export function renderBuildoutText(report: BuildoutReport): string {
     renderTable(
       ["item", "USD", "share"],
       [
-        ...Object.keys(COST_LABELS).map((key) => {
+        ...Object.keys(COST_TERMS).map((key) => {
           const value = capex[key as keyof typeof capex];
-          return [COST_LABELS[key] ?? key, usd(value), formatPercent(value / capex.total)];
+          return [labelOf(COST_TERMS, key), usd(value), formatPercent(value / capex.total)];
         }),
         ["capex total", usd(capex.total), "100.0%"],
         ["electricity per year", usd(r.cost.opexBreakdownUsdPerYear.electricity), ""],

@@ -121,6 +121,8 @@ export function sweepChartSvg(
   if (points.some((p) => p.days !== undefined))
     charts.push({ title: "Time to train (uninterrupted)", svg: line("days", "days") });
   else charts.push({ title: "Throughput", svg: line("tokensPerSecond", "million tokens/s", 1e6) });
+  if (points.some((p) => p.trainingUsd !== undefined))
+    charts.push({ title: "Training cost (uninterrupted)", svg: line("trainingUsd", "$ million", 1e6) });
   if (points.some((p) => p.capexUsd !== undefined))
     charts.push({ title: "Build-out cost", svg: line("capexUsd", "capex, $ billion", 1e9) });
   return stack(charts);

@@ -2,33 +2,9 @@ import type { SimulationResult } from "../reliability/simulate.ts";
 import type { ScenarioPlan } from "../scenario/plan-scenario.ts";
 import { formatPercent, formatSeconds, GiB } from "../units.ts";
 import { renderBuildoutText } from "./buildout-text.ts";
+import { labelOf, MEMORY_TERMS, STEP_TERMS } from "./glossary.ts";
 import { paint } from "./style.ts";
 import { renderTable } from "./table.ts";
-
-const MEMORY_LABELS: Record<string, string> = {
-  weights: "weights (incl. low-precision copies)",
-  gradients: "gradients",
-  optimizer: "optimizer state",
-  activations: "activations (micro-batches in flight)",
-  logits: "output logits and loss",
-  workingBuffers: "working buffers",
-  framework: "framework (CUDA, NCCL, allocator)",
-};
-
-const STEP_LABELS: Record<string, string> = {
-  matmul: "matrix math (GEMMs)",
-  attention: "attention scores/values",
-  elementwise: "elementwise (norms, activations)",
-  recompute: "activation recompute",
-  outputLayer: "output layer and loss",
-  tensorParallelComm: "TP/SP collectives (exposed)",
-  contextParallelComm: "CP ring exchange (exposed)",
-  pipelineComm: "PP point-to-point",
-  pipelineBubble: "pipeline bubble",
-  dataParallelComm: "DP gradient/weight sync (exposed)",
-  optimizer: "optimizer step",
-  overhead: "per-step overhead",
-};
 
 function grouped(value: number, digits = 0): string {
   return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -72,7 +48,7 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
   const memoryRows = Object.entries(memory.perGpuBytes)
     .filter(([term]) => term !== "total")
     .map(([term, bytes]) => [
-      MEMORY_LABELS[term] ?? term,
+      labelOf(MEMORY_TERMS, term),
       (bytes / GiB).toFixed(2),
       formatPercent(bytes / memory.perGpuBytes.total),
     ]);
@@ -88,7 +64,7 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
   const stepRows = Object.entries(step.breakdown)
     .filter(([term, seconds]) => term !== "total" && seconds > 0)
     .map(([term, seconds]) => [
-      STEP_LABELS[term] ?? term,
+      labelOf(STEP_TERMS, term),
       seconds.toFixed(4),
       formatPercent(seconds / step.seconds),
     ]);
@@ -146,9 +122,7 @@ export function renderSearchText(result: ScenarioPlan): string {
         ? "best"
         : ranked.losesBy.length === 0
           ? "ties on time, more memory"
-          : ranked.losesBy
-              .map((d) => `+${d.seconds.toFixed(3)} s ${STEP_LABELS[d.term] ?? d.term}`)
-              .join(", ");
+          : ranked.losesBy.map((d) => `+${d.seconds.toFixed(3)} s ${labelOf(STEP_TERMS, d.term)}`).join(", ");
     return [
       `${i + 1}. ${layoutLabel(plan.layout)}`,
       plan.step.seconds.toFixed(3),

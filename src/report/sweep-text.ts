@@ -18,6 +18,7 @@ export function renderSweepText(rows: readonly SweepRow[], variations: readonly 
     "days",
     "capex $B",
     "$/GPU-h",
+    "training $M",
     "note",
   ];
   const body = rows.map((row) => [
@@ -29,6 +30,7 @@ export function renderSweepText(rows: readonly SweepRow[], variations: readonly 
     number(row.days, 1),
     number(row.capexUsd === undefined ? undefined : row.capexUsd / 1e9, 2),
     number(row.usdPerGpuHour, 2),
+    number(row.trainingUsd === undefined ? undefined : row.trainingUsd / 1e6, 1),
     row.error ?? "",
   ]);
   return renderTable(header, body, [header.length - 1]);

@@ -40,7 +40,7 @@ const LAYOUT_FIELDS: readonly (keyof Layout)[] = [
   "sequenceParallel",
 ];
 
-export function planScenario(scenario: Scenario): ScenarioPlan {
+export function planScenario(scenario: Scenario, onProgress?: (fraction: number) => void): ScenarioPlan {
   const { model, training, search } = scenario;
   if (!model) throw new InputError("model", undefined, "a catalog model name or a model section");
   if (!training || !search)
@@ -53,7 +53,7 @@ export function planScenario(scenario: Scenario): ScenarioPlan {
     gpus,
     ...(built ? { fabric: built.result.network } : {}),
   };
-  const result = searchLayouts({ model, training, cluster }, search);
+  const result = searchLayouts({ model, training, cluster }, search, onProgress);
   const best = result.top[0];
   if (!best) throw new Error("a successful search returns at least one layout");
   return {

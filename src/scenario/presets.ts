@@ -11,7 +11,7 @@ interface SectionPreset {
   readonly source: Source;
 }
 
-const TRAINING_PRESETS: readonly SectionPreset[] = [
+export const TRAINING_PRESETS: readonly SectionPreset[] = [
   {
     name: "llama-3-405b-pretraining",
     fields: { sequenceLength: 8192, globalBatchTokens: 16777216, tokens: 15.6e12, precision: "bf16" },
@@ -38,7 +38,7 @@ const TRAINING_PRESETS: readonly SectionPreset[] = [
   },
 ];
 
-const CHECKPOINT_PRESETS: readonly SectionPreset[] = [
+export const CHECKPOINT_PRESETS: readonly SectionPreset[] = [
   {
     name: "llama-3-tectonic",
     fields: { mode: "sync", aggregateWriteGBps: 2000, aggregateReadGBps: 7000 },

@@ -17,8 +17,10 @@ function buildoutFor(scenario: Scenario, plan: ScenarioPlan): BuildoutResult {
   const platform = defaultPlatformFor(accelerator.name);
   if (!platform)
     throw new InputError("site.platform", undefined, `a server platform for ${accelerator.name}`);
-  const site = lookup(SITES, "generic-2025", "site", "site");
-  const gear = lookup(NETWORK_GEAR, site.network, "site.network", "network family");
+  const generic = lookup(SITES, "generic-2025", "site", "site");
+  const gear = lookup(NETWORK_GEAR, generic.network, "site.network", "network family");
+  // A rack-scale system (GB200 NVL72) brings its own liquid-cooled rack, past the generic air-cooled limit.
+  const site = { ...generic, rackKilowatts: Math.max(generic.rackKilowatts, platform.serverMaxWatts / 1000) };
   return buildout({ accelerator, platform, gear, site, gpus: plan.scenario.gpus });
 }
 

@@ -21,6 +21,8 @@ export interface SweepRow {
   readonly gpuHours?: number;
   readonly capexUsd?: number;
   readonly usdPerGpuHour?: number;
+  /** GPU-hours of uninterrupted compute at the build-out's $ per GPU-hour. */
+  readonly trainingUsd?: number;
   readonly facilityMegawatts?: number;
   readonly error?: string;
 }
@@ -121,6 +123,7 @@ export function sweepScenario(raw: unknown, variations: readonly Variation[]): S
               capexUsd: built.cost.capexUsd,
               usdPerGpuHour: built.cost.usdPerGpuHour,
               facilityMegawatts: built.power.facilityMegawatts,
+              ...(plan.training ? { trainingUsd: plan.training.gpuHours * built.cost.usdPerGpuHour } : {}),
             }
           : {}),
       };
@@ -142,6 +145,7 @@ const SWEEP_COLUMNS = [
   "gpuHours",
   "capexUsd",
   "usdPerGpuHour",
+  "trainingUsd",
   "facilityMegawatts",
   "error",
 ] as const;

@@ -29,7 +29,11 @@ function resultsOf(
 export function planUncertainty(
   raw: unknown,
   inputs: readonly UncertainInput[],
-  options: { readonly samples: number; readonly seed: number },
+  options: {
+    readonly samples: number;
+    readonly seed: number;
+    readonly onProgress?: (done: number, total: number) => void;
+  },
 ): UncertaintyResult {
   // Inputs that only touch reliability, checkpoints or the simulation do not change the plan: reuse it.
   const plans = new Map<string, ScenarioPlan>();

@@ -156,8 +156,20 @@ export function analyzeUncertainty(
   raw: unknown,
   inputs: readonly UncertainInput[],
   evaluate: (scenario: unknown) => Readonly<Record<string, number | undefined>>,
-  options: { readonly samples: number; readonly seed: number },
+  options: {
+    readonly samples: number;
+    readonly seed: number;
+    readonly onProgress?: (done: number, total: number) => void;
+  },
 ): UncertaintyResult {
+  // Every sample, then each input alone at its P10 and its P90.
+  const evaluations = options.samples + 2 * inputs.length;
+  let evaluated = 0;
+  const evaluateCounted = (scenario: unknown) => {
+    const result = evaluate(scenario);
+    options.onProgress?.(++evaluated, evaluations);
+    return result;
+  };
   const medians = new Map(inputs.map((i) => [i.path, quantile(i.distribution, 0.5)]));
   const rng = xoroshiro128plus(options.seed);
   const draws: Record<string, number[]> = {};
@@ -165,7 +177,7 @@ export function analyzeUncertainty(
     const values = new Map(
       inputs.map((i) => [i.path, quantile(i.distribution, ((rng.unsafeNext() >>> 0) + 0.5) / 4294967296)]),
     );
-    for (const [name, value] of Object.entries(evaluate(withValues(raw, values)))) {
+    for (const [name, value] of Object.entries(evaluateCounted(withValues(raw, values)))) {
       if (value === undefined || !Number.isFinite(value)) continue;
       const list = draws[name] ?? [];
       list.push(value);
@@ -184,7 +196,7 @@ export function analyzeUncertainty(
   );
   const swings = inputs.map((input) => {
     const at = (p: number) =>
-      evaluate(withValues(raw, new Map([...medians, [input.path, quantile(input.distribution, p)]])));
+      evaluateCounted(withValues(raw, new Map([...medians, [input.path, quantile(input.distribution, p)]])));
     return { input: input.path, low: at(0.1), high: at(0.9) };
   });
   const sensitivity = Object.fromEntries(

@@ -1,56 +1,86 @@
-// Plans and simulates off the page's thread, so typing never waits for a search or a Monte Carlo.
+// Plans and simulates off the page's thread, so typing never waits for a search or a Monte Carlo. The
+// page runs two of these: one for plans (quick), one for runs, sweeps and samples (long, cancellable).
 import { InfeasibleError, InputError } from "../../src/errors.ts";
 import { summarize } from "../../src/scenario/compare.ts";
-import { normalizeScenario } from "../../src/scenario/normalize.ts";
-import { planScenario } from "../../src/scenario/plan-scenario.ts";
+import { scenarioAtMedians } from "../../src/scenario/normalize.ts";
+import { planScenario, type ScenarioPlan } from "../../src/scenario/plan-scenario.ts";
 import { simulateScenario, withTrials } from "../../src/scenario/simulate-scenario.ts";
-import { sweepScenario } from "../../src/scenario/sweep.ts";
+import { parseVariation, sweepScenario } from "../../src/scenario/sweep.ts";
+import { planUncertainty } from "../../src/scenario/uncertain-plan.ts";
+import { findUncertain } from "../../src/scenario/uncertainty.ts";
 
-export interface PlanRequest {
-  readonly id: number;
-  readonly scenario: unknown;
-  /** A sweep of one field over these values instead of a single plan. */
-  readonly sweep?: { readonly path: string; readonly values: readonly number[] };
-  /** A second scenario to compare the first with. */
-  readonly compareWith?: unknown;
-}
+export type JobRequest =
+  | { readonly kind: "plan"; readonly scenario: unknown }
+  /** The run of a plan this page already has. */
+  | { readonly kind: "run"; readonly scenario: unknown; readonly plan: ScenarioPlan }
+  | { readonly kind: "uncertainty"; readonly scenario: unknown }
+  /** One field over `spec`: `low..high`, `low..high:points` or `a,b,c`, as the CLI's --vary. */
+  | { readonly kind: "sweep"; readonly scenario: unknown; readonly path: string; readonly spec: string }
+  | { readonly kind: "compare"; readonly a: unknown; readonly b: unknown };
 
-self.onmessage = (event: MessageEvent<PlanRequest>) => {
-  const { id, scenario, sweep, compareWith } = event.data;
-  try {
-    if (sweep) {
-      const variations = [{ path: sweep.path, values: sweep.values }];
-      self.postMessage({ id, ok: true, sweep: { variations, rows: sweepScenario(scenario, variations) } });
-      return;
+export type JobReply =
+  | { readonly id: number; readonly progress: number }
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: { readonly path: string; readonly message: string };
+    };
+
+/** Trials of each side of a comparison: enough for a P50. */
+const COMPARE_TRIALS = 200;
+
+function perform(request: JobRequest, progress: (fraction: number) => void): unknown {
+  switch (request.kind) {
+    case "plan":
+      return planScenario(scenarioAtMedians(request.scenario), progress);
+    case "run":
+      return simulateScenario(scenarioAtMedians(request.scenario), request.plan, (done, total) =>
+        progress(done / total),
+      );
+    case "uncertainty": {
+      const raw = request.scenario as { uncertainty?: { samples?: number; seed?: number } };
+      return planUncertainty(raw, findUncertain(raw), {
+        samples: raw.uncertainty?.samples ?? 64,
+        seed: raw.uncertainty?.seed ?? 1,
+        onProgress: (done, total) => progress(done / total),
+      });
     }
-    if (compareWith !== undefined) {
-      const [a, b] = [compareWith, scenario].map((value) => {
-        const normalized = normalizeScenario(value);
-        const result = planScenario(normalized);
+    case "sweep": {
+      const variations = [parseVariation(`${request.path}=${request.spec}`)];
+      return { variations, rows: sweepScenario(request.scenario, variations) };
+    }
+    case "compare": {
+      const [a, b] = [request.a, request.b].map((raw) => {
+        const scenario = scenarioAtMedians(raw);
+        const plan = planScenario(scenario);
         return summarize(
-          result,
-          result.plan.training ? simulateScenario(withTrials(normalized, 200), result) : undefined,
+          plan,
+          plan.plan.training ? simulateScenario(withTrials(scenario, COMPARE_TRIALS), plan) : undefined,
         );
       });
-      self.postMessage({ id, ok: true, compare: { a, b } });
-      return;
+      return { a, b };
     }
-    const normalized = normalizeScenario(scenario);
-    const result = planScenario(normalized);
-    // Progress for long Monte Carlos; the page cancels by terminating this worker.
-    const run = result.plan.training
-      ? simulateScenario(normalized, result, (done, total) =>
-          self.postMessage({ id, progress: done / total }),
-        )
-      : undefined;
-    self.postMessage({ id, ok: true, result, run });
+  }
+}
+
+self.onmessage = (event: MessageEvent<{ id: number; request: JobRequest }>) => {
+  const { id, request } = event.data;
+  let reported = -1;
+  // At most a hundred progress messages a job.
+  const progress = (fraction: number) => {
+    const percent = Math.floor(fraction * 100);
+    if (percent > reported) {
+      reported = percent;
+      self.postMessage({ id, progress: fraction } satisfies JobReply);
+    }
+  };
+  try {
+    self.postMessage({ id, ok: true, result: perform(request, progress) } satisfies JobReply);
   } catch (error) {
-    if (error instanceof InputError) {
-      self.postMessage({ id, ok: false, error: { path: error.path, message: error.message } });
-    } else if (error instanceof InfeasibleError) {
-      self.postMessage({ id, ok: false, error: { path: "", message: error.message } });
-    } else {
-      self.postMessage({ id, ok: false, error: { path: "", message: `internal error: ${String(error)}` } });
-    }
+    const reply = (path: string, message: string): JobReply => ({ id, ok: false, error: { path, message } });
+    if (error instanceof InputError) self.postMessage(reply(error.path, error.message));
+    else if (error instanceof InfeasibleError) self.postMessage(reply("", error.message));
+    else self.postMessage(reply("", `internal error: ${String(error)}`));
   }
 };

@@ -1,0 +1,164 @@
+// What each reported term is and how it is computed: one label and one explanation per term, shared by
+// the text reports (labels) and the web page (labels and tooltips).
+
+export interface Term {
+  readonly label: string;
+  /** The formula or the source behind the number. */
+  readonly help: string;
+}
+
+export const MEMORY_TERMS: Readonly<Record<string, Term>> = {
+  weights: {
+    label: "weights (incl. low-precision copies)",
+    help: "parameters on this GPU x the recipe's weight bytes (sharded over dp x cp by ZeRO 3), plus low-precision cast copies",
+  },
+  gradients: {
+    label: "gradients",
+    help: "parameters on this GPU x the recipe's gradient bytes, sharded over dp x cp by ZeRO 2 and 3",
+  },
+  optimizer: {
+    label: "optimizer state",
+    help: "parameters on this GPU x the recipe's optimizer bytes (FP32 master copy and Adam moments), sharded over dp x cp by ZeRO 1 and up",
+  },
+  activations: {
+    label: "activations (micro-batches in flight)",
+    help: "per-layer activations (Korthikanti et al. 2022, Table 2, for GQA, gated MLPs, flash attention) x layers on the stage x micro-batches in flight under 1F1B",
+  },
+  logits: {
+    label: "output logits and loss",
+    help: "last stage only: tokens per micro-batch x (2 B x hidden / SP degree + 4 B x vocabulary / tp)",
+  },
+  workingBuffers: {
+    label: "working buffers",
+    help: "the working set of a recomputed layer, plus two gathered layers under ZeRO 3",
+  },
+  framework: {
+    label: "framework (CUDA, NCCL, allocator)",
+    help: "a fixed figure of the calibration stack: CUDA context, NCCL buffers, allocator fragmentation",
+  },
+  total: { label: "total", help: "sum of the terms above, on the largest pipeline stage" },
+};
+
+export const STEP_TERMS: Readonly<Record<string, Term>> = {
+  matmul: {
+    label: "matrix math (GEMMs)",
+    help: "GEMM FLOPs / (peak x efficiency at that GEMM shape); the efficiency curve is fitted to measured H100 kernels (data/h100-sxm-measured-ceilings.json)",
+  },
+  attention: {
+    label: "attention scores/values",
+    help: "attention FLOPs / flash-attention rate at the (chunk) sequence length, fitted to measured kernels",
+  },
+  elementwise: {
+    label: "elementwise (norms, activations)",
+    help: "bytes moved by norms, activations, residuals and casts / (HBM bandwidth x sustained fraction)",
+  },
+  recompute: {
+    label: "activation recompute",
+    help: "the forward work repeated in the backward pass: the attention core (selective) or the whole layer (full)",
+  },
+  outputLayer: {
+    label: "output layer and loss",
+    help: "the vocabulary projection and cross-entropy on the last pipeline stage",
+  },
+  tensorParallelComm: {
+    label: "TP/SP collectives (exposed)",
+    help: "all-reduce (or reduce-scatter + all-gather with SP) of each layer's activations over NVLink, minus the part hidden behind GEMMs",
+  },
+  contextParallelComm: {
+    label: "CP ring exchange (exposed)",
+    help: "key/value blocks passed around the context-parallel ring, minus the part hidden behind attention",
+  },
+  pipelineComm: {
+    label: "PP point-to-point",
+    help: "activations sent between pipeline stages: micro-batches x virtual stages x bytes / link bandwidth",
+  },
+  pipelineBubble: {
+    label: "pipeline bubble",
+    help: "(pp - 1) / (virtual stages x micro-batches) of the stage's compute, idle while the pipeline fills and drains",
+  },
+  dataParallelComm: {
+    label: "DP gradient/weight sync (exposed)",
+    help: "reduce-scatter and all-gather of gradients and weights over the scale-out fabric (ring/tree, fabric-aware), minus the overlap with the backward pass",
+  },
+  optimizer: {
+    label: "optimizer step",
+    help: "Adam over this GPU's optimizer shard, plus the grad-norm read of every local gradient, at HBM bandwidth",
+  },
+  overhead: {
+    label: "per-step overhead",
+    help: "a fixed figure of the calibration stack per step: data loading, logging, launch gaps",
+  },
+  total: { label: "step time", help: "sum of the terms above on the bottleneck pipeline stage" },
+};
+
+export const POWER_TERMS: Readonly<Record<string, Term>> = {
+  gpus: { label: "GPUs", help: "GPUs x TDP at peak; x the platform's typical GPU fraction in training" },
+  serverOther: {
+    label: "CPUs, memory, NICs, fans (servers)",
+    help: "server maximum draw minus its GPUs, per server (platform datasheet)",
+  },
+  switches: { label: "network switches", help: "switches x switch power (datasheet)" },
+  optics: { label: "optical transceivers", help: "transceivers x module power (datasheet)" },
+  storage: { label: "storage", help: "terabytes x watts per terabyte (site)" },
+};
+
+export const COST_TERMS: Readonly<Record<string, Term>> = {
+  servers: { label: "GPU servers", help: "servers x server price (platform)" },
+  switches: { label: "network switches", help: "switches x switch price" },
+  optics: { label: "optical transceivers", help: "transceivers x module price" },
+  storage: { label: "storage", help: "terabytes x price per terabyte (site)" },
+  facility: {
+    label: "building, power and cooling",
+    help: "critical IT megawatts x facility cost per IT megawatt (site)",
+  },
+};
+
+/** The headline results of a plan and its run. */
+export const RESULT_TERMS = {
+  daysUninterrupted: {
+    label: "days of uninterrupted compute",
+    help: "training tokens / tokens per step x step time, with no failure",
+  },
+  daysWithFailures: {
+    label: "days with failures (P50)",
+    help: "median of the Monte Carlo: failures drawn from the failure mix's rates, each costing detection, restart and the work since the last checkpoint",
+  },
+  goodput: {
+    label: "goodput",
+    help: "time spent on training that is kept / wall-clock time of the run",
+  },
+  interruptions: {
+    label: "interruptions",
+    help: "failures that stop the job over the run: GPUs x the mix's rate per GPU-hour x hours",
+  },
+  mfu: {
+    label: "MFU",
+    help: "model FLOPs per second per GPU / the accelerator's dense BF16 peak (PaLM's convention, attention as set)",
+  },
+  stepTime: { label: "step time", help: STEP_TERMS.total?.help ?? "" },
+  memoryPerGpu: {
+    label: "memory per GPU",
+    help: "sum of the memory terms on the largest pipeline stage, against the HBM capacity",
+  },
+  tokensPerSecond: { label: "tokens/s", help: "tokens per step / step time" },
+  capex: {
+    label: "capex",
+    help: "servers, network, optics, storage and the building (bill of materials x prices)",
+  },
+  usdPerGpuHour: {
+    label: "$ per GPU-hour",
+    help: "(capex / years of life + electricity + maintenance per year) / (GPUs x 8,760 h x utilization)",
+  },
+  trainingUsd: {
+    label: "training cost",
+    help: "GPU-hours of uninterrupted compute x $ per GPU-hour of the build-out",
+  },
+  facilityMegawatts: {
+    label: "facility MW",
+    help: "IT power at peak x PUE",
+  },
+} satisfies Record<string, Term>;
+
+export function labelOf(terms: Readonly<Record<string, Term>>, key: string): string {
+  return terms[key]?.label ?? key;
+}

@@ -1,0 +1,90 @@
+import { type FieldSpec, fieldForError, fieldId, SECTIONS } from "./fields.ts";
+import { type RawScenario, textOfValue, valueAt } from "./scenario-edit.ts";
+import { escapeHtml } from "./views.ts";
+
+// The scenario form, drawn from the field list: labelled inputs, help in their tooltips, the source
+// of a chosen preset under it, and the scenario's own error messages next to the field they name.
+
+function fieldHtml(field: FieldSpec): string {
+  const id = fieldId(field.path);
+  const help = escapeHtml(field.help);
+  const described = `aria-describedby="${id}-source ${id}-error"`;
+  const control =
+    field.kind === "select"
+      ? `<select id="${id}" name="${field.path}" title="${help}" ${described}>${(field.choices ?? [])
+          .map((c) => `<option value="${escapeHtml(c.value)}">${escapeHtml(c.label)}</option>`)
+          .join("")}</select>`
+      : `<input id="${id}" name="${field.path}" type="text" title="${help}" ${described}` +
+        `${field.kind === "number" ? ' inputmode="decimal" autocomplete="off"' : ""}` +
+        `${field.placeholder ? ` placeholder="${escapeHtml(field.placeholder)}"` : ""} />`;
+  return (
+    `<div class="field"><label for="${id}" title="${help}">${escapeHtml(field.label)}</label>${control}` +
+    `<small class="source" id="${id}-source"></small>` +
+    `<span class="field-error" id="${id}-error" hidden></span></div>`
+  );
+}
+
+export function formHtml(): string {
+  return SECTIONS.map((section) => {
+    const basic = section.fields.filter((f) => !f.advanced);
+    const advanced = section.fields.filter((f) => f.advanced);
+    const more =
+      advanced.length === 0
+        ? ""
+        : `<details id="${section.id}-more"><summary>${basic.length === 0 ? "Set" : "More"} ${escapeHtml(
+            section.legend.replace(/ \(.*\)$/, "").toLowerCase(),
+          )} fields</summary>${advanced.map(fieldHtml).join("")}</details>`;
+    return `<fieldset id="section-${section.id}"><legend>${escapeHtml(section.legend)}</legend>${basic
+      .map(fieldHtml)
+      .join("")}${more}</fieldset>`;
+  }).join("");
+}
+
+const control = (form: HTMLFormElement, field: FieldSpec) =>
+  form.querySelector(`#${fieldId(field.path)}`) as HTMLInputElement | HTMLSelectElement;
+
+function showSource(form: HTMLFormElement, field: FieldSpec): void {
+  const source = form.querySelector(`#${fieldId(field.path)}-source`) as HTMLElement;
+  const chosen = field.choices?.find((c) => c.value === control(form, field).value);
+  source.textContent = chosen?.source ? `Source: ${chosen.source}` : "";
+}
+
+/** Puts the scenario's values in the fields (a select keeps a value it lacks as an extra option). */
+export function writeForm(form: HTMLFormElement, raw: RawScenario): void {
+  for (const field of SECTIONS.flatMap((s) => s.fields)) {
+    const element = control(form, field);
+    const text = textOfValue(valueAt(raw, field.path));
+    if (element instanceof HTMLSelectElement && ![...element.options].some((o) => o.value === text)) {
+      element.add(new Option(text, text));
+    }
+    element.value = text;
+    showSource(form, field);
+  }
+}
+
+export function sourceChanged(form: HTMLFormElement, path: string): void {
+  const field = SECTIONS.flatMap((s) => s.fields).find((f) => f.path === path);
+  if (field) showSource(form, field);
+}
+
+export function clearFieldErrors(form: HTMLFormElement): void {
+  for (const element of form.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
+  for (const element of form.querySelectorAll<HTMLElement>(".field-error")) {
+    element.hidden = true;
+    element.textContent = "";
+  }
+}
+
+/** Shows a scenario error at its field, unfolding it; false when no field matches the error's path. */
+export function showFieldError(form: HTMLFormElement, path: string, message: string): boolean {
+  const field = fieldForError(path);
+  if (!field) return false;
+  const element = control(form, field);
+  const details = element.closest("details");
+  if (details) details.open = true;
+  element.setAttribute("aria-invalid", "true");
+  const box = form.querySelector(`#${fieldId(field.path)}-error`) as HTMLElement;
+  box.textContent = message;
+  box.hidden = false;
+  return true;
+}
