@@ -242,6 +242,18 @@ describe("web app in Chromium", { skip }, () => {
     }
   });
 
+  it("works from the keyboard: unfold a section, move to a field, type a value", async () => {
+    const page = await open();
+    await page.focus("#layout-more summary");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.getAttribute("#layout-more", "open"), "");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "layout-tp");
+    await page.keyboard.type("4");
+    await done(page);
+    assert.match((await page.textContent("#summary")) ?? "", /tp4 /);
+  });
+
   it("shows progress on a long simulation and can cancel it", async () => {
     const page = await open();
     await page.fill("#simulation-trials", "200000");

@@ -10,7 +10,7 @@ import {
   catalogListing,
   renderCatalogText,
 } from "../report/catalog-text.ts";
-import { goodputChartSvg, planChartSvg, sweepChartSvg } from "../report/charts.ts";
+import { planChartSvg, runChartSvg, sweepChartSvg } from "../report/charts.ts";
 import { renderCompareText } from "../report/compare-text.ts";
 import { toJson } from "../report/json.ts";
 import { renderPlanText, renderSearchText } from "../report/plan-text.ts";
@@ -136,7 +136,7 @@ function runSimulate(file: string, options: OutputOptions, io: Io): number {
   const scenario = loadScenario(readScenarioFile(file));
   const result = planScenario(scenario);
   const run = simulateScenario(scenario, result, progressBar(options.json));
-  if (options.svg) writeSvg(options.svg, goodputChartSvg(run, chartDocument()));
+  if (options.svg) writeSvg(options.svg, runChartSvg(run, chartDocument()));
   io.out(options.json ? toJson(run) : `${scenario.name}\n\n${renderSimulationText(run)}`);
   return 0;
 }

@@ -88,11 +88,9 @@ export interface SimulationResult {
   readonly goodput: Percentiles;
   readonly days: Percentiles;
   /** Goodput over the trials, in 20 bins. */
-  readonly goodputHistogram: readonly {
-    readonly from: number;
-    readonly to: number;
-    readonly count: number;
-  }[];
+  readonly goodputHistogram: Histogram;
+  /** Wall-clock days over the trials, in 20 bins (all in one bin for a fixed window). */
+  readonly daysHistogram: Histogram;
   readonly energyMegawattHours: Percentiles;
   readonly costUsd: Percentiles;
   /** Daly's closed form for the same run, where it applies (no planned stops, spares, no wear-in). */
@@ -110,7 +108,9 @@ function percentiles(values: number[]): Percentiles {
   return { p10: at(0.1), p50: at(0.5), p90: at(0.9), mean };
 }
 
-function histogram(values: number[], bins: number): SimulationResult["goodputHistogram"] {
+export type Histogram = readonly { readonly from: number; readonly to: number; readonly count: number }[];
+
+function histogram(values: number[], bins: number): Histogram {
   const low = Math.min(...values);
   const high = Math.max(...values);
   const width = high > low ? (high - low) / bins : 1;
@@ -223,6 +223,7 @@ export function simulateRun(
   const pace = 1 - reliability.stragglerSlowdown;
   const goodputs = outcomes.map((o) => (o.usefulSeconds * pace) / o.wallSeconds);
   const hours = outcomes.map((o) => o.wallSeconds / 3600);
+  const days = hours.map((h) => h / 24);
   const simple =
     reliability.mix.plannedPerDay === 0 &&
     (reliability.spares || reliability.repairSeconds === 0) &&
@@ -253,8 +254,9 @@ export function simulateRun(
       total: percentiles(outcomes.map((o) => o.interruptions)),
     },
     goodput: percentiles(goodputs),
-    days: percentiles(outcomes.map((o) => o.wallSeconds / 86400)),
+    days: percentiles(days),
     goodputHistogram: histogram(goodputs, 20),
+    daysHistogram: histogram(days, 20),
     energyMegawattHours: percentiles(
       hours.map(
         (h, i) =>

@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import type { PlanResult } from "../parallel/plan.ts";
-import type { SimulationResult } from "../reliability/simulate.ts";
+import type { Histogram, SimulationResult } from "../reliability/simulate.ts";
 import type { SweepRow, Variation } from "../scenario/sweep.ts";
 
 // SVG charts drawn by Observable Plot. The document is passed in (linkedom in Node, the page's own in
@@ -128,31 +128,55 @@ export function sweepChartSvg(
   return stack(charts);
 }
 
-/** How the simulated goodput spreads over the trials. */
-export function goodputChartSvg(result: SimulationResult, document: PlotDocument): string {
-  const data = result.goodputHistogram.map((bin) => ({
-    from: bin.from * 100,
-    to: bin.to * 100,
-    count: bin.count,
-  }));
-  const svg = svgOf(
+function histogramChart(
+  document: PlotDocument,
+  bins: Histogram,
+  marks: readonly number[],
+  label: string,
+  scale: number,
+): Rendered {
+  const data = bins.map((bin) => ({ from: bin.from * scale, to: bin.to * scale, count: bin.count }));
+  return svgOf(
     Plot.plot({
       document,
       width: WIDTH,
       height: HEIGHT,
       marginLeft: 60,
-      x: { label: "goodput (%)", grid: true },
+      x: { label, grid: true },
       y: { label: "trials", grid: true },
       marks: [
         Plot.rectY(data, { x1: "from", x2: "to", y: "count", fill: "#4c78a8", inset: 0.5 }),
-        Plot.ruleX([result.goodput.p10 * 100, result.goodput.p50 * 100, result.goodput.p90 * 100], {
-          stroke: "#e45756",
-          strokeDasharray: "4 3",
-        }),
+        Plot.ruleX(
+          marks.map((m) => m * scale),
+          { stroke: "#e45756", strokeDasharray: "4 3" },
+        ),
         Plot.ruleY([0]),
       ],
     }) as unknown as Rendered,
   );
-  const days = `${result.days.p50.toFixed(1)} days at P50`;
-  return stack([{ title: `Goodput over ${result.trials} trials (P10/P50/P90 dashed); ${days}`, svg }]);
+}
+
+/** How the simulated goodput and time to train spread over the trials, P10/P50/P90 marked. */
+export function runChartSvg(result: SimulationResult, document: PlotDocument): string {
+  const { goodput, days } = result;
+  const charts = [
+    {
+      title: `Goodput over ${result.trials} trials (P10/P50/P90 dashed)`,
+      svg: histogramChart(
+        document,
+        result.goodputHistogram,
+        [goodput.p10, goodput.p50, goodput.p90],
+        "goodput (%)",
+        100,
+      ),
+    },
+  ];
+  // A fixed window lasts the same in every trial: nothing to draw.
+  if (result.windowDays === undefined) {
+    charts.push({
+      title: `Time to train over ${result.trials} trials: ${days.p50.toFixed(1)} days at P50`,
+      svg: histogramChart(document, result.daysHistogram, [days.p10, days.p50, days.p90], "days", 1),
+    });
+  }
+  return stack(charts);
 }

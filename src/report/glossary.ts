@@ -151,7 +151,7 @@ export const RESULT_TERMS = {
   },
   trainingUsd: {
     label: "training cost",
-    help: "GPU-hours of uninterrupted compute x $ per GPU-hour of the build-out",
+    help: "GPU-hours of uninterrupted compute x $ per GPU-hour of the build-out (the generic 2025 site's when none is given)",
   },
   facilityMegawatts: {
     label: "facility MW",

@@ -11,7 +11,7 @@ import type { Scenario } from "./normalize.ts";
 import type { ScenarioPlan } from "./plan-scenario.ts";
 
 /** The cluster's build-out: the scenario's own, else the generic site's for the same GPUs. */
-function buildoutFor(scenario: Scenario, plan: ScenarioPlan): BuildoutResult {
+export function buildoutFor(scenario: Scenario, plan: ScenarioPlan): BuildoutResult {
   if (plan.buildout) return plan.buildout.result;
   const accelerator = scenario.cluster.accelerator;
   const platform = defaultPlatformFor(accelerator.name);

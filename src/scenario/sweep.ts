@@ -1,6 +1,7 @@
 import { InfeasibleError, InputError } from "../errors.ts";
 import { normalizeScenario } from "./normalize.ts";
 import { planScenario } from "./plan-scenario.ts";
+import { buildoutFor } from "./simulate-scenario.ts";
 
 // Sweeps: the same scenario with one or more fields varied over a list or a range, one plan per point.
 
@@ -21,7 +22,7 @@ export interface SweepRow {
   readonly gpuHours?: number;
   readonly capexUsd?: number;
   readonly usdPerGpuHour?: number;
-  /** GPU-hours of uninterrupted compute at the build-out's $ per GPU-hour. */
+  /** GPU-hours of uninterrupted compute at the build-out's $ per GPU-hour (the generic site's without one). */
   readonly trainingUsd?: number;
   readonly facilityMegawatts?: number;
   readonly error?: string;
@@ -108,22 +109,30 @@ export function sweepScenario(raw: unknown, variations: readonly Variation[]): S
   return points.map((values) => {
     const scenario = Object.entries(values).reduce((s, [path, value]) => withValue(s, path, value), raw);
     try {
-      const result = planScenario(normalizeScenario(scenario));
+      const normalized = normalizeScenario(scenario);
+      const result = planScenario(normalized);
       const plan = result.plan;
       const built = result.buildout?.result;
+      // Without a site, the run is costed as the simulation costs it: on the generic site's build-out.
+      const costed = plan.training ? (built ?? buildoutFor(normalized, result)) : undefined;
       return {
         values,
         gpus: result.scenario.gpus,
         stepSeconds: plan.step.seconds,
         tokensPerSecond: plan.throughput.tokensPerSecond,
         mfu: plan.throughput.mfu,
-        ...(plan.training ? { days: plan.training.days, gpuHours: plan.training.gpuHours } : {}),
+        ...(plan.training && costed
+          ? {
+              days: plan.training.days,
+              gpuHours: plan.training.gpuHours,
+              trainingUsd: plan.training.gpuHours * costed.cost.usdPerGpuHour,
+            }
+          : {}),
         ...(built
           ? {
               capexUsd: built.cost.capexUsd,
               usdPerGpuHour: built.cost.usdPerGpuHour,
               facilityMegawatts: built.power.facilityMegawatts,
-              ...(plan.training ? { trainingUsd: plan.training.gpuHours * built.cost.usdPerGpuHour } : {}),
             }
           : {}),
       };

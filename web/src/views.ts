@@ -1,5 +1,5 @@
 import type { SimulationResult } from "../../src/reliability/simulate.ts";
-import { goodputChartSvg, planChartSvg, sweepChartSvg } from "../../src/report/charts.ts";
+import { planChartSvg, runChartSvg, sweepChartSvg } from "../../src/report/charts.ts";
 import {
   COST_TERMS,
   labelOf,
@@ -228,8 +228,8 @@ export function runView(run: SimulationResult): string {
     table("The run with failures", ["", "P10", "P50", "P90"], rows),
     table("Failures and checkpoints", ["", "value"], facts),
     chart(
-      `Goodput over ${run.trials} trials: P10 ${percent(run.goodput.p10)}, P50 ${percent(run.goodput.p50)}, P90 ${percent(run.goodput.p90)}`,
-      goodputChartSvg(run, document as never),
+      `Goodput and time to train over ${run.trials} trials, as histograms: goodput P10 ${percent(run.goodput.p10)}, P50 ${percent(run.goodput.p50)}, P90 ${percent(run.goodput.p90)}; days P10 ${number(run.days.p10)}, P50 ${number(run.days.p50)}, P90 ${number(run.days.p90)}`,
+      runChartSvg(run, document as never),
     ),
   ].join("");
 }
