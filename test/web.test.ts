@@ -156,6 +156,25 @@ describe("web app in Chromium", { skip }, () => {
     assert.match((await page.textContent("#summary")) ?? "", /tp8/);
   });
 
+  it("edits the whole scenario file as YAML, and says what is wrong with bad YAML", async () => {
+    const page = await open();
+    await page.click("#yaml-editor summary");
+    assert.match(await page.inputValue("#scenario-yaml"), /gpus: 4096/);
+    await page.fill(
+      "#scenario-yaml",
+      "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchTokens: 4194304, tokens: 1e12 }\ncluster: { accelerator: h100-sxm, gpus: 256 }\nreliability: { preset: llama-3, wearIn: { extra: 1, halfLifeDays: 5 } }\n",
+    );
+    await page.waitForFunction(
+      () => (document.querySelector("#cluster-gpus") as HTMLInputElement).value === "256",
+    );
+    await done(page);
+    assert.equal(await page.inputValue("#model-preset"), "llama-3-8b");
+    assert.match(decodeURIComponent(new URL(page.url()).hash), /"wearIn":\{"extra":1,"halfLifeDays":5\}/);
+    await page.fill("#scenario-yaml", "model: [unclosed");
+    await page.waitForSelector("#scenario-yaml-error:not([hidden])");
+    assert.ok(((await page.textContent("#scenario-yaml-error")) ?? "").length > 10);
+  });
+
   it("explains every number with a tooltip and labels every input", async () => {
     const page = await open();
     await page.selectOption("#site-preset", "generic-2025");

@@ -108,9 +108,13 @@ function showError(error: { path: string; message: string }): void {
   setState("error", "No plan: see the message beside the form.");
 }
 
+const yamlEditor = $<HTMLTextAreaElement>("#scenario-yaml");
+const yamlError = $<HTMLElement>("#scenario-yaml-error");
+
 /** Plans the scenario, then simulates its run; `inputMs` is when the change that caused it happened. */
 async function update(push: boolean, inputMs = performance.now()): Promise<void> {
   syncUrl(push);
+  if (document.activeElement !== yamlEditor) yamlEditor.value = stringify(scenario);
   const current = ++generation;
   runner.cancel();
   setState("planning", "Planning…");
@@ -187,6 +191,27 @@ form.addEventListener("input", (event) => {
     sourceChanged(form, target.name);
   }
   void update(true, event.timeStamp);
+});
+
+let yamlTimer: ReturnType<typeof setTimeout> | undefined;
+yamlEditor.addEventListener("input", () => {
+  // Half-typed YAML is not worth an error: wait for a pause.
+  clearTimeout(yamlTimer);
+  yamlTimer = setTimeout(() => {
+    try {
+      const raw = parseScenarioText(yamlEditor.value);
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        throw new Error("expected a scenario: a YAML mapping of sections (model, training, cluster, ...)");
+      }
+      yamlError.hidden = true;
+      scenario = raw as RawScenario;
+      writeForm(form, scenario);
+      void update(true);
+    } catch (error) {
+      yamlError.hidden = false;
+      yamlError.textContent = error instanceof Error ? error.message : String(error);
+    }
+  }, 300);
 });
 
 window.addEventListener("popstate", () => {
