@@ -261,6 +261,13 @@ describe("web app in Chromium", { skip }, () => {
     }
   });
 
+  it("fits a phone's width without sideways scrolling (wide tables scroll in place)", async () => {
+    const page = await (browser as Browser).newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(URL_BASE);
+    await done(page);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+  });
+
   it("works from the keyboard: unfold a section, move to a field, type a value", async () => {
     const page = await open();
     await page.focus("#layout-more summary");

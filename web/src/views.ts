@@ -37,6 +37,9 @@ interface Cell {
   readonly help?: string;
 }
 
+/** A figure (right-aligned): a number with at most a short unit, such as 4,096, 49.5%, $6.6 M or -50%. */
+const FIGURE = /^[-+$]?\d[\d,.]*(\s?\S{1,3})?$/;
+
 const cell = (text: string, help?: string): Cell => (help === undefined ? { text } : { text, help });
 
 function table(caption: string, header: readonly string[], rows: readonly (readonly Cell[])[]): string {
@@ -46,14 +49,14 @@ function table(caption: string, header: readonly string[], rows: readonly (reado
       (row) =>
         `<tr>${row
           .map((c, i) => {
-            const tag = i === 0 ? 'th scope="row"' : "td";
+            const tag = i === 0 ? 'th scope="row"' : FIGURE.test(c.text) ? "td" : 'td class="text"';
             const title = c.help ? ` title="${escapeHtml(c.help)}"` : "";
             return `<${tag}${title}>${escapeHtml(c.text)}</${tag.split(" ")[0]}>`;
           })
           .join("")}</tr>`,
     )
     .join("");
-  return `<table><caption>${escapeHtml(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<div class="table-wrap"><table><caption>${escapeHtml(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 /** A row of a term's values, each cell explained by the term's help. */
