@@ -1,4 +1,4 @@
-import { type FieldSpec, fieldForError, fieldId, SECTIONS } from "./fields.ts";
+import { FIELDS, type FieldSpec, fieldForError, fieldId, SECTIONS } from "./fields.ts";
 import { type RawScenario, textOfValue, valueAt } from "./scenario-edit.ts";
 import { escapeHtml } from "./views.ts";
 
@@ -51,7 +51,7 @@ function showSource(form: HTMLFormElement, field: FieldSpec): void {
 
 /** Puts the scenario's values in the fields (a select keeps a value it lacks as an extra option). */
 export function writeForm(form: HTMLFormElement, raw: RawScenario): void {
-  for (const field of SECTIONS.flatMap((s) => s.fields)) {
+  for (const field of FIELDS) {
     const element = control(form, field);
     const text = textOfValue(valueAt(raw, field.path));
     if (element instanceof HTMLSelectElement && ![...element.options].some((o) => o.value === text)) {
@@ -63,7 +63,7 @@ export function writeForm(form: HTMLFormElement, raw: RawScenario): void {
 }
 
 export function sourceChanged(form: HTMLFormElement, path: string): void {
-  const field = SECTIONS.flatMap((s) => s.fields).find((f) => f.path === path);
+  const field = FIELDS.find((f) => f.path === path);
   if (field) showSource(form, field);
 }
 

@@ -25,10 +25,6 @@ export class JobRunner {
     this.#worker = this.#start();
   }
 
-  get busy(): boolean {
-    return this.#active !== undefined;
-  }
-
   run<T>(request: JobRequest, progress?: (fraction: number) => void): Promise<Outcome<T>> {
     return new Promise((settle) => {
       const job: Job = { request, settle: settle as Job["settle"], ...(progress ? { progress } : {}) };

@@ -20,7 +20,7 @@ import type { UncertaintyResult } from "../../src/scenario/uncertainty.ts";
 export const escapeHtml = (text: string) =>
   text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 
-export const number = (value: number, digits = 1) =>
+const number = (value: number, digits = 1) =>
   value.toLocaleString("en-US", { maximumFractionDigits: digits });
 
 const percent = (fraction: number) => `${number(fraction * 100)}%`;
@@ -74,7 +74,7 @@ function card(term: Term, value: string, extra = ""): string {
   return `<div class="card" tabindex="0" title="${help}"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(term.label)}</div></div>`;
 }
 
-export function layoutText(l: ScenarioPlan["plan"]["layout"]): string {
+function layoutText(l: ScenarioPlan["plan"]["layout"]): string {
   return `tp${l.tp} pp${l.pp} cp${l.cp} dp${l.dp}${l.ep > 1 ? ` ep${l.ep}` : ""}`;
 }
 
