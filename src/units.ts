@@ -20,6 +20,23 @@ export function formatSeconds(seconds: number): string {
   return `${(seconds / 86400).toFixed(1)} days`;
 }
 
+/** Dollars with the scale a reader expects: $1.77 B, $53.2 M, $310,000. */
+export function formatUsd(usd: number): string {
+  if (!Number.isFinite(usd)) return "n/a";
+  if (Math.abs(usd) >= 1e9) return `$${(usd / 1e9).toFixed(2)} B`;
+  if (Math.abs(usd) >= 1e6) return `$${(usd / 1e6).toFixed(1)} M`;
+  return `$${Math.round(usd).toLocaleString("en-US")}`;
+}
+
+/** A quantity of any size: billions and millions scaled, smaller values with the digits that matter. */
+export function formatQuantity(value: number): string {
+  if (!Number.isFinite(value)) return "n/a";
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${(value / 1e9).toFixed(2)} B`;
+  if (abs >= 1e6) return `${(value / 1e6).toFixed(2)} M`;
+  return value.toLocaleString("en-US", { maximumFractionDigits: abs >= 100 ? 0 : abs >= 1 ? 2 : 4 });
+}
+
 export function formatPercent(fraction: number, digits = 1): string {
   if (!Number.isFinite(fraction)) return "n/a";
   return `${(fraction * 100).toFixed(digits)}%`;

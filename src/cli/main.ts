@@ -20,14 +20,13 @@ import { renderSweepText } from "../report/sweep-text.ts";
 import { renderUncertaintyText } from "../report/uncertainty-text.ts";
 import { renderValidationText } from "../report/validate-text.ts";
 import { buildoutScenario } from "../scenario/buildout-scenario.ts";
-import { type ScenarioSummary, summarize } from "../scenario/compare.ts";
+import { type ScenarioSummary, summarizeScenario } from "../scenario/compare.ts";
 import { scenarioJsonSchema } from "../scenario/json-schema.ts";
 import { loadScenario, parseScenarioText, scenarioAtMedians } from "../scenario/normalize.ts";
 import { planScenario } from "../scenario/plan-scenario.ts";
 import { simulateScenario } from "../scenario/simulate-scenario.ts";
 import { parseVariation, sweepCsv, sweepScenario } from "../scenario/sweep.ts";
-import { planUncertainty } from "../scenario/uncertain-plan.ts";
-import { findUncertain } from "../scenario/uncertainty.ts";
+import { uncertaintyOf } from "../scenario/uncertain-plan.ts";
 import { evaluateAccuracy, totalChecks } from "../validation/accuracy.ts";
 
 // Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
@@ -106,12 +105,7 @@ function runPlan(file: string, options: OutputOptions, io: Io): number {
     ? simulateScenario(scenario, result, progressBar(options.json))
     : undefined;
   if (options.svg) writeSvg(options.svg, planChartSvg(result.plan, chartDocument()));
-  const uncertain = findUncertain(raw);
-  const sampling = (raw as { uncertainty?: { samples?: number; seed?: number } }).uncertainty;
-  const uncertainty =
-    uncertain.length > 0
-      ? planUncertainty(raw, uncertain, { samples: sampling?.samples ?? 64, seed: sampling?.seed ?? 1 })
-      : undefined;
+  const uncertainty = uncertaintyOf(raw);
   if (options.json) {
     const { plan, search, ...rest } = result;
     const top = search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
@@ -168,12 +162,7 @@ function runSweep(file: string, options: OutputOptions & { vary: string[]; csv?:
 
 function runCompare(first: string, second: string, options: OutputOptions, io: Io): number {
   applyStyle(options);
-  const summaries = [first, second].map((file) => {
-    const scenario = loadScenario(readScenarioFile(file));
-    const result = planScenario(scenario);
-    const run = result.plan.training ? simulateScenario(scenario, result) : undefined;
-    return summarize(result, run);
-  });
+  const summaries = [first, second].map((file) => summarizeScenario(loadScenario(readScenarioFile(file))));
   const [a, b] = summaries as [ScenarioSummary, ScenarioSummary];
   io.out(options.json ? toJson({ a, b }) : renderCompareText(a, b));
   return 0;

@@ -1,16 +1,10 @@
 import type { BuildoutReport } from "../scenario/buildout-scenario.ts";
-import { formatPercent } from "../units.ts";
+import { formatPercent, formatUsd } from "../units.ts";
 import { COST_TERMS, labelOf, POWER_TERMS } from "./glossary.ts";
 import { renderTable } from "./table.ts";
 
 function count(value: number): string {
   return Math.round(value).toLocaleString("en-US");
-}
-
-function usd(value: number): string {
-  if (value >= 1e9) return `$${(value / 1e9).toFixed(2)} B`;
-  if (value >= 1e6) return `$${(value / 1e6).toFixed(1)} M`;
-  return `$${count(value)}`;
 }
 
 export function renderBuildoutText(report: BuildoutReport): string {
@@ -20,7 +14,7 @@ export function renderBuildoutText(report: BuildoutReport): string {
     report.sizedBy === "gpus"
       ? "sized by GPU count"
       : report.sizedBy === "budget"
-        ? `the most a ${usd(report.budget.usd ?? 0)} budget buys`
+        ? `the most a ${formatUsd(report.budget.usd ?? 0)} budget buys`
         : `the most ${report.budget.megawatts ?? 0} MW of facility power holds`;
   lines.push(`Build-out: ${report.site.displayName} (${sized})`);
   lines.push("");
@@ -92,12 +86,12 @@ export function renderBuildoutText(report: BuildoutReport): string {
       [
         ...Object.keys(COST_TERMS).map((key) => {
           const value = capex[key as keyof typeof capex];
-          return [labelOf(COST_TERMS, key), usd(value), formatPercent(value / capex.total)];
+          return [labelOf(COST_TERMS, key), formatUsd(value), formatPercent(value / capex.total)];
         }),
-        ["capex total", usd(capex.total), "100.0%"],
-        ["electricity per year", usd(r.cost.opexBreakdownUsdPerYear.electricity), ""],
-        ["maintenance per year", usd(r.cost.opexBreakdownUsdPerYear.maintenance), ""],
-        ["amortized capex per year", usd(r.cost.capexUsdPerYear), ""],
+        ["capex total", formatUsd(capex.total), "100.0%"],
+        ["electricity per year", formatUsd(r.cost.opexBreakdownUsdPerYear.electricity), ""],
+        ["maintenance per year", formatUsd(r.cost.opexBreakdownUsdPerYear.maintenance), ""],
+        ["amortized capex per year", formatUsd(r.cost.capexUsdPerYear), ""],
       ],
     ),
   );
@@ -107,7 +101,7 @@ export function renderBuildoutText(report: BuildoutReport): string {
   const used = report.budgetUsed;
   if (used.usd !== undefined || used.megawatts !== undefined) {
     const parts = [
-      used.usd !== undefined ? `${formatPercent(used.usd)} of ${usd(report.budget.usd ?? 0)}` : "",
+      used.usd !== undefined ? `${formatPercent(used.usd)} of ${formatUsd(report.budget.usd ?? 0)}` : "",
       used.megawatts !== undefined ? `${formatPercent(used.megawatts)} of ${report.budget.megawatts} MW` : "",
     ].filter(Boolean);
     lines.push(`  budget used: ${parts.join(", ")}`);
@@ -116,7 +110,7 @@ export function renderBuildoutText(report: BuildoutReport): string {
     const c = report.chipsPerYear;
     lines.push(
       `  ${count(c.chips)} chips a year need ${(c.facilityMegawatts / 1000).toFixed(2)} GW of facility power ` +
-        `(${(c.itMegawatts / 1000).toFixed(2)} GW IT) and ${usd(c.capexUsd)} of build-out each year`,
+        `(${(c.itMegawatts / 1000).toFixed(2)} GW IT) and ${formatUsd(c.capexUsd)} of build-out each year`,
     );
   }
   lines.push("");

@@ -1,10 +1,6 @@
 import type { SimulationResult } from "../reliability/simulate.ts";
-import { formatPercent, formatSeconds } from "../units.ts";
+import { formatPercent, formatSeconds, formatUsd } from "../units.ts";
 import { renderTable } from "./table.ts";
-
-function money(usd: number): string {
-  return usd >= 1e9 ? `$${(usd / 1e9).toFixed(2)} B` : `$${(usd / 1e6).toFixed(1)} M`;
-}
 
 export function renderSimulationText(result: SimulationResult): string {
   const lines: string[] = [];
@@ -36,7 +32,7 @@ export function renderSimulationText(result: SimulationResult): string {
         row("goodput", result.goodput, (v) => formatPercent(v)),
         row("interruptions", result.interruptions.total, (v) => Math.round(v).toLocaleString("en-US")),
         row("energy (MWh)", result.energyMegawattHours, (v) => Math.round(v).toLocaleString("en-US")),
-        row("cluster cost for the run", result.costUsd, money),
+        row("cluster cost for the run", result.costUsd, formatUsd),
       ],
     ),
   );

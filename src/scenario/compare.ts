@@ -1,5 +1,7 @@
 import type { SimulationResult } from "../reliability/simulate.ts";
-import type { ScenarioPlan } from "./plan-scenario.ts";
+import type { Scenario } from "./normalize.ts";
+import { planScenario, type ScenarioPlan } from "./plan-scenario.ts";
+import { simulateScenario } from "./simulate-scenario.ts";
 
 /** The headline numbers of one scenario, for side-by-side comparison. */
 export interface ScenarioSummary {
@@ -16,6 +18,12 @@ export interface ComparedMetric {
   readonly value: number | undefined;
   /** Whether a larger value is better (tokens/s) or worse (days, cost). */
   readonly better: "higher" | "lower" | "neither";
+}
+
+/** Plans a scenario and, with a token budget, simulates its run: its side of a comparison. */
+export function summarizeScenario(scenario: Scenario): ScenarioSummary {
+  const result = planScenario(scenario);
+  return summarize(result, result.plan.training ? simulateScenario(scenario, result) : undefined);
 }
 
 export function summarize(result: ScenarioPlan, run: SimulationResult | undefined): ScenarioSummary {

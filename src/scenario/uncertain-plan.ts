@@ -2,7 +2,16 @@ import type { SimulationResult } from "../reliability/simulate.ts";
 import { normalizeScenario } from "./normalize.ts";
 import { planScenario, type ScenarioPlan } from "./plan-scenario.ts";
 import { simulateScenario, withTrials } from "./simulate-scenario.ts";
-import { analyzeUncertainty, type UncertainInput, type UncertaintyResult } from "./uncertainty.ts";
+import {
+  analyzeUncertainty,
+  findUncertain,
+  type UncertainInput,
+  type UncertaintyResult,
+} from "./uncertainty.ts";
+
+/** Samples and seed when the scenario's uncertainty section leaves them out. */
+const DEFAULT_SAMPLES = 64;
+const DEFAULT_SEED = 1;
 
 /** Trials per sample: enough for a mean, few enough for dozens of samples. */
 const TRIALS_PER_SAMPLE = 100;
@@ -57,4 +66,19 @@ export function planUncertainty(
     return resultsOf(plan, run);
   };
   return analyzeUncertainty(raw, inputs, evaluate, options);
+}
+
+/** The uncertainty analysis of a scenario file, with its own sampling settings; none without ranges. */
+export function uncertaintyOf(
+  raw: unknown,
+  onProgress?: (done: number, total: number) => void,
+): UncertaintyResult | undefined {
+  const inputs = findUncertain(raw);
+  if (inputs.length === 0) return undefined;
+  const sampling = (raw as { uncertainty?: { samples?: number; seed?: number } }).uncertainty;
+  return planUncertainty(raw, inputs, {
+    samples: sampling?.samples ?? DEFAULT_SAMPLES,
+    seed: sampling?.seed ?? DEFAULT_SEED,
+    ...(onProgress ? { onProgress } : {}),
+  });
 }

@@ -23,14 +23,14 @@ export interface FieldSpec {
   readonly help: string;
   readonly choices?: readonly Choice[];
   readonly placeholder?: string;
-  /** Folded away under the section's "more" toggle. */
-  readonly advanced?: boolean;
 }
 
 export interface SectionSpec {
   readonly id: string;
   readonly legend: string;
   readonly fields: readonly FieldSpec[];
+  /** Folded away under the section's "more" toggle. */
+  readonly more: readonly FieldSpec[];
 }
 
 const NUMBER_HELP =
@@ -66,7 +66,9 @@ export const SECTIONS: readonly SectionSpec[] = [
           ...MODELS.map((m) => ({ value: m.name, label: m.displayName, source: m.source.ref })),
         ],
       },
-      { path: "model.name", label: "Name", kind: "text", help: "Name of a custom model.", advanced: true },
+    ],
+    more: [
+      { path: "model.name", label: "Name", kind: "text", help: "Name of a custom model." },
       ...(
         [
           ["layers", "Layers", "transformer layers"],
@@ -81,16 +83,13 @@ export const SECTIONS: readonly SectionSpec[] = [
           ["moe.sharedExperts", "Shared experts", "experts every token passes through"],
           ["moe.denseLayers", "Leading dense layers", "first layers with a dense MLP instead of experts"],
         ] as const
-      ).map(([key, label, help]) =>
-        number(`model.${key}`, label, `${help}; empty: the preset's.`, { advanced: true }),
-      ),
+      ).map(([key, label, help]) => number(`model.${key}`, label, `${help}; empty: the preset's.`)),
       {
         path: "model.gated",
         label: "Gated MLP (SwiGLU)",
         kind: "select",
         help: "Three MLP matrices instead of two.",
         choices: yesNo("preset's"),
-        advanced: true,
       },
     ],
   },
@@ -120,16 +119,15 @@ export const SECTIONS: readonly SectionSpec[] = [
         help: "Matrix math in BF16, or in FP8 (attention, router and output stay BF16).",
         choices: choices(["bf16", "fp8"], "bf16 (default)"),
       },
-      number("training.globalBatchSequences", "Global batch (sequences)", "Sequences per optimizer step.", {
-        advanced: true,
-      }),
+    ],
+    more: [
+      number("training.globalBatchSequences", "Global batch (sequences)", "Sequences per optimizer step."),
       {
         path: "training.recipe",
         label: "Mixed-precision recipe",
         kind: "select",
         help: "Bytes per parameter of weights, gradients and optimizer state: Megatron's or PyTorch AMP's.",
         choices: choices(["megatron", "pytorch-amp"], "megatron (default)"),
-        advanced: true,
       },
       {
         path: "training.attentionFlops",
@@ -137,7 +135,6 @@ export const SECTIONS: readonly SectionSpec[] = [
         kind: "select",
         help: "For MFU: the full attention matrix (PaLM's convention) or only its causal half.",
         choices: choices(["full", "causal"], "full (default)"),
-        advanced: true,
       },
     ],
   },
@@ -160,6 +157,8 @@ export const SECTIONS: readonly SectionSpec[] = [
         ],
       },
       number("cluster.gpus", "GPUs", "GPUs in the job; optional when the site or the budget decides it."),
+    ],
+    more: [
       {
         path: "cluster.stack",
         label: "Calibration stack",
@@ -169,7 +168,6 @@ export const SECTIONS: readonly SectionSpec[] = [
           STACKS.map((s) => s.name),
           "the accelerator's generation",
         ),
-        advanced: true,
       },
     ],
   },
@@ -191,41 +189,29 @@ export const SECTIONS: readonly SectionSpec[] = [
           })),
         ],
       },
-      number("budget.usd", "Budget ($)", "The most GPUs this much capex buys; 12e9 is $12 B.", {
-        advanced: true,
-      }),
-      number("budget.megawatts", "Power envelope (MW)", "The most GPUs this facility power holds at peak.", {
-        advanced: true,
-      }),
-      number("budget.chipsPerYear", "Chips per year", "Power and capex a year's supply of chips needs.", {
-        advanced: true,
-      }),
-      number("site.pue", "PUE", "Facility power / IT power.", { advanced: true }),
-      number("site.electricityUsdPerMegawattHour", "Electricity ($/MWh)", "Price of energy.", {
-        advanced: true,
-      }),
-      number("site.utilization", "Utilization", "Share of hours the GPUs are used, for $ per GPU-hour.", {
-        advanced: true,
-      }),
-      number("site.hardwareYears", "Hardware life (years)", "Straight-line amortization of IT hardware.", {
-        advanced: true,
-      }),
-      number("site.facilityUsdPerItMegawatt", "Facility $ per IT MW", "Building, power and cooling.", {
-        advanced: true,
-      }),
-      number("site.rackKilowatts", "Rack limit (kW)", "Power and cooling per rack.", { advanced: true }),
+    ],
+    more: [
+      number("budget.usd", "Budget ($)", "The most GPUs this much capex buys; 12e9 is $12 B."),
+      number("budget.megawatts", "Power envelope (MW)", "The most GPUs this facility power holds at peak."),
+      number("budget.chipsPerYear", "Chips per year", "Power and capex a year's supply of chips needs."),
+      number("site.pue", "PUE", "Facility power / IT power."),
+      number("site.electricityUsdPerMegawattHour", "Electricity ($/MWh)", "Price of energy."),
+      number("site.utilization", "Utilization", "Share of hours the GPUs are used, for $ per GPU-hour."),
+      number("site.hardwareYears", "Hardware life (years)", "Straight-line amortization of IT hardware."),
+      number("site.facilityUsdPerItMegawatt", "Facility $ per IT MW", "Building, power and cooling."),
+      number("site.rackKilowatts", "Rack limit (kW)", "Power and cooling per rack."),
       number(
         "site.fabric.leafOversubscription",
         "Leaf oversubscription",
         "Down-links per up-link at the leaf switches; 1 is non-blocking.",
-        { advanced: true },
       ),
     ],
   },
   {
     id: "layout",
     legend: "Layout (empty: searched)",
-    fields: [
+    fields: [],
+    more: [
       ...(
         [
           ["tp", "Tensor parallel (tp)"],
@@ -238,7 +224,6 @@ export const SECTIONS: readonly SectionSpec[] = [
         ] as const
       ).map(([key, label]) =>
         number(`layout.${key}`, label, "Pins this degree; empty: the search picks it.", {
-          advanced: true,
           placeholder: "searched",
         }),
       ),
@@ -248,7 +233,6 @@ export const SECTIONS: readonly SectionSpec[] = [
         kind: "select",
         help: "Pins the recompute policy; empty: searched.",
         choices: choices(["none", "selective", "full"], "searched"),
-        advanced: true,
       },
       {
         path: "layout.zero",
@@ -256,7 +240,6 @@ export const SECTIONS: readonly SectionSpec[] = [
         kind: "select",
         help: "Pins the optimizer-state sharding; empty: searched.",
         choices: choices(["0", "1", "2", "3"], "searched"),
-        advanced: true,
       },
       {
         path: "layout.sequenceParallel",
@@ -264,17 +247,10 @@ export const SECTIONS: readonly SectionSpec[] = [
         kind: "select",
         help: "Pins sequence parallelism; empty: searched.",
         choices: yesNo("searched"),
-        advanced: true,
       },
-      number("search.maxTp", "Largest tp", "Defaults to the accelerator's NVLink domain.", {
-        advanced: true,
-      }),
-      number("search.memoryHeadroomGiB", "Memory headroom (GiB)", "Memory to keep free on every GPU.", {
-        advanced: true,
-      }),
-      number("search.top", "Layouts listed", "How many of the best layouts to list (up to 50).", {
-        advanced: true,
-      }),
+      number("search.maxTp", "Largest tp", "Defaults to the accelerator's NVLink domain."),
+      number("search.memoryHeadroomGiB", "Memory headroom (GiB)", "Memory to keep free on every GPU."),
+      number("search.top", "Layouts listed", "How many of the best layouts to list (up to 50)."),
     ],
   },
   {
@@ -313,18 +289,17 @@ export const SECTIONS: readonly SectionSpec[] = [
         help: "Synchronous writes stall training; asynchronous ones copy to host memory first; in-memory ones keep a peer's copy.",
         choices: choices(["sync", "async", "in-memory"], "default"),
       },
-      number("reliability.rateScale", "Failure rate x", "Multiplies every cause's rate.", { advanced: true }),
-      number("reliability.detectMinutes", "Detection (minutes)", "Time from a failure to noticing it.", {
-        advanced: true,
-      }),
-      number("reliability.repairHours", "Repair (hours)", "Time a failed node is out.", { advanced: true }),
+    ],
+    more: [
+      number("reliability.rateScale", "Failure rate x", "Multiplies every cause's rate."),
+      number("reliability.detectMinutes", "Detection (minutes)", "Time from a failure to noticing it."),
+      number("reliability.repairHours", "Repair (hours)", "Time a failed node is out."),
       {
         path: "reliability.spares",
         label: "Hot spares",
         kind: "select",
         help: "Whether a failed node is replaced at once from a pool of spares.",
         choices: yesNo("default"),
-        advanced: true,
       },
       {
         path: "reliability.shrink",
@@ -332,30 +307,21 @@ export const SECTIONS: readonly SectionSpec[] = [
         kind: "select",
         help: "Whether the job goes on with fewer data-parallel replicas while a node is repaired.",
         choices: yesNo("default"),
-        advanced: true,
       },
-      number("reliability.stragglerSlowdown", "Straggler slowdown", "Fraction of speed lost to slow nodes.", {
-        advanced: true,
-      }),
+      number("reliability.stragglerSlowdown", "Straggler slowdown", "Fraction of speed lost to slow nodes."),
       {
         path: "checkpoint.interval",
         label: "Checkpoint interval",
         kind: "number",
         help: "Minutes between checkpoints, or daly / young for the optimum by their formulas.",
         placeholder: "daly",
-        advanced: true,
       },
       number(
         "checkpoint.aggregateWriteGBps",
         "Storage write (GB/s, all nodes)",
         "Aggregate write bandwidth.",
-        {
-          advanced: true,
-        },
       ),
-      number("checkpoint.writeGBpsPerNode", "Write per node (GB/s)", "Per-node write bandwidth.", {
-        advanced: true,
-      }),
+      number("checkpoint.writeGBpsPerNode", "Write per node (GB/s)", "Per-node write bandwidth."),
     ],
   },
   {
@@ -363,29 +329,25 @@ export const SECTIONS: readonly SectionSpec[] = [
     legend: "Simulation and uncertainty",
     fields: [
       number("simulation.trials", "Monte Carlo trials", "Runs simulated; more trials, tighter percentiles."),
+    ],
+    more: [
       number(
         "simulation.days",
         "Fixed window (days)",
         "Simulate this wall-clock window instead of the whole run.",
-        {
-          advanced: true,
-        },
       ),
-      number("simulation.seed", "Seed", "Random seed: the same seed gives the same result.", {
-        advanced: true,
-      }),
+      number("simulation.seed", "Seed", "Random seed: the same seed gives the same result."),
       number(
         "uncertainty.samples",
         "Uncertainty samples",
         "Samples drawn when a field holds a range (type low..high in any number field).",
-        { advanced: true },
       ),
-      number("uncertainty.seed", "Uncertainty seed", "Random seed of the sampling.", { advanced: true }),
+      number("uncertainty.seed", "Uncertainty seed", "Random seed of the sampling."),
     ],
   },
 ];
 
-export const FIELDS: readonly FieldSpec[] = SECTIONS.flatMap((s) => s.fields);
+export const FIELDS: readonly FieldSpec[] = SECTIONS.flatMap((s) => [...s.fields, ...s.more]);
 
 /** The DOM id of a field's input. */
 export const fieldId = (path: string) => path.replaceAll(".", "-");

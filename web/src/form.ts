@@ -26,8 +26,7 @@ function fieldHtml(field: FieldSpec): string {
 
 export function formHtml(): string {
   return SECTIONS.map((section) => {
-    const basic = section.fields.filter((f) => !f.advanced);
-    const advanced = section.fields.filter((f) => f.advanced);
+    const { fields: basic, more: advanced } = section;
     const more =
       advanced.length === 0
         ? ""

@@ -8,7 +8,7 @@ import { findUncertain, type UncertaintyResult } from "../../src/scenario/uncert
 import { FIELDS } from "./fields.ts";
 import { clearFieldErrors, formHtml, showFieldError, sourceChanged, writeForm } from "./form.ts";
 import { JobRunner, type Outcome } from "./jobs.ts";
-import { type RawScenario, valueOfText, withPresetChosen, withValueAt } from "./scenario-edit.ts";
+import { asScenario, type RawScenario, valueOfText, withPresetChosen, withValueAt } from "./scenario-edit.ts";
 import {
   buildoutView,
   compareView,
@@ -67,10 +67,7 @@ function scenarioFromHash(): RawScenario {
   const hash = location.hash.slice(1);
   if (!hash) return DEFAULT_SCENARIO;
   try {
-    const value: unknown = JSON.parse(decodeURIComponent(hash));
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as RawScenario)
-      : DEFAULT_SCENARIO;
+    return asScenario(JSON.parse(decodeURIComponent(hash)));
   } catch {
     return DEFAULT_SCENARIO;
   }
@@ -193,25 +190,24 @@ form.addEventListener("input", (event) => {
   void update(true, event.timeStamp);
 });
 
+/** Replaces the scenario by a file's text, or says in `messageBox` why the text is not one. */
+function loadScenarioText(text: string, messageBox: HTMLElement, prefix = ""): void {
+  try {
+    scenario = asScenario(parseScenarioText(text));
+    messageBox.hidden = true;
+    writeForm(form, scenario);
+    void update(true);
+  } catch (error) {
+    messageBox.hidden = false;
+    messageBox.textContent = prefix + (error instanceof Error ? error.message : String(error));
+  }
+}
+
 let yamlTimer: ReturnType<typeof setTimeout> | undefined;
 yamlEditor.addEventListener("input", () => {
   // Half-typed YAML is not worth an error: wait for a pause.
   clearTimeout(yamlTimer);
-  yamlTimer = setTimeout(() => {
-    try {
-      const raw = parseScenarioText(yamlEditor.value);
-      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        throw new Error("expected a scenario: a YAML mapping of sections (model, training, cluster, ...)");
-      }
-      yamlError.hidden = true;
-      scenario = raw as RawScenario;
-      writeForm(form, scenario);
-      void update(true);
-    } catch (error) {
-      yamlError.hidden = false;
-      yamlError.textContent = error instanceof Error ? error.message : String(error);
-    }
-  }, 300);
+  yamlTimer = setTimeout(() => loadScenarioText(yamlEditor.value, yamlError), 300);
 });
 
 window.addEventListener("popstate", () => {
@@ -273,18 +269,7 @@ $<HTMLButtonElement>("#download").addEventListener("click", () => {
 });
 
 async function loadFile(file: File): Promise<void> {
-  try {
-    const raw = parseScenarioText(await file.text());
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-      throw new Error(`${file.name}: expected a scenario (a YAML or JSON object)`);
-    }
-    scenario = raw as RawScenario;
-    writeForm(form, scenario);
-    void update(true);
-  } catch (error) {
-    errorBox.hidden = false;
-    errorBox.textContent = error instanceof Error ? error.message : String(error);
-  }
+  loadScenarioText(await file.text(), errorBox, `${file.name}: `);
 }
 
 $<HTMLInputElement>("#upload").addEventListener("change", (event) => {

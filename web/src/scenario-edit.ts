@@ -12,6 +12,16 @@ const NAMED_SECTIONS = new Set(["model", "site", "reliability", "checkpoint", "t
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/** Parsed text (a file, the YAML view, the URL) as a scenario: a mapping of sections, or an error. */
+export function asScenario(value: unknown): RawScenario {
+  if (!isObject(value)) {
+    throw new Error(
+      "expected a scenario: a YAML or JSON mapping of sections (model, training, cluster, ...)",
+    );
+  }
+  return value;
+}
+
 /** The value at a dotted path; a section given by name answers its `preset`. */
 export function valueAt(raw: RawScenario, path: string): unknown {
   let node: unknown = raw;

@@ -9,11 +9,13 @@ import {
   STEP_TERMS,
   type Term,
 } from "../../src/report/glossary.ts";
+import { layoutLabel } from "../../src/report/plan-text.ts";
 import type { BuildoutReport } from "../../src/scenario/buildout-scenario.ts";
 import type { ScenarioSummary } from "../../src/scenario/compare.ts";
 import type { ScenarioPlan } from "../../src/scenario/plan-scenario.ts";
 import type { SweepRow, Variation } from "../../src/scenario/sweep.ts";
 import type { UncertaintyResult } from "../../src/scenario/uncertainty.ts";
+import { formatPercent, formatQuantity, formatUsd } from "../../src/units.ts";
 
 // The results as HTML. Every number carries a tooltip (title) with its formula or source.
 
@@ -22,14 +24,6 @@ export const escapeHtml = (text: string) =>
 
 const number = (value: number, digits = 1) =>
   value.toLocaleString("en-US", { maximumFractionDigits: digits });
-
-const percent = (fraction: number) => `${number(fraction * 100)}%`;
-
-function usd(value: number): string {
-  if (Math.abs(value) >= 1e9) return `$${number(value / 1e9, 2)} B`;
-  if (Math.abs(value) >= 1e6) return `$${number(value / 1e6, 1)} M`;
-  return `$${number(value, 2)}`;
-}
 
 /** A table cell: text, and the tooltip that says where its number comes from. */
 interface Cell {
@@ -86,8 +80,8 @@ export function summaryView(result: ScenarioPlan, run: SimulationResult | undefi
   const cards = [
     card(RESULT_TERMS.daysUninterrupted, p.training ? number(p.training.days) : "-"),
     card(RESULT_TERMS.daysWithFailures, run ? number(run.days.p50) : p.training ? pending : "-"),
-    card(RESULT_TERMS.goodput, run ? percent(run.goodput.p50) : p.training ? pending : "-"),
-    card(RESULT_TERMS.mfu, percent(p.throughput.mfu)),
+    card(RESULT_TERMS.goodput, run ? formatPercent(run.goodput.p50) : p.training ? pending : "-"),
+    card(RESULT_TERMS.mfu, formatPercent(p.throughput.mfu)),
     card(RESULT_TERMS.stepTime, `${number(p.step.seconds, 2)} s`),
     card(
       RESULT_TERMS.memoryPerGpu,
@@ -105,13 +99,13 @@ export function summaryView(result: ScenarioPlan, run: SimulationResult | undefi
     cards.push(
       card(
         { label: "run cost (P50)", help: "wall-clock GPU-hours of the simulated run x $ per GPU-hour" },
-        usd(run.costUsd.p50),
+        formatUsd(run.costUsd.p50),
         buildout ? " of this build-out" : " of a generic 2025 build-out (no site given)",
       ),
     );
   }
   if (buildout) {
-    cards.push(card(RESULT_TERMS.capex, usd(buildout.result.cost.capexUsd)));
+    cards.push(card(RESULT_TERMS.capex, formatUsd(buildout.result.cost.capexUsd)));
     cards.push(card(RESULT_TERMS.usdPerGpuHour, `$${number(buildout.result.cost.usdPerGpuHour, 2)}`));
     cards.push(card(RESULT_TERMS.facilityMegawatts, number(buildout.result.power.facilityMegawatts)));
   }
@@ -128,13 +122,16 @@ export function planView(result: ScenarioPlan): string {
     .map(([term, seconds]) =>
       termRow(STEP_TERMS[term] ?? { label: term, help: term }, [
         number(seconds, 4),
-        percent(seconds / stepTotal),
+        formatPercent(seconds / stepTotal),
       ]),
     );
   const memoryRows = Object.entries(memory)
     .filter(([, bytes]) => bytes > 0)
     .map(([term, bytes]) =>
-      termRow(MEMORY_TERMS[term] ?? { label: term, help: term }, [gib(bytes), percent(bytes / memoryTotal)]),
+      termRow(MEMORY_TERMS[term] ?? { label: term, help: term }, [
+        gib(bytes),
+        formatPercent(bytes / memoryTotal),
+      ]),
     );
   const searchHelp = [
     "rank by time per token",
@@ -147,10 +144,9 @@ export function planView(result: ScenarioPlan): string {
   const top = result.search.top.map((r, i) =>
     [
       String(i + 1),
-      layoutText(r.plan.layout) +
-        ` mb${r.plan.layout.microBatch} v${r.plan.layout.virtualStages} ${r.plan.layout.recompute} z${r.plan.layout.zero}`,
+      layoutLabel(r.plan.layout),
       number(r.plan.step.seconds, 3),
-      percent(r.plan.throughput.mfu),
+      formatPercent(r.plan.throughput.mfu),
       gib(r.plan.memory.perGpuBytes.total),
       i === 0
         ? "best"
@@ -175,7 +171,7 @@ export function planView(result: ScenarioPlan): string {
         ...memoryRows,
         termRow(MEMORY_TERMS.total as Term, [
           gib(memoryTotal),
-          percent(memoryTotal / p.memory.capacityBytes),
+          formatPercent(memoryTotal / p.memory.capacityBytes),
         ]),
       ],
     ),
@@ -193,7 +189,7 @@ export function runView(run: SimulationResult): string {
   const mc = ` (Monte Carlo, ${run.trials} trials, seed ${run.seed})`;
   const rows = [
     row({ label: "days", help: RESULT_TERMS.daysWithFailures.help + mc }, run.days, (v) => number(v)),
-    row({ label: "goodput", help: RESULT_TERMS.goodput.help + mc }, run.goodput, percent),
+    row({ label: "goodput", help: RESULT_TERMS.goodput.help + mc }, run.goodput, formatPercent),
     row(
       { label: "interruptions", help: RESULT_TERMS.interruptions.help + mc },
       run.interruptions.total,
@@ -204,7 +200,7 @@ export function runView(run: SimulationResult): string {
       run.energyMegawattHours,
       (v) => number(v, 0),
     ),
-    row({ label: "cost", help: `wall-clock GPU-hours x $ per GPU-hour${mc}` }, run.costUsd, usd),
+    row({ label: "cost", help: `wall-clock GPU-hours x $ per GPU-hour${mc}` }, run.costUsd, formatUsd),
   ];
   const checkpoint = run.checkpoint;
   const facts = [
@@ -231,7 +227,7 @@ export function runView(run: SimulationResult): string {
     table("The run with failures", ["", "P10", "P50", "P90"], rows),
     table("Failures and checkpoints", ["", "value"], facts),
     chart(
-      `Goodput and time to train over ${run.trials} trials, as histograms: goodput P10 ${percent(run.goodput.p10)}, P50 ${percent(run.goodput.p50)}, P90 ${percent(run.goodput.p90)}; days P10 ${number(run.days.p10)}, P50 ${number(run.days.p50)}, P90 ${number(run.days.p90)}`,
+      `Goodput and time to train over ${run.trials} trials, as histograms: goodput P10 ${formatPercent(run.goodput.p10)}, P50 ${formatPercent(run.goodput.p50)}, P90 ${formatPercent(run.goodput.p90)}; days P10 ${number(run.days.p10)}, P50 ${number(run.days.p50)}, P90 ${number(run.days.p90)}`,
       runChartSvg(run, document as never),
     ),
   ].join("");
@@ -282,15 +278,15 @@ export function buildoutView(report: BuildoutReport): string {
   );
   const costRows = Object.keys(COST_TERMS).map((key) =>
     termRow(COST_TERMS[key] as Term, [
-      usd(b.cost.capexBreakdownUsd[key as keyof typeof b.cost.capexBreakdownUsd]),
+      formatUsd(b.cost.capexBreakdownUsd[key as keyof typeof b.cost.capexBreakdownUsd]),
     ]),
   );
   costRows.push(
     termRow({ label: "electricity per year", help: "typical IT MW x PUE x 8,760 h x $/MWh" }, [
-      usd(b.cost.opexBreakdownUsdPerYear.electricity),
+      formatUsd(b.cost.opexBreakdownUsdPerYear.electricity),
     ]),
     termRow({ label: "maintenance per year", help: "hardware capex x the site's maintenance fraction" }, [
-      usd(b.cost.opexBreakdownUsdPerYear.maintenance),
+      formatUsd(b.cost.opexBreakdownUsdPerYear.maintenance),
     ]),
     termRow(RESULT_TERMS.usdPerGpuHour, [`$${number(b.cost.usdPerGpuHour, 2)}`]),
   );
@@ -309,31 +305,25 @@ export function buildoutView(report: BuildoutReport): string {
 }
 
 export function uncertaintyView(result: UncertaintyResult): string {
-  const show = (v: number) =>
-    Math.abs(v) >= 1e9
-      ? `${number(v / 1e9, 2)} B`
-      : Math.abs(v) >= 1e6
-        ? `${number(v / 1e6, 2)} M`
-        : number(v, 2);
   const inputs = result.inputs.map((i) =>
     termRow({ label: i.path, help: "the range or distribution typed in this field" }, [
-      show(i.p10),
-      show(i.p50),
-      show(i.p90),
+      formatQuantity(i.p10),
+      formatQuantity(i.p50),
+      formatQuantity(i.p90),
     ]),
   );
   const outputs = Object.entries(result.outputs).map(([name, p]) => {
     const movers = (result.sensitivity[name] ?? [])
       .filter((s) => s.swing > 0)
       .slice(0, 2)
-      .map((s) => `${s.input} (${show(s.atP10)} → ${show(s.atP90)})`)
+      .map((s) => `${s.input} (${formatQuantity(s.atP10)} → ${formatQuantity(s.atP90)})`)
       .join("; ");
     const help = `over ${result.samples} samples of all uncertain inputs together (seed ${result.seed})`;
     return [
       cell(name, help),
-      cell(show(p.p10), help),
-      cell(show(p.p50), help),
-      cell(show(p.p90), help),
+      cell(formatQuantity(p.p10), help),
+      cell(formatQuantity(p.p50), help),
+      cell(formatQuantity(p.p90), help),
       cell(movers || "none of them", "each input alone from its P10 to its P90, the others at their medians"),
     ];
   });
@@ -349,9 +339,9 @@ export function sweepView(variations: readonly Variation[], rows: readonly Sweep
     cell(String(row.values[path]), "the swept value"),
     cell(row.gpus === undefined ? "-" : number(row.gpus, 0), "GPUs planned"),
     cell(row.days === undefined ? "-" : number(row.days), RESULT_TERMS.daysUninterrupted.help),
-    cell(row.mfu === undefined ? "-" : percent(row.mfu), RESULT_TERMS.mfu.help),
-    cell(row.trainingUsd === undefined ? "-" : usd(row.trainingUsd), RESULT_TERMS.trainingUsd.help),
-    cell(row.capexUsd === undefined ? "-" : usd(row.capexUsd), RESULT_TERMS.capex.help),
+    cell(row.mfu === undefined ? "-" : formatPercent(row.mfu), RESULT_TERMS.mfu.help),
+    cell(row.trainingUsd === undefined ? "-" : formatUsd(row.trainingUsd), RESULT_TERMS.trainingUsd.help),
+    cell(row.capexUsd === undefined ? "-" : formatUsd(row.capexUsd), RESULT_TERMS.capex.help),
     cell(row.error ?? ""),
   ]);
   return (

@@ -1,13 +1,12 @@
 // Plans and simulates off the page's thread, so typing never waits for a search or a Monte Carlo. The
 // page runs two of these: one for plans (quick), one for runs, sweeps and samples (long, cancellable).
 import { InfeasibleError, InputError } from "../../src/errors.ts";
-import { summarize } from "../../src/scenario/compare.ts";
+import { summarizeScenario } from "../../src/scenario/compare.ts";
 import { scenarioAtMedians } from "../../src/scenario/normalize.ts";
 import { planScenario, type ScenarioPlan } from "../../src/scenario/plan-scenario.ts";
 import { simulateScenario, withTrials } from "../../src/scenario/simulate-scenario.ts";
 import { parseVariation, sweepScenario } from "../../src/scenario/sweep.ts";
-import { planUncertainty } from "../../src/scenario/uncertain-plan.ts";
-import { findUncertain } from "../../src/scenario/uncertainty.ts";
+import { uncertaintyOf } from "../../src/scenario/uncertain-plan.ts";
 
 export type JobRequest =
   | { readonly kind: "plan"; readonly scenario: unknown }
@@ -38,27 +37,16 @@ function perform(request: JobRequest, progress: (fraction: number) => void): unk
       return simulateScenario(scenarioAtMedians(request.scenario), request.plan, (done, total) =>
         progress(done / total),
       );
-    case "uncertainty": {
-      const raw = request.scenario as { uncertainty?: { samples?: number; seed?: number } };
-      return planUncertainty(raw, findUncertain(raw), {
-        samples: raw.uncertainty?.samples ?? 64,
-        seed: raw.uncertainty?.seed ?? 1,
-        onProgress: (done, total) => progress(done / total),
-      });
-    }
+    case "uncertainty":
+      return uncertaintyOf(request.scenario, (done, total) => progress(done / total));
     case "sweep": {
       const variations = [parseVariation(`${request.path}=${request.spec}`)];
       return { variations, rows: sweepScenario(request.scenario, variations) };
     }
     case "compare": {
-      const [a, b] = [request.a, request.b].map((raw) => {
-        const scenario = scenarioAtMedians(raw);
-        const plan = planScenario(scenario);
-        return summarize(
-          plan,
-          plan.plan.training ? simulateScenario(withTrials(scenario, COMPARE_TRIALS), plan) : undefined,
-        );
-      });
+      const [a, b] = [request.a, request.b].map((raw) =>
+        summarizeScenario(withTrials(scenarioAtMedians(raw), COMPARE_TRIALS)),
+      );
       return { a, b };
     }
   }
