@@ -3,7 +3,7 @@
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
 import { lookup } from "../src/catalog/lookup.ts";
 import { droplessMoe, MODELS } from "../src/catalog/models.ts";
-import { defaultStackFor } from "../src/catalog/stacks.ts";
+import { calibrationFor } from "../src/catalog/stacks.ts";
 import type { ModelSpec } from "../src/model/transformer.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
 import { searchLayouts } from "../src/parallel/search.ts";
@@ -45,7 +45,7 @@ function base(
       recipe: "megatron",
       attentionFlops: "full",
     },
-    cluster: { accelerator: h100, gpus, stack: defaultStackFor(h100.generation) },
+    cluster: { accelerator: h100, gpus, ...calibrationFor(h100) },
   };
 }
 

@@ -2,19 +2,26 @@
 //
 // 1. GEMM and flash-attention rate curves: least squares (log time) on the measured H100 kernels in
 //    data/h100-sxm-measured-ceilings.json.
-// 2. The constants kernel benchmarks cannot give (sustained compute fraction, fused-elementwise
-//    bandwidth fraction, and on Hopper the hidden share of TP communication): one global set per
-//    generation, fitted by coordinate descent on the mean absolute log step-time error over ALL that generation's
-//    published runs (weight 1 for fully stated setups, 0.5 for partly inferred ones), then checked
-//    with leave-one-out: each run predicted by constants fitted without it.
+// 2. The constants kernel benchmarks cannot give (src/calibration/fit.ts): one global set per
+//    generation, fitted to that generation's published Megatron runs, then checked with leave-one-out:
+//    each run predicted by constants fitted without it.
 //
 // Usage: npx tsx scripts/fit-calibration.ts
 import { readFileSync } from "node:fs";
 import { levenbergMarquardt } from "ml-levenberg-marquardt";
-import { STACKS, type StackCalibration } from "../src/catalog/stacks.ts";
-import type { Layout } from "../src/parallel/layout.ts";
-import { evaluateRun } from "../src/validation/accuracy.ts";
-import { PUBLISHED_RUNS, type PublishedRun } from "../src/validation/published-runs.ts";
+import {
+  constantOf,
+  type FitState,
+  type FreeConstant,
+  fitConstants,
+  searchedLayouts,
+} from "../src/calibration/fit.ts";
+import { ACCELERATORS, type Generation } from "../src/catalog/accelerators.ts";
+import { type HardwareCalibration, hardwareCalibrationFor } from "../src/catalog/hardware-calibrations.ts";
+import { STACKS } from "../src/catalog/stacks.ts";
+import { evaluateRun, stackOf } from "../src/validation/accuracy.ts";
+import { REFERENCE_STACKS } from "../src/validation/cross-validation.ts";
+import { PUBLISHED_RUNS } from "../src/validation/published-runs.ts";
 
 interface GemmPoint {
   m: number;
@@ -98,107 +105,56 @@ const [forwardMaxFraction = 0, forwardHalfSeq = 0] = fitFlash((f) => f.fwd_s, 1)
 const [trainingMaxFraction = 0, trainingHalfSeq = 0] = fitFlash((f) => f.fwd_bwd_s, 3.5);
 console.log("flashAttention", { forwardMaxFraction, forwardHalfSeq, trainingMaxFraction, trainingHalfSeq });
 
-// 2. Global constants per generation against the published runs.
-type Free = "sustainedComputeFraction" | "elementwiseBandwidthFraction" | "tpOverlapFraction";
-const bounds: Record<Free, [number, number]> = {
-  sustainedComputeFraction: [0.6, 1],
-  // Up to the measured device-to-device copy rate, 2,997.6 of 3,350 GB/s.
-  elementwiseBandwidthFraction: [0.2, 0.895],
-  tpOverlapFraction: [0, 0.9],
-};
-
-function objective(stack: StackCalibration, runs: PublishedRun[], layouts: Map<string, Layout>): number {
-  let sum = 0;
-  let weights = 0;
-  for (const run of runs) {
-    const layout = layouts.get(run.id);
-    const error = Math.log(
-      1 + evaluateRun(run, { stack, skipFreeSearch: true, ...(layout ? { layout } : {}) }).stepError,
-    );
-    const weight = run.confidence === "stated" ? 1 : 0.5;
-    // Absolute, not squared: one run whose setup is uncertain should not drag the whole fit.
-    sum += weight * Math.abs(error);
-    weights += weight;
-  }
-  return sum / weights;
-}
-
-function goldenSection(f: (x: number) => number, lo: number, hi: number): number {
-  const ratio = (Math.sqrt(5) - 1) / 2;
-  let a = lo;
-  let b = hi;
-  for (let i = 0; i < 30; i++) {
-    const c = b - ratio * (b - a);
-    const d = a + ratio * (b - a);
-    if (f(c) < f(d)) b = d;
-    else a = c;
-  }
-  return (a + b) / 2;
-}
-
-function fitStack(base: StackCalibration, free: Free[], runs: PublishedRun[], layouts: Map<string, Layout>) {
-  let stack = base;
-  for (let sweep = 0; sweep < 4; sweep++) {
-    for (const name of free) {
-      const [lo, hi] = bounds[name];
-      const best = goldenSection((x) => objective({ ...stack, [name]: x }, runs, layouts), lo, hi);
-      stack = { ...stack, [name]: best };
-    }
-  }
-  return stack;
-}
-
-function searchedLayouts(stack: StackCalibration, runs: PublishedRun[]): Map<string, Layout> {
-  return new Map(runs.map((run) => [run.id, evaluateRun(run, { stack, skipFreeSearch: true }).plan.layout]));
-}
-
-for (const [stackName, free] of [
-  ["ampere-megatron-2021", ["sustainedComputeFraction", "elementwiseBandwidthFraction"]],
-  ["hopper-2024", ["sustainedComputeFraction", "elementwiseBandwidthFraction", "tpOverlapFraction"]],
-] as [string, Free[]][]) {
-  const catalogStack = STACKS.find((s) => s.name === stackName) as StackCalibration;
-  let stack: StackCalibration =
-    stackName === "hopper-2024"
+// 2. Global constants per generation against the published Megatron runs (BF16, dense): the other
+// stacks' runs, FP8 and mixture-of-experts runs stay out of the fit and check it.
+for (const [generation, free] of [
+  ["ampere", ["sustainedComputeFraction", "elementwiseBandwidthFraction"]],
+  ["hopper", ["sustainedComputeFraction", "elementwiseBandwidthFraction", "tpCommOverlap"]],
+] as [Generation, FreeConstant[]][]) {
+  const catalog = hardwareCalibrationFor(generation);
+  const hardware: HardwareCalibration =
+    generation === "hopper"
       ? {
-          ...catalogStack,
+          ...catalog,
           gemm: { maxFraction, halfDim, kernelSeconds: kernelMicroseconds * 1e-6 },
           flashAttention: { forwardMaxFraction, forwardHalfSeq, trainingMaxFraction, trainingHalfSeq },
         }
-      : catalogStack;
-  // FP8 and mixture-of-experts runs stay out of the fit: they check it.
+      : catalog;
   const runs = PUBLISHED_RUNS.filter(
     (run) =>
-      run.stack === stackName &&
+      ACCELERATORS.find((a) => a.name === run.accelerator)?.generation === generation &&
+      REFERENCE_STACKS.includes(stackOf(run).name) &&
       (run.precision ?? "bf16") === "bf16" &&
       !run.model.match(/mixtral|grok|deepseek/),
   );
+  let state: FitState = { hardware, stacks: new Map(STACKS.map((s) => [s.name, s])) };
   // Layouts the sources left open depend on the constants: alternate search and fit until stable.
-  let layouts = searchedLayouts(stack, runs);
+  let layouts = searchedLayouts(runs, state);
   for (let round = 0; round < 3; round++) {
-    stack = fitStack(stack, free, runs, layouts);
-    layouts = searchedLayouts(stack, runs);
+    state = fitConstants(runs, state, free, layouts);
+    layouts = searchedLayouts(runs, state);
   }
-  const fitted = Object.fromEntries(free.map((name) => [name, Number(stack[name].toFixed(3))]));
-  console.log(`\n${stackName}`, fitted);
+  console.log(
+    `\n${generation}`,
+    Object.fromEntries(free.map((name) => [name, Number(constantOf(state, name).toFixed(3))])),
+  );
   let looSum = 0;
   for (const run of runs) {
-    const others = runs.filter((other) => other.id !== run.id);
-    const loo = fitStack(stack, free, others, layouts);
+    const loo = fitConstants(
+      runs.filter((other) => other.id !== run.id),
+      state,
+      free,
+      layouts,
+    );
     const layout = layouts.get(run.id);
     const error = evaluateRun(run, {
-      stack: loo,
-      skipFreeSearch: true,
-      ...(layout ? { layout } : {}),
-    }).stepError;
-    const inSample = evaluateRun(run, {
-      stack,
+      hardware: loo.hardware,
+      stack: loo.stacks.get(stackOf(run).name) ?? stackOf(run),
       skipFreeSearch: true,
       ...(layout ? { layout } : {}),
     }).stepError;
     looSum += Math.abs(error);
-    console.log(
-      `  ${run.id.padEnd(32)} fitted ${(inSample * 100).toFixed(1).padStart(6)}%  leave-one-out ${(error * 100).toFixed(1).padStart(6)}%`,
-    );
+    console.log(`  ${run.id.padEnd(32)} leave-one-out ${(error * 100).toFixed(1).padStart(6)}%`);
   }
   console.log(`  leave-one-out mean |error| ${((looSum / runs.length) * 100).toFixed(2)}%`);
 }

@@ -20,9 +20,13 @@ export class InputError extends Error {
 
 /** A layout or plan that is well-formed but cannot run (does not fit, constraint violated). */
 export class InfeasibleError extends Error {
-  constructor(message: string) {
+  /** The closest thing to an answer (the smallest-footprint layout's whole plan), for a report to show why. */
+  readonly closest: unknown;
+
+  constructor(message: string, closest?: unknown) {
     super(message);
     this.name = "InfeasibleError";
+    this.closest = closest;
   }
 }
 

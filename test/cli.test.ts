@@ -84,7 +84,8 @@ describe("gigacluster CLI", () => {
     assert.match(stdout, /mean absolute error/);
     assert.match(stdout, /korthikanti-2022-175b-seq-sel/);
     const json = JSON.parse(run("validate", "--json").stdout);
-    assert.equal(json.runs.length, 36);
+    assert.equal(json.runs.length, 41);
+    assert.equal(json.byStack.length, 4);
   });
 
   it("bad input exits 1 with the field, the value and a hint, never a stack trace", () => {
@@ -128,6 +129,21 @@ describe("gigacluster CLI", () => {
       tooBig.stderr,
       /nothing fits in memory: the smallest footprint among \d+ layouts is [\d.]+ GiB per GPU/,
     );
+    // A pinned layout that does not fit still prints its whole plan in JSON, with the verdict.
+    const pinned = run(
+      "plan",
+      scenarioFile(
+        "pinned-too-big.yaml",
+        `${base}cluster: { accelerator: h100-sxm, gpus: 8 }\nlayout: { tp: 8, pp: 1, cp: 1, dp: 1, microBatch: 1, recompute: none, zero: 0, sequenceParallel: true }\n`,
+      ),
+      "--json",
+    );
+    assert.equal(pinned.code, 2);
+    const closest = JSON.parse(pinned.stdout);
+    assert.equal(closest.memory.fits, false);
+    assert.equal(closest.memory.verdict, "does not fit");
+    assert.ok(closest.memory.perGpuBytes.activations > 0 && closest.step.seconds > 0);
+    assert.match(closest.infeasible, /nothing fits in memory/);
   });
 
   it("buildout answers what a budget buys, with the documented JSON fields", () => {

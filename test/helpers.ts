@@ -1,7 +1,7 @@
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
 import { lookup } from "../src/catalog/lookup.ts";
 import { MODELS } from "../src/catalog/models.ts";
-import { defaultStackFor } from "../src/catalog/stacks.ts";
+import { calibrationFor } from "../src/catalog/stacks.ts";
 import type { Layout } from "../src/parallel/layout.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
 
@@ -26,7 +26,7 @@ export function llama405bInput(overrides: Partial<Layout> = {}): PlanInput {
       recipe: "megatron",
       attentionFlops: "full",
     },
-    cluster: { accelerator: h100, gpus: 16384, stack: defaultStackFor(h100.generation) },
+    cluster: { accelerator: h100, gpus: 16384, ...calibrationFor(h100) },
     layout: {
       tp: 8,
       pp: 16,

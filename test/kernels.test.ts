@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { STACKS } from "../src/catalog/stacks.ts";
+import { hardwareCalibrationFor } from "../src/catalog/hardware-calibrations.ts";
 import { flashAttentionSeconds, gemmEfficiency, gemmSeconds } from "../src/parallel/kernels.ts";
 
-const hopper = STACKS.find((s) => s.name === "hopper-2024");
-if (!hopper) throw new Error("hopper-2024 calibration missing");
+const hopper = hardwareCalibrationFor("hopper");
 // The kernel benchmarks were isolated: compare at the micro-benchmark rate, without the sustained factor.
 const bench = {
   peakFlops: 989.4e12,
   hbmBytesPerSecond: 3.35e12,
-  stack: { ...hopper, sustainedComputeFraction: 1 },
+  hardware: { ...hopper, sustainedComputeFraction: 1 },
 };
 const measured = JSON.parse(
   readFileSync(new URL("../data/h100-sxm-measured-ceilings.json", import.meta.url), "utf8"),

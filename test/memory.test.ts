@@ -18,6 +18,7 @@ const shape = {
   tp: t,
   attentionKernel: "unfused" as const,
   precision: "bf16" as const,
+  style: "fused" as const,
 };
 
 describe("activation memory per layer (Korthikanti et al. Table 2)", () => {

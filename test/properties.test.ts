@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { defaultStackFor } from "../src/catalog/stacks.ts";
+import { calibrationFor, STACKS } from "../src/catalog/stacks.ts";
+import { InfeasibleError } from "../src/errors.ts";
 import type { Layout } from "../src/parallel/layout.ts";
 import { planLayout } from "../src/parallel/plan.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
+import { searchLayouts } from "../src/parallel/search.ts";
+import { exposedBucketedSeconds } from "../src/parallel/step-time.ts";
 import { accelerator } from "./helpers.ts";
 
 const accelerators = ["a100-sxm-80gb", "h100-sxm", "h200", "b200", "gb200", "mi300x"].map(accelerator);
@@ -76,7 +79,7 @@ const planInputs: fc.Arbitrary<PlanInput> = fc
         recipe: "megatron",
         attentionFlops: "causal",
       },
-      cluster: { accelerator: chosen, gpus: tp * pp * cp * r.dp, stack: defaultStackFor(chosen.generation) },
+      cluster: { accelerator: chosen, gpus: tp * pp * cp * r.dp, ...calibrationFor(chosen) },
       layout,
     } satisfies PlanInput;
   });
@@ -131,6 +134,77 @@ describe("invariants over random models and layouts", () => {
         );
       }),
       { numRuns: 200 },
+    );
+  });
+
+  // Weak scaling on the same fabric: the same per-GPU work, more nodes. Collectives only get longer
+  // (more ring steps, more hops, less bandwidth past a pod), so the step never gets shorter. (ZeRO's
+  // sharded optimizer step does shrink with more ranks: the per-GPU work is fixed only without it, and
+  // with it the exposed data-parallel traffic still never shrinks.)
+  it("more nodes never make a fixed per-GPU job faster on the same fabric", () => {
+    fc.assert(
+      fc.property(planInputs, fc.constantFrom(...STACKS), (input, catalogStack) => {
+        // Bucket sizes held fixed: Megatron grows them with dp, which is a choice of fewer, larger
+        // collectives, not the fabric getting faster.
+        const stack = { ...catalogStack, bucketElementsPerRank: 0 };
+        const withStack = { ...input, cluster: { ...input.cluster, stack } };
+        const doubled: PlanInput = {
+          ...withStack,
+          training: { ...input.training, globalBatchSequences: input.training.globalBatchSequences * 2 },
+          cluster: { ...withStack.cluster, gpus: input.cluster.gpus * 2 },
+          layout: { ...input.layout, dp: input.layout.dp * 2 },
+        };
+        const before = planLayout(withStack).step;
+        const after = planLayout(doubled).step;
+        assert.ok(after.breakdown.dataParallelComm >= before.breakdown.dataParallelComm * (1 - 1e-12));
+        if (input.layout.zero === 0) assert.ok(after.seconds >= before.seconds * (1 - 1e-12));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("exposed bucketed communication is never negative and never more than the communication", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.boolean(),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        (comm, window, buckets, overlapped, tax) => {
+          const exposed = exposedBucketedSeconds(comm, window, buckets, overlapped, 0);
+          assert.ok(exposed >= 0 && exposed <= comm * (1 + 1e-12));
+          const taxed = exposedBucketedSeconds(comm, window, buckets, overlapped, tax);
+          assert.ok(taxed >= exposed - 1e-12 && taxed <= comm * (1 + 1e-12));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("the search's pick is never 'tight' or worse with the default headroom, on every stack", () => {
+    fc.assert(
+      fc.property(planInputs, fc.constantFrom(...STACKS), (input, stack) => {
+        const { layout, ...base } = input;
+        try {
+          const best = searchLayouts(
+            { ...base, cluster: { ...base.cluster, stack } },
+            {
+              pinned: { tp: layout.tp, pp: layout.pp, cp: layout.cp },
+              maxTp: 8,
+              memoryHeadroomBytes: undefined,
+              batch: { min: base.training.globalBatchSequences, max: base.training.globalBatchSequences },
+              top: 1,
+            },
+          ).top[0];
+          assert.ok(best);
+          assert.equal(best.plan.memory.verdict, "fits");
+          assert.equal(best.plan.memory.fits, true);
+        } catch (error) {
+          if (!(error instanceof InfeasibleError)) throw error;
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });

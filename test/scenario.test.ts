@@ -25,7 +25,7 @@ describe("scenario files", () => {
   it("resolve catalog names and derive dp from the cluster size", () => {
     const scenario = loadScenario(valid);
     assert.equal(scenario.model?.name, "llama-3-70b");
-    assert.equal(scenario.cluster.stack.name, "hopper-2024");
+    assert.equal(scenario.cluster.stack.name, "megatron-core");
     assert.deepEqual(scenario.search?.pinned, { tp: 8, pp: 4 });
     assert.equal(scenario.search?.maxTp, 8);
     assert.deepEqual(scenario.search?.batch, { min: 512, max: 512 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { defaultStackFor } from "../src/catalog/stacks.ts";
+import { calibrationFor } from "../src/catalog/stacks.ts";
 import { InfeasibleError } from "../src/errors.ts";
 import { layoutViolations } from "../src/parallel/layout.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
@@ -20,7 +20,7 @@ function base(name: string, acceleratorName: string, gpus: number, sequenceLengt
       recipe: "megatron" as const,
       attentionFlops: "full" as const,
     },
-    cluster: { accelerator: chosen, gpus, stack: defaultStackFor(chosen.generation) },
+    cluster: { accelerator: chosen, gpus, ...calibrationFor(chosen) },
   } satisfies Omit<PlanInput, "layout">;
 }
 

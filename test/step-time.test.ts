@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { stageLayerCounts, stageLayers } from "../src/parallel/layout.ts";
 import { planLayout } from "../src/parallel/plan.ts";
 import { stepTime } from "../src/parallel/step-time.ts";
 import { llama405bInput, relativeError } from "./helpers.ts";
@@ -34,34 +33,6 @@ describe("step time", () => {
     // The recomputed forward is about a third of forward + backward.
     const ratio = full.breakdown.recompute / (full.breakdown.matmul + full.breakdown.attention);
     assert.ok(ratio > 0.25 && ratio < 0.4, `ratio ${ratio}`);
-  });
-
-  it("the O(1) stage summary agrees with the full split", () => {
-    for (const [layers, pp] of [
-      [126, 16],
-      [96, 8],
-      [105, 35],
-      [61, 16],
-      [7, 4],
-      [10, 3],
-      [5, 5],
-      [9, 1],
-    ] as const) {
-      const counts = stageLayerCounts(layers, pp);
-      const summary = stageLayers(layers, pp);
-      assert.equal(summary.first, counts[0], `${layers}/${pp} first`);
-      assert.equal(summary.last, counts[pp - 1], `${layers}/${pp} last`);
-      if (pp > 2) assert.equal(summary.middleMax, Math.max(...counts.slice(1, -1)), `${layers}/${pp} middle`);
-    }
-  });
-
-  it("uneven pipelines take layers from the end stages first", () => {
-    assert.deepEqual(stageLayerCounts(126, 16), [7, ...Array(14).fill(8), 7]);
-    assert.deepEqual(stageLayerCounts(96, 8), Array(8).fill(12));
-    assert.equal(
-      stageLayerCounts(105, 35).reduce((a, b) => a + b, 0),
-      105,
-    );
   });
 
   it("MFU is model FLOP/s over the dense BF16 peak and time to train follows the token budget", () => {

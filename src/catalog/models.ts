@@ -113,6 +113,11 @@ export const MODELS: readonly CatalogModel[] = [
     kind: "paper",
     note: "GPT-2 BPE vocabulary of 50,257; context 2,048",
   }),
+  gpt("bloom-176b", "BLOOM 176B", 70, 14336, 112, 250880, true, {
+    ref: "bigscience-workshop/bigscience, train/tr11-176B-ml/README.md (2022): 70 layers, hidden 14336, 112 heads, padded vocabulary 250,880",
+    kind: "paper",
+    note: "ALiBi positions and an embedding LayerNorm; GeLU MLP of 4h",
+  }),
   gpt("megatron-22b", "Megatron 22B (Korthikanti et al.)", 48, 6144, 64, 51200, true, {
     ref: "Korthikanti et al. 2022, Reducing Activation Recomputation (arXiv 2205.05198), Table 3",
     kind: "paper",

@@ -1,211 +1,322 @@
-import type { Generation } from "./accelerators.ts";
+import type { Accelerator } from "./accelerators.ts";
+import { type HardwareCalibration, hardwareCalibrationFor } from "./hardware-calibrations.ts";
 import type { Source } from "./source.ts";
 
 /**
- * Efficiency constants of one hardware generation running one software stack. They are global: every
- * plan on that generation and stack uses the same values, and none is tuned to a single published run.
- * How each was obtained is in its source; scripts/fit-calibration.ts refits the measured ones.
+ * A software stack as a user picks it (`cluster.stack`): which overlaps, fusions, schedules and memory
+ * habits it has, and its host-side cost. Hardware rates are the generation's (hardware-calibrations.ts);
+ * everything here holds on any generation. Each constant says how it was obtained in `sources`.
  */
-export interface StackCalibration {
+export interface SoftwareStack {
   readonly name: string;
-  readonly generation: Generation;
+  /** Other names it answers to (older catalog names, the product around it). */
+  readonly aliases: readonly string[];
   readonly description: string;
-  /** GEMM rate = peak x maxFraction x prod over m,k,n of d/(d + halfDim), plus a per-kernel cost. */
-  readonly gemm: { readonly maxFraction: number; readonly halfDim: number; readonly kernelSeconds: number };
-  /** Fused (flash) attention rate = peak x maxFraction x s/(s + halfSeq), s = key length. */
-  readonly flashAttention: {
-    readonly forwardMaxFraction: number;
-    readonly forwardHalfSeq: number;
-    readonly trainingMaxFraction: number;
-    readonly trainingHalfSeq: number;
-  };
+  /** Fused attention (flash) or softmax through HBM. */
   readonly attentionKernel: "flash" | "unfused";
   /**
-   * Sustained fraction of the micro-benchmarked math rate in a long training run (clocks under
-   * power and thermal limits, contention with communication kernels). Fitted to published runs.
+   * What the forward keeps for the backward: `fused` (Transformer Engine / Megatron kernels, Korthikanti
+   * et al.'s terms), `eager` (every PyTorch op saves its inputs), `compiled` (torch.compile's
+   * partitioner keeps the matrix inputs and recomputes pointwise work).
    */
-  readonly sustainedComputeFraction: number;
-  /** Achieved fraction of HBM bandwidth for fused elementwise kernels (norms, activations, residuals). */
-  readonly elementwiseBandwidthFraction: number;
-  /** Achieved fraction of HBM bandwidth for the fused Adam step. */
-  readonly optimizerBandwidthFraction: number;
-  /** Achieved collective bus bandwidth as a fraction of the per-direction link rate. */
-  readonly scaleUpBusFraction: number;
-  readonly scaleOutBusFraction: number;
-  readonly scaleUpLatencySeconds: number;
-  readonly scaleOutLatencySeconds: number;
-  /** Fraction of tensor-parallel collectives hidden behind GEMMs (userbuffers-style overlap). */
-  readonly tpOverlapFraction: number;
-  /** Fraction of MoE all-to-all (dispatch and combine) hidden behind computation. */
-  readonly expertCommOverlapFraction: number;
-  /** Fraction of the overlap window (first forward / last backward) that DP collectives can use. */
-  readonly dpOverlapFraction: number;
+  readonly activationStyle: "fused" | "eager" | "compiled";
+  /** Share of tensor-parallel collectives inside the scale-up domain hidden behind GEMMs (userbuffers). */
+  readonly tpCommOverlap: number;
+  /** Gradient reduction in buckets, started while the backward of earlier layers still runs. */
+  readonly gradReduceOverlap: boolean;
+  /** ZeRO-1/2 weight all-gather overlapped with the next step's forward (Megatron --overlap-param-gather). */
+  readonly paramGatherOverlap: boolean;
+  /** Gradient bucket size in elements (Megatron: 40M; PyTorch DDP: 25 MB); 0: one bucket per layer. */
+  readonly bucketElements: number;
+  /** Buckets grow with the data-parallel size to amortize ring latency (Megatron: 1M elements per rank). */
+  readonly bucketElementsPerRank: number;
+  /** ZeRO-3/FSDP: layers whose weights are gathered ahead of use (0: gathered on demand, exposed). */
+  readonly zero3PrefetchLayers: number;
+  /** Pipeline send/receive overlapped with compute (Megatron's interleaved schedule, DualPipe). */
+  readonly pipelineCommOverlap: boolean;
+  /** Share of MoE dispatch and combine hidden behind computation. */
+  readonly expertCommOverlap: number;
+  /**
+   * Compute time lost per second of communication hidden under it: NCCL kernels take SMs and HBM
+   * bandwidth from the GEMMs they overlap.
+   */
+  readonly overlapComputeTax: number;
+  /** Bubble of the pipeline schedule: 1F1B (interleaved when virtualStages > 1), zero-bubble ZB-H1, or DualPipe. */
+  readonly pipelineSchedule: "1f1b" | "zero-bubble" | "dualpipe";
+  /** How layers are cut into stages: evenly, or balanced against the output layer's and embedding's cost. */
+  readonly pipelinePartition: "even" | "balanced";
   /** Bytes per gradient element in the data-parallel reduction. */
   readonly gradReduceBytes: number;
-  /** Fixed time per iteration outside the model: data loading, loss logging, launch gaps. */
+  /** Host (CPU) cost to issue one GPU kernel: dispatcher, autograd and launch. */
+  readonly hostSecondsPerKernel: number;
+  /** Kernels one transformer layer's forward launches; the backward launches twice as many. */
+  readonly kernelsPerLayerForward: number;
+  /** Host time per micro-batch outside the layers: input, embedding, loss, schedule bookkeeping. */
+  readonly hostSecondsPerMicrobatch: number;
+  /** Fixed time per step outside the model: data loading, logging, gradient-norm and optimizer launches. */
   readonly stepOverheadSeconds: number;
-  /** CUDA context, communicator buffers, workspaces and allocator slack, per GPU. */
-  readonly frameworkMemoryBytes: number;
+  /** CUDA context, cuBLAS/cuDNN workspaces and the stack's own buffers, per GPU. */
+  readonly runtimeMemoryBytes: number;
+  /** NCCL buffers of one communicator a GPU belongs to (channels x buffer size, send and receive). */
+  readonly communicatorMemoryBytes: number;
+  /** Allocator reserve over live tensors (caching-allocator fragmentation), as a share of the dynamic memory. */
+  readonly allocatorOverhead: number;
   readonly sources: Readonly<Record<string, Source>>;
 }
 
-const fittedH100: Source = {
-  ref: "fitted by scripts/fit-calibration.ts to data/h100-sxm-measured-ceilings.json (one H100 SXM, PyTorch 2.11, CUDA 13, 2026-11-23)",
-  kind: "measured",
-};
+const estimate = (ref: string): Source => ({ ref, kind: "estimate" });
+const paper = (ref: string): Source => ({ ref, kind: "paper" });
 
-function fittedRuns(stack: string): Source {
-  return {
-    ref: `fitted by scripts/fit-calibration.ts: one global value over all ${stack} published runs (mean absolute log step-time error), checked by leave-one-out`,
-    kind: "derived",
-  };
-}
-
-function nccl(ref: string): Source {
-  return { ref, kind: "measured" };
-}
-
-const hopper: StackCalibration = {
-  name: "hopper-2024",
-  generation: "hopper",
+const megatronCore: SoftwareStack = {
+  name: "megatron-core",
+  aliases: ["megatron", "nemo", "megatron-bridge", "hopper-2024", "blackwell-2025", "cdna3-2024"],
   description:
-    "H100/H200 with 2024-era software (Megatron-Core, Transformer Engine, or Meta's stack): flash attention, fused kernels, TP/DP/PP overlap",
-  gemm: { maxFraction: 0.7755, halfDim: 212.3, kernelSeconds: 17.43e-6 },
-  flashAttention: {
-    forwardMaxFraction: 0.63,
-    forwardHalfSeq: 526.8,
-    trainingMaxFraction: 0.5692,
-    trainingHalfSeq: 1049.7,
-  },
+    "Megatron-Core / NeMo with Transformer Engine (2024-2025): flash attention, fused kernels, TP userbuffers overlap, bucketed DP overlap, interleaved 1F1B",
   attentionKernel: "flash",
-  sustainedComputeFraction: 0.736,
-  elementwiseBandwidthFraction: 0.739,
-  optimizerBandwidthFraction: 0.75,
-  scaleUpBusFraction: 0.8,
-  scaleOutBusFraction: 0.8,
-  scaleUpLatencySeconds: 10e-6,
-  scaleOutLatencySeconds: 20e-6,
-  tpOverlapFraction: 0.9,
-  expertCommOverlapFraction: 0,
-  dpOverlapFraction: 0.9,
+  activationStyle: "fused",
+  tpCommOverlap: 0.871,
+  gradReduceOverlap: true,
+  paramGatherOverlap: true,
+  bucketElements: 40e6,
+  bucketElementsPerRank: 1e6,
+  zero3PrefetchLayers: 1,
+  pipelineCommOverlap: true,
+  expertCommOverlap: 0,
+  overlapComputeTax: 0.1,
+  pipelineSchedule: "1f1b",
+  pipelinePartition: "even",
   gradReduceBytes: 4,
+  hostSecondsPerKernel: 8e-6,
+  kernelsPerLayerForward: 14,
+  hostSecondsPerMicrobatch: 1e-3,
   stepOverheadSeconds: 0.02,
-  frameworkMemoryBytes: 3 * 1024 ** 3,
+  runtimeMemoryBytes: 1.5 * 1024 ** 3,
+  communicatorMemoryBytes: 0.25 * 1024 ** 3,
+  allocatorOverhead: 0.05,
   sources: {
-    gemm: fittedH100,
-    flashAttention: fittedH100,
-    sustainedComputeFraction: fittedRuns("hopper-2024"),
-    elementwiseBandwidthFraction: fittedRuns("hopper-2024"),
-    tpOverlapFraction: fittedRuns("hopper-2024"),
-    expertCommOverlapFraction: {
-      ref: "Megatron-Core 2024 default: MoE all-to-all runs between computations, not overlapped",
-      kind: "estimate",
-    },
-    optimizerBandwidthFraction: {
-      ref: "data/h100-sxm-measured-ceilings.json: fused AdamW at 2.49-2.56 TB/s of 3.35 TB/s",
-      kind: "measured",
-    },
-    scaleUpBusFraction: nccl(
-      "NVIDIA/nccl-tests#212 (2024-05-06): ~370 GB/s effective NVLink busBw of 450 GB/s line rate",
-    ),
-    scaleOutBusFraction: nccl(
-      "NVIDIA/nccl-tests#290 (2025-03-03): 46-48 GB/s per NDR 400G NIC; 40 of 50 GB/s taken",
-    ),
-    dpOverlapFraction: {
-      ref: "Megatron --overlap-grad-reduce/--overlap-param-gather: bucketed, most of the window usable",
-      kind: "estimate",
-    },
-    stepOverheadSeconds: { ref: "data loading, logging and launch gaps per iteration", kind: "estimate" },
-    frameworkMemoryBytes: {
-      ref: "CUDA context, NCCL buffers, cuBLAS workspaces, allocator slack",
-      kind: "estimate",
-    },
-  },
-};
-
-const ampere: StackCalibration = {
-  name: "ampere-megatron-2021",
-  generation: "ampere",
-  description:
-    "A100 with Megatron-LM as of 2021-2022: unfused softmax attention, fused bias/GeLU/dropout kernels, no TP or DP overlap",
-  // Asymptote chosen so an 8192^3 GEMM reaches 271.2 TFLOP/s (86.9% of 312), the best A100 rate in
-  // the ml-engineering maximum-achievable-matmul table (torch 2.6, CUDA 12.6); shape terms from Hopper.
-  gemm: { maxFraction: 0.869 / (8192 / (8192 + 212.3)) ** 3, halfDim: 212.3, kernelSeconds: 17.4e-6 },
-  flashAttention: {
-    forwardMaxFraction: 0.6,
-    forwardHalfSeq: 1000,
-    trainingMaxFraction: 0.5,
-    trainingHalfSeq: 1500,
-  },
-  attentionKernel: "unfused",
-  sustainedComputeFraction: 0.943,
-  elementwiseBandwidthFraction: 0.895,
-  optimizerBandwidthFraction: 0.75,
-  scaleUpBusFraction: 0.77,
-  scaleOutBusFraction: 0.96,
-  scaleUpLatencySeconds: 10e-6,
-  scaleOutLatencySeconds: 20e-6,
-  tpOverlapFraction: 0,
-  expertCommOverlapFraction: 0,
-  dpOverlapFraction: 0,
-  gradReduceBytes: 4,
-  stepOverheadSeconds: 0.02,
-  frameworkMemoryBytes: 3 * 1024 ** 3,
-  sources: {
-    gemm: {
-      ref: "ml-engineering maximum achievable matmul FLOPS table (stas00, 2025): A100 SXM 271.2 TFLOP/s BF16; shape terms from the H100 fit",
+    tpCommOverlap: {
+      ref: "fitted by scripts/fit-calibration.ts over the Megatron-Core H100 runs (--tp-comm-overlap on); bounded by 0.9",
       kind: "derived",
     },
-    sustainedComputeFraction: fittedRuns("ampere-megatron-2021"),
-    elementwiseBandwidthFraction: fittedRuns("ampere-megatron-2021"),
-    scaleUpBusFraction: nccl("nccl-tests#175: 8x A100 all-reduce 232.5 GB/s busBw of 300 GB/s"),
-    scaleOutBusFraction: nccl("NVIDIA/nccl#812 (2023-03-31): 192 GB/s all-reduce busBw over 8x HDR 200G"),
-    tpOverlapFraction: { ref: "Megatron-LM 2021 had no TP communication overlap", kind: "paper" },
-    dpOverlapFraction: {
-      ref: "Megatron-LM 2021 all-reduced gradients after the backward pass",
-      kind: "paper",
-    },
+    gradReduceOverlap: paper(
+      "Megatron-Core DDP: --overlap-grad-reduce with buckets of max(40M, 1M x dp) elements",
+    ),
+    bucketElements: paper(
+      "Megatron-Core DDP: bucket_size default 40M elements (grown to 1M x dp past dp 40; not modelled)",
+    ),
+    overlapComputeTax: estimate(
+      "NCCL kernels hold 8-32 SMs of 132 while overlapped; a tenth of the hidden time is charged to compute",
+    ),
+    hostSecondsPerKernel: estimate(
+      "PyTorch dispatcher plus cudaLaunchKernel, ~5-10 us per op on a server CPU",
+    ),
+    kernelsPerLayerForward: estimate(
+      "count of a Transformer Engine layer's forward: fused norm+QKV, rope, flash, projection, fused norm+MLP, activation, residuals",
+    ),
+    runtimeMemoryBytes: estimate("CUDA context (~0.5 GiB), cuBLAS/TE workspaces and userbuffers"),
+    communicatorMemoryBytes: estimate("NCCL: up to 32 channels x 4 MiB buffers, send and receive"),
+    allocatorOverhead: estimate(
+      "PyTorch caching allocator reserve over allocated in long Megatron runs: ~5%",
+    ),
   },
 };
 
-/** Generations without published runs to check against borrow Hopper's software fractions. */
-function borrowedFromHopper(generation: "blackwell" | "cdna3", name: string): StackCalibration {
-  return {
-    ...hopper,
-    name,
-    generation,
-    description: `${generation} with 2024-era software: Hopper's measured fractions applied (estimate, unvalidated)`,
-  };
-}
-
-/**
- * DeepSeek's own H800 stack (DeepSeek-V3 report, section 3.2): DualPipe overlaps the MoE all-to-all
- * with computation completely. Everything else is Hopper's calibration.
- */
-const hopperDeepSeek: StackCalibration = {
-  ...hopper,
-  name: "hopper-deepseek-2024",
-  description: "H800 with DeepSeek's DualPipe stack: expert all-to-all fully overlapped with computation",
-  expertCommOverlapFraction: 1,
+const megatronLm2021: SoftwareStack = {
+  ...megatronCore,
+  name: "megatron-lm-2021",
+  aliases: ["ampere-megatron-2021"],
+  description:
+    "Megatron-LM as of 2021-2022 (Narayanan et al., Korthikanti et al.): unfused softmax attention, fused bias/GeLU/dropout, no TP or DP overlap",
+  attentionKernel: "unfused",
+  tpCommOverlap: 0,
+  gradReduceOverlap: false,
+  paramGatherOverlap: false,
+  pipelineCommOverlap: false,
   sources: {
-    ...hopper.sources,
-    expertCommOverlapFraction: {
-      ref: "DeepSeek-V3 report (arXiv 2412.19437) section 3.2.1: DualPipe achieves full computation-communication overlap",
-      kind: "paper",
-    },
+    ...megatronCore.sources,
+    tpCommOverlap: paper("Megatron-LM 2021 had no TP communication overlap"),
+    gradReduceOverlap: paper("Megatron-LM 2021 all-reduced gradients after the backward pass"),
   },
 };
 
-export const STACKS: readonly StackCalibration[] = [
-  hopper,
-  hopperDeepSeek,
-  ampere,
-  borrowedFromHopper("blackwell", "blackwell-2025"),
-  borrowedFromHopper("cdna3", "cdna3-2024"),
+const megatronDeepSpeed: SoftwareStack = {
+  ...megatronLm2021,
+  name: "megatron-deepspeed",
+  aliases: ["bigscience"],
+  description:
+    "Megatron-DeepSpeed (BigScience, 2022): Megatron's fused kernels under DeepSpeed's pipeline engine and BF16 optimizer, no overlap",
+  pipelinePartition: "balanced",
+  hostSecondsPerMicrobatch: 5e-3,
+  sources: {
+    ...megatronLm2021.sources,
+    hostSecondsPerMicrobatch: estimate(
+      "DeepSpeed pipeline engine: Python schedule and buffer management per micro-batch",
+    ),
+  },
+};
+
+const deepseek: SoftwareStack = {
+  ...megatronCore,
+  name: "deepseek-dualpipe",
+  aliases: ["hopper-deepseek-2024", "deepseek"],
+  description:
+    "DeepSeek's own stack (DeepSeek-V3 report, section 3.2): DualPipe overlaps the MoE all-to-all and pipeline traffic completely",
+  tpCommOverlap: 0,
+  expertCommOverlap: 1,
+  pipelineSchedule: "dualpipe",
+  sources: {
+    ...megatronCore.sources,
+    expertCommOverlap: paper(
+      "DeepSeek-V3 report (arXiv 2412.19437) section 3.2.1: DualPipe achieves full computation-communication overlap",
+    ),
+    pipelineSchedule: paper("DeepSeek-V3 report, Table 2: DualPipe bubble (PP/2-1)(F&B+B-3W), 2x parameters"),
+  },
+};
+
+const deepspeed: SoftwareStack = {
+  ...megatronCore,
+  name: "deepspeed",
+  aliases: ["deepspeed-zero", "zero-3"],
+  description:
+    "DeepSpeed ZeRO with PyTorch modules: flash attention (SDPA), eager activations, bucketed reduce-scatter overlap, ZeRO-3 prefetch",
+  activationStyle: "eager",
+  tpCommOverlap: 0,
+  paramGatherOverlap: false,
+  bucketElements: 5e8 / 4,
+  bucketElementsPerRank: 0,
+  zero3PrefetchLayers: 1,
+  pipelineCommOverlap: false,
+  pipelinePartition: "balanced",
+  hostSecondsPerKernel: 10e-6,
+  kernelsPerLayerForward: 40,
+  hostSecondsPerMicrobatch: 5e-3,
+  stepOverheadSeconds: 0.05,
+  runtimeMemoryBytes: 1.0 * 1024 ** 3,
+  allocatorOverhead: 0.12,
+  sources: {
+    ...megatronCore.sources,
+    bucketElements: paper("DeepSpeed config: reduce_bucket_size default 5e8 bytes"),
+    zero3PrefetchLayers: paper(
+      "DeepSpeed ZeRO-3: stage3_prefetch_bucket_size prefetches the next module's parameters",
+    ),
+    kernelsPerLayerForward: estimate(
+      "eager Llama-style layer: RMSNorm as 6-7 ops, rotary ~10, SwiGLU 5, linears, residuals",
+    ),
+    hostSecondsPerMicrobatch: estimate("DeepSpeed engine hooks and ZeRO bookkeeping per forward/backward"),
+    allocatorOverhead: estimate(
+      "eager PyTorch with ZeRO-3 gathers: caching-allocator reserve ~10-15% over allocated",
+    ),
+  },
+};
+
+const fsdp2: SoftwareStack = {
+  ...megatronCore,
+  name: "fsdp2",
+  aliases: ["torchtitan", "fsdp", "pytorch-fsdp"],
+  description:
+    "PyTorch FSDP2 / TorchTitan with torch.compile per block: SDPA flash attention, compiled activations, prefetching all-gathers, async TP off",
+  activationStyle: "compiled",
+  tpCommOverlap: 0,
+  paramGatherOverlap: false,
+  bucketElements: 0,
+  bucketElementsPerRank: 0,
+  zero3PrefetchLayers: 1,
+  pipelineCommOverlap: false,
+  pipelineSchedule: "1f1b",
+  pipelinePartition: "balanced",
+  gradReduceBytes: 4,
+  hostSecondsPerKernel: 6e-6,
+  kernelsPerLayerForward: 12,
+  hostSecondsPerMicrobatch: 2e-3,
+  stepOverheadSeconds: 0.03,
+  runtimeMemoryBytes: 1.0 * 1024 ** 3,
+  allocatorOverhead: 0.08,
+  sources: {
+    ...megatronCore.sources,
+    bucketElements: paper(
+      "FSDP2 reduce-scatters each block's gradients as one collective (fully_shard per block)",
+    ),
+    zero3PrefetchLayers: paper(
+      "FSDP2 implicit prefetch: the next block's all-gather is issued before the current block runs",
+    ),
+    gradReduceBytes: paper("TorchTitan default mixed_precision_reduce = float32"),
+    kernelsPerLayerForward: estimate("torch.compile per block: GEMMs, SDPA and a handful of Triton fusions"),
+  },
+};
+
+const pytorchEager: SoftwareStack = {
+  ...megatronCore,
+  name: "pytorch-eager",
+  aliases: ["pytorch", "ddp", "pytorch-ddp"],
+  description:
+    "Plain PyTorch (DDP, autocast, SDPA flash attention), eager: every op saves its inputs and is launched from Python",
+  activationStyle: "eager",
+  tpCommOverlap: 0,
+  paramGatherOverlap: false,
+  bucketElements: (25 * 1024 * 1024) / 4,
+  bucketElementsPerRank: 0,
+  zero3PrefetchLayers: 0,
+  pipelineCommOverlap: false,
+  pipelinePartition: "balanced",
+  hostSecondsPerKernel: 10e-6,
+  kernelsPerLayerForward: 40,
+  hostSecondsPerMicrobatch: 3e-3,
+  stepOverheadSeconds: 0.03,
+  runtimeMemoryBytes: 0.75 * 1024 ** 3,
+  allocatorOverhead: 0.12,
+  sources: {
+    ...megatronCore.sources,
+    bucketElements: paper("torch.nn.parallel.DistributedDataParallel: bucket_cap_mb default 25"),
+    kernelsPerLayerForward: estimate(
+      "eager Llama-style layer: RMSNorm as 6-7 ops, rotary ~10, SwiGLU 5, linears, residuals",
+    ),
+    runtimeMemoryBytes: estimate("CUDA context with lazy module loading and cuBLAS workspace: ~0.5-1 GiB"),
+    allocatorOverhead: estimate("eager PyTorch: caching-allocator reserve ~10-15% over allocated"),
+  },
+};
+
+const pytorchCompile: SoftwareStack = {
+  ...pytorchEager,
+  name: "pytorch-compile",
+  aliases: ["torch-compile", "compiled"],
+  description:
+    "PyTorch with torch.compile (Inductor) and DDP: fused pointwise kernels, compiled activation saving, fewer launches",
+  activationStyle: "compiled",
+  hostSecondsPerKernel: 6e-6,
+  kernelsPerLayerForward: 12,
+  hostSecondsPerMicrobatch: 2e-3,
+  allocatorOverhead: 0.08,
+  sources: {
+    ...pytorchEager.sources,
+    kernelsPerLayerForward: estimate(
+      "Inductor output for a Llama-style layer: GEMMs, SDPA and a handful of Triton fusions",
+    ),
+  },
+};
+
+export const STACKS: readonly SoftwareStack[] = [
+  megatronCore,
+  megatronLm2021,
+  megatronDeepSpeed,
+  deepseek,
+  deepspeed,
+  fsdp2,
+  pytorchEager,
+  pytorchCompile,
 ];
 
-export function defaultStackFor(generation: Generation): StackCalibration {
-  const stack = STACKS.find((candidate) => candidate.generation === generation);
-  if (!stack) throw new Error(`no calibration for generation ${generation}`);
-  return stack;
+export const DEFAULT_STACK: SoftwareStack = megatronCore;
+
+/** The stack a name or alias means, or undefined. */
+export function findStack(name: string): SoftwareStack | undefined {
+  const wanted = name.toLowerCase();
+  return STACKS.find((stack) => stack.name === wanted || stack.aliases.includes(wanted));
+}
+
+/** The software stack and the hardware constants a cluster of `accelerator` runs with. */
+export function calibrationFor(
+  accelerator: Pick<Accelerator, "generation">,
+  stack: SoftwareStack = DEFAULT_STACK,
+): { stack: SoftwareStack; hardware: HardwareCalibration } {
+  return { stack, hardware: hardwareCalibrationFor(accelerator.generation) };
 }

@@ -28,6 +28,7 @@ import { simulateScenario } from "../scenario/simulate-scenario.ts";
 import { parseVariation, sweepCsv, sweepScenario } from "../scenario/sweep.ts";
 import { uncertaintyOf } from "../scenario/uncertain-plan.ts";
 import { evaluateAccuracy, totalChecks } from "../validation/accuracy.ts";
+import { accuracyByStack } from "../validation/cross-validation.ts";
 
 // Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
 
@@ -99,7 +100,22 @@ function runPlan(file: string, options: OutputOptions, io: Io): number {
   // Parsed once: planned at the medians of any ranges, and sampled over them below.
   const raw = parseScenarioText(readScenarioFile(file));
   const scenario = scenarioAtMedians(raw);
-  const result = planScenario(scenario);
+  let result: ReturnType<typeof planScenario>;
+  try {
+    result = planScenario(scenario);
+  } catch (error) {
+    // A layout that does not fit still shows its whole plan in JSON, so a user can see why.
+    if (options.json && error instanceof InfeasibleError && error.closest) {
+      io.out(
+        toJson({
+          scenario: { name: scenario.name },
+          ...(error.closest as object),
+          infeasible: error.message,
+        }),
+      );
+    }
+    throw error;
+  }
   // With a token budget, the run over time (failures and restarts) joins the report.
   const run = result.plan.training
     ? simulateScenario(scenario, result, progressBar(options.json))
@@ -182,9 +198,11 @@ function catalogSection(name: string): CatalogSection {
 function runValidate(options: OutputOptions, io: Io): number {
   applyStyle(options);
   const summary = evaluateAccuracy();
+  const byStack = accuracyByStack(summary);
   if (options.json) {
     io.out(
       toJson({
+        byStack,
         meanAbsoluteStepError: summary.meanAbsoluteStepError,
         maxAbsoluteStepError: summary.maxAbsoluteStepError,
         within10Percent: summary.within10Percent,
@@ -204,11 +222,12 @@ function runValidate(options: OutputOptions, io: Io): number {
           flopConvention:
             r.run.published.kind === "tflopsPerGpu" ? r.run.published.convention.description : undefined,
           memory: r.memory,
+          memoryVerdict: r.plan.memory.verdict,
         })),
       }),
     );
   } else {
-    io.out(renderValidationText(summary));
+    io.out(renderValidationText(summary, byStack));
   }
   return 0;
 }

@@ -22,6 +22,8 @@ export interface ActivationShape {
   readonly attentionKernel: "flash" | "unfused";
   /** FP8 recipes keep the inputs of linear layers in FP8 (1 byte) for the backward pass. */
   readonly precision: Precision;
+  /** What the stack's kernels keep: fused (Transformer Engine), eager PyTorch ops, or torch.compile's choice. */
+  readonly style: "fused" | "eager" | "compiled";
 }
 
 export interface LayerActivationBytes {
@@ -54,8 +56,13 @@ function bytesPerTokenNoRecompute(
     // Compressed query and key/value latents, inputs of the up-projections.
     replicated += linearInput * (model.mla.qLoraRank + model.mla.kvLoraRank + model.mla.qkRopeHeadDim);
   }
+  let attentionExtra = 0;
   const attention = 2 * (w.query + w.key + w.value) + linearInput * w.output;
-  const mlp = (ffn: number) => (model.gated ? 4 + linearInput : 2 + linearInput) * ffn;
+  // Fused: the first projection's output and the second's input. Eager ops also keep the activation's
+  // output (SwiGLU's silu(gate)) apart from the product; compiled graphs recompute the pointwise part.
+  const extraMlp =
+    shape.style === "eager" ? (model.gated ? 2 : 0) : shape.style === "compiled" ? -linearInput : 0;
+  const mlp = (ffn: number) => ((model.gated ? 4 + linearInput : 2 + linearInput) + extraMlp) * ffn;
   let mlpBytes = mlp(model.ffnHidden);
   const moe = model.moe;
   if (moe) {
@@ -68,13 +75,19 @@ function bytesPerTokenNoRecompute(
     // Router logits and probabilities in fp32, on the sequence-parallel slice.
     replicated += moeShare * 8 * moe.experts;
   }
+  if (shape.style === "eager") {
+    // Eager norms upcast to fp32 and keep the fp32 input and normalized output (6h more per norm than
+    // a fused kernel); eager rotary keeps q and k and their rotated halves (4 bytes per element more).
+    replicated += 2 * 6 * h;
+    attentionExtra = 4 * (w.query + w.key);
+  }
   // Softmax output, its dropout mask and dropout output per head and key: 5as (2as without dropout).
   // Fused attention keeps only the fp32 log-sum-exp per head.
   const scores =
     shape.attentionKernel === "unfused"
       ? model.heads * shape.sequenceLength * (model.dropout ? 5 : 2)
       : 4 * model.heads;
-  return { replicated, sharded: attention + mlpBytes, scores };
+  return { replicated, sharded: attention + attentionExtra + mlpBytes, scores };
 }
 
 export function layerActivationBytes(model: ModelSpec, shape: ActivationShape): LayerActivationBytes {

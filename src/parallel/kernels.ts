@@ -1,4 +1,4 @@
-import type { StackCalibration } from "../catalog/stacks.ts";
+import type { HardwareCalibration } from "../catalog/hardware-calibrations.ts";
 
 // Time of the kernels a transformer layer is made of, on one GPU.
 
@@ -6,12 +6,12 @@ export interface KernelDevice {
   /** Dense peak of the precision the kernel runs in, FLOP/s. */
   readonly peakFlops: number;
   readonly hbmBytesPerSecond: number;
-  readonly stack: StackCalibration;
+  readonly hardware: HardwareCalibration;
 }
 
 /** Fraction of peak a GEMM of shape (m x k) . (k x n) reaches: small dimensions leave the GPU idle. */
-export function gemmEfficiency(m: number, k: number, n: number, stack: StackCalibration): number {
-  const { maxFraction, halfDim } = stack.gemm;
+export function gemmEfficiency(m: number, k: number, n: number, hardware: HardwareCalibration): number {
+  const { maxFraction, halfDim } = hardware.gemm;
   return maxFraction * (m / (m + halfDim)) * (k / (k + halfDim)) * (n / (n + halfDim));
 }
 
@@ -24,13 +24,14 @@ export function batchedGemmSeconds(
   device: KernelDevice,
 ): number {
   if (batch <= 0 || m <= 0 || k <= 0 || n <= 0) return 0;
-  const { stack } = device;
+  const { hardware } = device;
   const compute =
-    (2 * m * k * n) / (device.peakFlops * stack.sustainedComputeFraction * gemmEfficiency(m, k, n, stack));
+    (2 * m * k * n) /
+    (device.peakFlops * hardware.sustainedComputeFraction * gemmEfficiency(m, k, n, hardware));
   // Thin GEMMs (attention heads, small k) can be bound by reading and writing their operands instead.
   const traffic =
-    (2 * (m * k + k * n + m * n)) / (device.hbmBytesPerSecond * stack.elementwiseBandwidthFraction);
-  return batch * Math.max(compute, traffic) + stack.gemm.kernelSeconds;
+    (2 * (m * k + k * n + m * n)) / (device.hbmBytesPerSecond * hardware.elementwiseBandwidthFraction);
+  return batch * Math.max(compute, traffic) + hardware.gemm.kernelSeconds;
 }
 
 export function gemmSeconds(m: number, k: number, n: number, device: KernelDevice): number {
@@ -72,8 +73,8 @@ export function flashAttentionSeconds(
   keyLength: number,
   device: KernelDevice,
 ): { forward: number; backward: number } {
-  const f = device.stack.flashAttention;
-  const peak = device.peakFlops * device.stack.sustainedComputeFraction;
+  const f = device.hardware.flashAttention;
+  const peak = device.peakFlops * device.hardware.sustainedComputeFraction;
   const forwardRate = peak * f.forwardMaxFraction * (keyLength / (keyLength + f.forwardHalfSeq));
   const trainingRate = peak * f.trainingMaxFraction * (keyLength / (keyLength + f.trainingHalfSeq));
   const forward = forwardFlops / forwardRate;
@@ -82,5 +83,5 @@ export function flashAttentionSeconds(
 }
 
 export function memoryBoundSeconds(bytes: number, device: KernelDevice): number {
-  return bytes / (device.hbmBytesPerSecond * device.stack.elementwiseBandwidthFraction);
+  return bytes / (device.hbmBytesPerSecond * device.hardware.elementwiseBandwidthFraction);
 }

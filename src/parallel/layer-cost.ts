@@ -1,18 +1,10 @@
+import { type NetworkBackend, placeGroup, ringTreeNetwork } from "../fabric/network.ts";
 import {
   attentionWidths,
   effectiveImbalance,
   type ModelSpec,
   parameterCounts,
 } from "../model/transformer.ts";
-import { gbpsToBytesPerSecond } from "../units.ts";
-import {
-  allGatherSeconds,
-  allReduceSeconds,
-  expertDispatchSeconds,
-  type NetworkModel,
-  placeGroup,
-  pointToPointSeconds,
-} from "./collectives.ts";
 import {
   batchedGemmSeconds,
   flashAttentionSeconds,
@@ -40,38 +32,19 @@ export interface LayerCost {
   readonly backward: number;
 }
 
-export function networkModel(input: Pick<PlanInput, "cluster">): NetworkModel {
-  const { accelerator, stack, fabric } = input.cluster;
-  const net = {
-    scaleUpBytesPerSecond: accelerator.scaleUpBytesPerSecond * stack.scaleUpBusFraction,
-    scaleOutBytesPerSecond: gbpsToBytesPerSecond(accelerator.scaleOutGbps) * stack.scaleOutBusFraction,
-    scaleUpLatencySeconds: stack.scaleUpLatencySeconds,
-    scaleOutLatencySeconds: stack.scaleOutLatencySeconds,
-  };
-  if (!fabric) return net;
-  const leaf = fabric.distances.find((d) => d.distance === "leaf");
-  const pod = fabric.distances.find((d) => d.distance === "pod");
-  const top = fabric.distances.find((d) => d.distance === "cluster");
-  if (!leaf || !pod) return net;
-  return {
-    ...net,
-    fabric: {
-      leafGpus: leaf.gpus,
-      podGpus: pod.gpus,
-      podFraction: pod.bandwidthFraction,
-      podOversubscription: top ? pod.bandwidthFraction / top.bandwidthFraction : 1,
-      switchLatencySeconds: fabric.switchLatencySeconds,
-    },
-  };
+/** The cluster's network behind the one interface the parallel model prices traffic through. */
+export function networkModel(input: Pick<PlanInput, "cluster">): NetworkBackend {
+  const { accelerator, hardware, fabric } = input.cluster;
+  return ringTreeNetwork({ accelerator, hardware, ...(fabric ? { fabric } : {}) });
 }
 
 /** Linear layers run at the training precision's rate; attention and everything else stay in BF16. */
 export function kernelDevices(input: PlanInput): { matmul: KernelDevice; bf16: KernelDevice } {
-  const { accelerator, stack } = input.cluster;
+  const { accelerator, hardware } = input.cluster;
   const bf16: KernelDevice = {
     peakFlops: accelerator.bf16DenseFlops,
     hbmBytesPerSecond: accelerator.hbmBytesPerSecond,
-    stack,
+    hardware,
   };
   const fp8 = input.training.precision === "fp8" && accelerator.fp8DenseFlops > 0;
   return { bf16, matmul: fp8 ? { ...bf16, peakFlops: accelerator.fp8DenseFlops } : bf16 };
@@ -196,7 +169,7 @@ function moeMlp(
 }
 
 /** Depends on the layout only through tp, cp, ep, microBatch, sequenceParallel and recompute. */
-export function layerCost(input: PlanInput, net: NetworkModel): LayerCost {
+export function layerCost(input: PlanInput, net: NetworkBackend): LayerCost {
   const { model, layout, training, cluster } = input;
   const { accelerator, stack } = cluster;
   const t = layout.tp;
@@ -256,13 +229,16 @@ export function layerCost(input: PlanInput, net: NetworkModel): LayerCost {
   const elementwise = 3 * elementwiseForward;
 
   // Tensor parallel: with sequence parallelism 2 all-gathers + 2 reduce-scatters each way, otherwise
-  // 2 all-reduces each way; the same volume either way.
+  // 2 all-reduces each way; the same volume either way. Only a stack with userbuffers-style overlap
+  // hides part of it, and only inside the scale-up domain: a group over the NICs is exposed in full.
   const tpGroup = placeGroup(t, 1, accelerator.scaleUpDomainGpus);
   const activationTensorBytes = tokens * h * 2;
   const tpOneDirection = layout.sequenceParallel
-    ? 4 * allGatherSeconds(activationTensorBytes, tpGroup, net)
-    : 2 * allReduceSeconds(activationTensorBytes, tpGroup, net);
-  const tpForward = tpOneDirection * (1 - stack.tpOverlapFraction);
+    ? 2 * net.collectiveSeconds("all-gather", activationTensorBytes, tpGroup) +
+      2 * net.collectiveSeconds("reduce-scatter", activationTensorBytes, tpGroup)
+    : 2 * net.collectiveSeconds("all-reduce", activationTensorBytes, tpGroup);
+  const tpHidden = t <= accelerator.scaleUpDomainGpus ? stack.tpCommOverlap * tpOneDirection : 0;
+  const tpForward = tpOneDirection - tpHidden + stack.overlapComputeTax * tpHidden;
 
   // Context parallel ring: cp - 1 exchanges of the local K and V, hidden behind the attention blocks.
   let cpForward = 0;
@@ -270,7 +246,10 @@ export function layerCost(input: PlanInput, net: NetworkModel): LayerCost {
   if (layout.cp > 1) {
     const cpGroup = placeGroup(layout.cp, t, accelerator.scaleUpDomainGpus);
     const kvBytes = (tokens * (widths.key + widths.value) * 2) / t;
-    const hop = pointToPointSeconds(kvBytes, cpGroup.perDomain < layout.cp, net);
+    const hop = net.pointToPointSeconds(
+      kvBytes,
+      cpGroup.perDomain < layout.cp ? accelerator.scaleUpDomainGpus : t,
+    );
     cpForward = Math.max(0, (layout.cp - 1) * hop - attentionForward);
     cpBackward = Math.max(0, 2 * (layout.cp - 1) * hop - attentionBackward);
   }
@@ -283,16 +262,9 @@ export function layerCost(input: PlanInput, net: NetworkModel): LayerCost {
     const epGroup = placeGroup(layout.ep, 1, accelerator.scaleUpDomainGpus);
     const copies = model.moe.expertsPerToken * effectiveImbalance(model.moe);
     const send = (bytes: number) =>
-      expertDispatchSeconds(
-        moe.localTokens,
-        copies,
-        h * bytes,
-        epGroup,
-        net,
-        model.moe?.maxNodesPerToken ?? 0,
-      );
+      net.dispatchSeconds(moe.localTokens, copies, h * bytes, epGroup, model.moe?.maxNodesPerToken ?? 0);
     const dispatch = send(training.precision === "fp8" ? 1 : 2);
-    epForward = moeShare * (dispatch + send(2)) * (1 - stack.expertCommOverlapFraction);
+    epForward = moeShare * (dispatch + send(2)) * (1 - stack.expertCommOverlap);
   }
 
   const forward = matmulForward + attentionForward + elementwiseForward + tpForward + cpForward + epForward;

@@ -14,6 +14,9 @@ export interface Layout {
   /** 0: replicated; 1: optimizer state sharded; 2: + gradients; 3: + weights (FSDP). */
   readonly zero: 0 | 1 | 2 | 3;
   readonly sequenceParallel: boolean;
+  /** Layers on the first / last pipeline stage, when the user sets them (else the stack's partition). */
+  readonly firstStageLayers?: number;
+  readonly lastStageLayers?: number;
 }
 
 export interface LayoutShape {
@@ -86,6 +89,20 @@ export function layoutViolations(model: ModelSpec, layout: Layout, shape: Layout
       message: `pp x virtualStages = ${pp * virtualStages} model chunks exceed the ${model.layers} layers`,
     });
   }
+  const { firstStageLayers, lastStageLayers } = layout;
+  if (firstStageLayers !== undefined || lastStageLayers !== undefined) {
+    const ends = (firstStageLayers ?? 0) + (lastStageLayers ?? 0);
+    const freeStages =
+      pp - (firstStageLayers === undefined ? 0 : 1) - (lastStageLayers === undefined ? 0 : 1);
+    if (pp < 2) {
+      violations.push({ field: "firstStageLayers", message: "first/last stage layer counts need pp > 1" });
+    } else if (freeStages === 0 ? ends !== model.layers : ends > model.layers - freeStages) {
+      violations.push({
+        field: firstStageLayers !== undefined ? "firstStageLayers" : "lastStageLayers",
+        message: `the end stages' ${ends} layers leave ${model.layers - ends} of ${model.layers} for ${freeStages} other stages`,
+      });
+    }
+  }
   const sequencesPerStep = dp * microBatch;
   const microbatches = shape.globalBatchSequences / sequencesPerStep;
   if (virtualStages > 1 && Number.isInteger(microbatches) && microbatches % pp !== 0) {
@@ -110,38 +127,6 @@ export function assertLayoutWorks(model: ModelSpec, layout: Layout, shape: Layou
       `the layout cannot run:\n${violations.map((v) => `  - layout.${v.field}: ${v.message}`).join("\n")}`,
     );
   }
-}
-
-/** Layers held by each pipeline stage; when pp does not divide the layers, the end stages hold fewer. */
-export function stageLayerCounts(layers: number, pp: number): number[] {
-  const perStage = Math.ceil(layers / pp);
-  const counts = Array.from({ length: pp }, () => perStage);
-  let deficit = perStage * pp - layers;
-  // The first and last stages also hold the embedding and output layer, so they give layers up first.
-  const order = [pp - 1, 0, ...Array.from({ length: Math.max(0, pp - 2) }, (_, i) => pp - 2 - i)];
-  for (let i = 0; deficit > 0; i = (i + 1) % order.length) {
-    const stage = order[i] ?? 0;
-    if ((counts[stage] ?? 0) > 1) {
-      counts[stage] = (counts[stage] ?? 0) - 1;
-      deficit--;
-    }
-  }
-  return counts;
-}
-
-/**
- * The same split as stageLayerCounts without building it: layers on the first stage, the last stage,
- * and the fullest middle stage.
- */
-export function stageLayers(layers: number, pp: number): { first: number; last: number; middleMax: number } {
-  const perStage = Math.ceil(layers / pp);
-  const deficit = perStage * pp - layers;
-  if (pp === 1) return { first: layers, last: layers, middleMax: layers };
-  const last = perStage - (deficit >= 1 ? 1 : 0);
-  const first = perStage - (deficit >= 2 ? 1 : 0);
-  // The middle stages give up layers from the back; one keeps them all unless every one gave one up.
-  const middleMax = pp > 2 && deficit - 2 >= pp - 2 ? perStage - 1 : perStage;
-  return { first, last, middleMax };
 }
 
 /**

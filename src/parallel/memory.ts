@@ -1,8 +1,11 @@
 import { type LayerActivationBytes, layerActivationBytes } from "../model/activations.ts";
 import { stateBytesPerParameter } from "../model/precision.ts";
 import { parameterCounts } from "../model/transformer.ts";
-import { type Layout, stageLayers, stageParameterCount } from "./layout.ts";
+import { layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
+import { type Layout, stageParameterCount } from "./layout.ts";
+import type { StagePartition } from "./pipeline.ts";
 import { microbatchesPerStep, type PlanInput, tokensPerMicrobatch } from "./plan-input.ts";
+import { partitionFor } from "./step-time.ts";
 
 export interface MemoryBreakdown {
   readonly weights: number;
@@ -13,7 +16,10 @@ export interface MemoryBreakdown {
   readonly logits: number;
   /** Gathered weight buffers (ZeRO-3) and one recomputed layer (full recompute). */
   readonly workingBuffers: number;
+  /** CUDA context, workspaces and one set of NCCL buffers per communicator. */
   readonly framework: number;
+  /** Caching-allocator reserve over the live tensors (fragmentation). */
+  readonly allocatorReserve: number;
   readonly total: number;
 }
 
@@ -24,8 +30,29 @@ export interface MemoryEstimate {
   readonly parametersPerGpu: number;
 }
 
-/** Micro-batches whose activations stage `stage` holds at its peak under 1F1B (or interleaved) scheduling. */
-export function inFlightMicrobatches(layout: Layout, stage: number, microbatches: number): number {
+/**
+ * Share of HBM above which a predicted footprint is `tight`: the validated memory error is within 10%
+ * (Korthikanti et al. Fig. 1 rows in `validate`), so a prediction closer than that to capacity may
+ * well be over it. Above 100% it does not fit.
+ */
+export const TIGHT_MEMORY_FRACTION = 0.9;
+
+export type MemoryVerdict = "fits" | "tight" | "does not fit";
+
+export function memoryVerdict(totalBytes: number, capacityBytes: number): MemoryVerdict {
+  if (totalBytes > capacityBytes) return "does not fit";
+  return totalBytes > TIGHT_MEMORY_FRACTION * capacityBytes ? "tight" : "fits";
+}
+
+/** Micro-batches whose activations stage `stage` holds at its peak under the stack's schedule. */
+export function inFlightMicrobatches(
+  layout: Layout,
+  stage: number,
+  microbatches: number,
+  schedule: PlanInput["cluster"]["stack"]["pipelineSchedule"] = "1f1b",
+): number {
+  // DualPipe keeps PP + 1 micro-batches of activations on every device (DeepSeek-V3 report, Table 2).
+  if (schedule === "dualpipe" && layout.pp > 1) return Math.min(microbatches, layout.pp + 1);
   const base = Math.min(microbatches, layout.pp - stage);
   if (layout.virtualStages <= 1 || stage > 0) return base;
   // Korthikanti et al. 2022, section 4.2.3: interleaving adds (p-1)/(p v) in-flight work on stage 0.
@@ -35,14 +62,18 @@ export function inFlightMicrobatches(layout: Layout, stage: number, microbatches
 // Each term is its own function of plain numbers, so the search can add them up for millions of
 // layouts without building a breakdown object for each.
 
+/** DualPipe holds two copies of its stage's parameters (one per direction). */
+function parameterCopies(input: PlanInput): number {
+  return input.cluster.stack.pipelineSchedule === "dualpipe" && input.layout.pp > 1 ? 2 : 1;
+}
+
 function weightBytes(input: PlanInput, parameters: number): number {
   const { layout, training } = input;
   const state = stateBytesPerParameter(training.recipe, training.precision);
-  // Context-parallel ranks hold the same weights, so ZeRO shards over dp x cp.
-  const shards = layout.dp * layout.cp;
-  return (
-    parameters * (layout.zero >= 3 ? state.weights / shards : state.weights) + parameters * state.castCopies
-  );
+  // Context-parallel ranks hold the same weights, so ZeRO shards over dp x cp. Under ZeRO-3 the
+  // low-precision copies exist only for the gathered layers (working buffers).
+  if (layout.zero >= 3) return (parameters * state.weights) / (layout.dp * layout.cp);
+  return parameters * (state.weights + state.castCopies);
 }
 
 function gradientBytes(input: PlanInput, parameters: number): number {
@@ -66,7 +97,12 @@ function activationBytes(
   return (
     layer.storedPerLayer *
     layersOnStage *
-    inFlightMicrobatches(input.layout, stage, microbatchesPerStep(input))
+    inFlightMicrobatches(
+      input.layout,
+      stage,
+      microbatchesPerStep(input),
+      input.cluster.stack.pipelineSchedule,
+    )
   );
 }
 
@@ -80,9 +116,48 @@ function logitsBytes(input: PlanInput, stage: number): number {
 
 function workingBufferBytes(input: PlanInput, layer: LayerActivationBytes): number {
   const { layout, model, training } = input;
-  const { weights } = stateBytesPerParameter(training.recipe, training.precision);
-  const gathered = layout.zero >= 3 ? (2 * parameterCounts(model).perLayer * weights) / layout.tp : 0;
+  const { weights, castCopies } = stateBytesPerParameter(training.recipe, training.precision);
+  // ZeRO-3 holds the layer in use and the one prefetched, unsharded, with their compute copies.
+  const gathered =
+    layout.zero >= 3 ? (2 * parameterCounts(model).perLayer * (weights + castCopies)) / layout.tp : 0;
   return gathered + layer.recomputeWorkingSet;
+}
+
+/** Communicators a GPU belongs to: one per parallel dimension larger than 1. */
+function communicators(layout: Layout): number {
+  return (
+    (layout.tp > 1 ? 1 : 0) +
+    (layout.pp > 1 ? 1 : 0) +
+    (layout.cp > 1 ? 1 : 0) +
+    (layout.dp * layout.cp > 1 ? 1 : 0) +
+    (layout.ep > 1 ? 1 : 0)
+  );
+}
+
+function frameworkBytes(input: PlanInput): number {
+  const { stack } = input.cluster;
+  return stack.runtimeMemoryBytes + communicators(input.layout) * stack.communicatorMemoryBytes;
+}
+
+function stageTerms(input: PlanInput, layer: LayerActivationBytes, stage: number, layersOnStage: number) {
+  const parameters =
+    parameterCopies(input) * stageParameterCount(input.model, input.layout, stage, layersOnStage);
+  const activations = activationBytes(input, layer, stage, layersOnStage);
+  const logits = logitsBytes(input, stage);
+  const workingBuffers = workingBufferBytes(input, layer);
+  return {
+    parameters,
+    terms: {
+      weights: weightBytes(input, parameters),
+      gradients: gradientBytes(input, parameters),
+      optimizer: optimizerBytes(input, parameters),
+      activations,
+      logits,
+      workingBuffers,
+      framework: frameworkBytes(input),
+      allocatorReserve: input.cluster.stack.allocatorOverhead * (activations + logits + workingBuffers),
+    },
+  };
 }
 
 function stageTotal(
@@ -91,15 +166,16 @@ function stageTotal(
   stage: number,
   layersOnStage: number,
 ): number {
-  const parameters = stageParameterCount(input.model, input.layout, stage, layersOnStage);
+  const { terms } = stageTerms(input, layer, stage, layersOnStage);
   return (
-    weightBytes(input, parameters) +
-    gradientBytes(input, parameters) +
-    optimizerBytes(input, parameters) +
-    activationBytes(input, layer, stage, layersOnStage) +
-    logitsBytes(input, stage) +
-    workingBufferBytes(input, layer) +
-    input.cluster.stack.frameworkMemoryBytes
+    terms.weights +
+    terms.gradients +
+    terms.optimizer +
+    terms.activations +
+    terms.logits +
+    terms.workingBuffers +
+    terms.framework +
+    terms.allocatorReserve
   );
 }
 
@@ -114,30 +190,36 @@ export function layerActivations(input: PlanInput): LayerActivationBytes {
     recompute: layout.recompute,
     attentionKernel: cluster.stack.attentionKernel,
     precision: training.precision,
+    style: cluster.stack.activationStyle,
   });
 }
 
+function layersOn(partition: StagePartition, stage: number, pp: number): number {
+  if (stage === 0) return partition.first;
+  return stage === pp - 1 ? partition.last : partition.middleMax;
+}
+
 /**
- * The largest stage and its footprint. Stage 0 holds the most micro-batches in flight (stage 1 too when
- * stage 0 gave up a layer), the last stage holds the logits; the middle stages hold fewer of either.
+ * The largest stage and its footprint. Stage 0 holds the most micro-batches in flight, stage 1 the
+ * fullest middle stage, the last stage the logits.
  */
 export function peakStageMemory(
   input: PlanInput,
   layer: LayerActivationBytes,
+  partition: StagePartition,
 ): { stage: number; bytes: number } {
   const { pp } = input.layout;
-  const layers = stageLayers(input.model.layers, pp);
   let stage = 0;
-  let bytes = stageTotal(input, layer, 0, layers.first);
+  let bytes = stageTotal(input, layer, 0, partition.first);
   if (pp > 2) {
-    const middle = stageTotal(input, layer, 1, layers.middleMax);
+    const middle = stageTotal(input, layer, 1, partition.middleMax);
     if (middle > bytes) {
       stage = 1;
       bytes = middle;
     }
   }
   if (pp > 1) {
-    const last = stageTotal(input, layer, pp - 1, layers.last);
+    const last = stageTotal(input, layer, pp - 1, partition.last);
     if (last > bytes) {
       stage = pp - 1;
       bytes = last;
@@ -146,22 +228,19 @@ export function peakStageMemory(
   return { stage, bytes };
 }
 
-export function memoryPerGpu(input: PlanInput): MemoryEstimate {
+/** The stack's stage partition for this input, from its own layer and output-layer cost. */
+function ownPartition(input: PlanInput): StagePartition {
+  const net = networkModel(input);
+  return partitionFor(input, layerCost(input, net), outputLayerSeconds(input));
+}
+
+export function memoryPerGpu(
+  input: PlanInput,
+  partition: StagePartition = ownPartition(input),
+): MemoryEstimate {
   const layer = layerActivations(input);
-  const { stage } = peakStageMemory(input, layer);
-  const layers = stageLayers(input.model.layers, input.layout.pp);
-  const layersOnStage =
-    stage === 0 ? layers.first : stage === input.layout.pp - 1 ? layers.last : layers.middleMax;
-  const parameters = stageParameterCount(input.model, input.layout, stage, layersOnStage);
-  const terms = {
-    weights: weightBytes(input, parameters),
-    gradients: gradientBytes(input, parameters),
-    optimizer: optimizerBytes(input, parameters),
-    activations: activationBytes(input, layer, stage, layersOnStage),
-    logits: logitsBytes(input, stage),
-    workingBuffers: workingBufferBytes(input, layer),
-    framework: input.cluster.stack.frameworkMemoryBytes,
-  };
+  const { stage } = peakStageMemory(input, layer, partition);
+  const { parameters, terms } = stageTerms(input, layer, stage, layersOn(partition, stage, input.layout.pp));
   const total = Object.values(terms).reduce((sum, bytes) => sum + bytes, 0);
   return { stage, perGpuBytes: { ...terms, total }, parametersPerGpu: parameters };
 }

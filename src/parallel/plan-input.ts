@@ -1,5 +1,6 @@
 import type { Accelerator } from "../catalog/accelerators.ts";
-import type { StackCalibration } from "../catalog/stacks.ts";
+import type { HardwareCalibration } from "../catalog/hardware-calibrations.ts";
+import type { SoftwareStack } from "../catalog/stacks.ts";
 import type { FabricSize } from "../fabric/clos.ts";
 import type { Precision, Recipe } from "../model/precision.ts";
 import type { AttentionFlopConvention, ModelSpec } from "../model/transformer.ts";
@@ -19,7 +20,10 @@ export interface TrainingSetup {
 export interface ClusterSetup {
   readonly accelerator: Accelerator;
   readonly gpus: number;
-  readonly stack: StackCalibration;
+  /** The software stack: overlaps, fusions, schedules, host cost and memory habits. */
+  readonly stack: SoftwareStack;
+  /** What the accelerator's generation achieves (kernel curves, bandwidths, network constants). */
+  readonly hardware: HardwareCalibration;
   /** The scale-out fabric from a build-out: oversubscribed tiers slow collectives that cross them. */
   readonly fabric?: Pick<FabricSize, "distances"> & { readonly switchLatencySeconds: number };
 }

@@ -1,9 +1,11 @@
 import { flopsPerToken, hardwareFlopsPerToken, parameterCounts } from "../model/transformer.ts";
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
+import { layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
 import { assertLayoutWorks, type Layout } from "./layout.ts";
-import { type MemoryBreakdown, memoryPerGpu } from "./memory.ts";
+import { type MemoryBreakdown, type MemoryVerdict, memoryPerGpu, memoryVerdict } from "./memory.ts";
+import type { StagePartition } from "./pipeline.ts";
 import type { PlanInput } from "./plan-input.ts";
-import { type StepBreakdown, stepTime } from "./step-time.ts";
+import { partitionFor, type StepBreakdown, stepTimeFrom } from "./step-time.ts";
 
 export interface PlanResult {
   readonly layout: Layout;
@@ -11,7 +13,12 @@ export interface PlanResult {
   readonly memory: {
     readonly perGpuBytes: MemoryBreakdown;
     readonly capacityBytes: number;
+    /** True only for the verdict `fits`: a `tight` layout is likely to run out of memory. */
     readonly fits: boolean;
+    /** `fits` below TIGHT_MEMORY_FRACTION of HBM, `tight` up to HBM, `does not fit` past it. */
+    readonly verdict: MemoryVerdict;
+    /** Total over HBM capacity. */
+    readonly usedFraction: number;
     /** Pipeline stage whose footprint is reported (the largest). */
     readonly stage: number;
     readonly parametersPerGpu: number;
@@ -22,6 +29,8 @@ export interface PlanResult {
     readonly microbatches: number;
     readonly bottleneckStage: number;
     readonly tokens: number;
+    /** Layers on the first, fullest middle and last pipeline stage. */
+    readonly partition: StagePartition;
   };
   readonly throughput: {
     readonly tokensPerSecond: number;
@@ -49,8 +58,12 @@ export function planLayout(input: PlanInput): PlanResult {
     sequenceLength: training.sequenceLength,
     globalBatchSequences: training.globalBatchSequences,
   });
-  const memory = memoryPerGpu(input);
-  const step = stepTime(input);
+  const net = networkModel(input);
+  const layer = layerCost(input, net);
+  const output = outputLayerSeconds(input);
+  const partition = partitionFor(input, layer, output);
+  const memory = memoryPerGpu(input, partition);
+  const step = stepTimeFrom(input, net, layer, output, partition);
   const tokensPerStep = training.globalBatchSequences * training.sequenceLength;
   const tokensPerSecond = tokensPerStep / step.seconds;
   const modelFlopsPerToken = flopsPerToken(model, training.sequenceLength, training.attentionFlops).training;
@@ -73,7 +86,9 @@ export function planLayout(input: PlanInput): PlanResult {
     memory: {
       perGpuBytes: memory.perGpuBytes,
       capacityBytes,
-      fits: memory.perGpuBytes.total <= capacityBytes,
+      fits: memoryVerdict(memory.perGpuBytes.total, capacityBytes) === "fits",
+      verdict: memoryVerdict(memory.perGpuBytes.total, capacityBytes),
+      usedFraction: memory.perGpuBytes.total / capacityBytes,
       stage: memory.stage,
       parametersPerGpu: memory.parametersPerGpu,
     },
@@ -83,6 +98,7 @@ export function planLayout(input: PlanInput): PlanResult {
       microbatches: step.microbatches,
       bottleneckStage: step.bottleneckStage,
       tokens: tokensPerStep,
+      partition,
     },
     throughput: {
       tokensPerSecond,

@@ -4,10 +4,10 @@ import type { LayerActivationBytes } from "../model/activations.ts";
 import type { Recompute } from "../model/transformer.ts";
 import { type LayerCost, layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
 import { type Layout, layoutViolations } from "./layout.ts";
-import { layerActivations, peakStageMemory } from "./memory.ts";
+import { layerActivations, peakStageMemory, TIGHT_MEMORY_FRACTION } from "./memory.ts";
 import { type PlanResult, planLayout } from "./plan.ts";
 import type { PlanInput, TrainingSetup } from "./plan-input.ts";
-import { stepTimeFrom } from "./step-time.ts";
+import { partitionFor, stepTimeFrom } from "./step-time.ts";
 
 // Exhaustive search over parallel layouts. Every legal combination is evaluated; the work that depends
 // on only a few fields (one layer's cost, its activations) is computed once per combination of those
@@ -18,8 +18,11 @@ export interface SearchConstraints {
   readonly pinned: Partial<Layout>;
   /** Largest tensor-parallel degree (default: the scale-up domain). */
   readonly maxTp: number;
-  /** Memory to leave free on every GPU. */
-  readonly memoryHeadroomBytes: number;
+  /**
+   * Memory to leave free on every GPU; undefined: the margin below which a footprint is `tight`
+   * (1 - TIGHT_MEMORY_FRACTION of HBM), so that every pick runs.
+   */
+  readonly memoryHeadroomBytes: number | undefined;
   /** Global batch in sequences: fixed (min = max) or a range the search may pick from. */
   readonly batch: { readonly min: number; readonly max: number };
   /** How many of the best layouts to report. */
@@ -126,8 +129,17 @@ const STEP_TERMS = [
   "pipelineBubble",
   "dataParallelComm",
   "optimizer",
+  "host",
   "overhead",
 ] as const;
+
+/** HBM a layout may use: capacity less the headroom asked for, or less the tight margin by default. */
+export function usableBytes(base: Omit<PlanInput, "layout">, constraints: SearchConstraints): number {
+  const hbm = base.cluster.accelerator.hbmBytes;
+  return constraints.memoryHeadroomBytes === undefined
+    ? TIGHT_MEMORY_FRACTION * hbm
+    : hbm - constraints.memoryHeadroomBytes;
+}
 
 function losesBy(plan: PlanResult, best: PlanResult): RankedLayout["losesBy"] {
   // Compare per token, so layouts with different batches are compared fairly.
@@ -151,7 +163,7 @@ export function searchLayouts(
   const { model, training, cluster } = base;
   const { pinned } = constraints;
   const gpus = cluster.gpus;
-  const capacity = cluster.accelerator.hbmBytes - constraints.memoryHeadroomBytes;
+  const capacity = usableBytes(base, constraints);
   const net = networkModel(base);
 
   const tps = options(
@@ -174,6 +186,18 @@ export function searchLayouts(
   let closest: Candidate | undefined;
   let firstViolation: string | undefined;
 
+  const endStagePins = {
+    ...(pinned.firstStageLayers !== undefined ? { firstStageLayers: pinned.firstStageLayers } : {}),
+    ...(pinned.lastStageLayers !== undefined ? { lastStageLayers: pinned.lastStageLayers } : {}),
+  };
+  const hasEndStagePins = Object.keys(endStagePins).length > 0;
+  const endPinsFit = (pp: number) => {
+    if (!hasEndStagePins) return true;
+    const ends = (pinned.firstStageLayers ?? 0) + (pinned.lastStageLayers ?? 0);
+    const free =
+      pp - (pinned.firstStageLayers === undefined ? 0 : 1) - (pinned.lastStageLayers === undefined ? 0 : 1);
+    return pp >= 2 && (free === 0 ? ends === model.layers : ends <= model.layers - free);
+  };
   const virtualCache = new Map<number, readonly number[]>();
   const virtualsByPp = (pp: number) => {
     let cached = virtualCache.get(pp);
@@ -195,7 +219,7 @@ export function searchLayouts(
     for (const cp of cps) {
       onProgress?.(pairsBegun++ / pairs);
       const pps = options(pinned.pp, divisors(gpus / tp / cp)).filter(
-        (pp) => pp <= model.layers && (gpus / tp / cp) % pp === 0,
+        (pp) => pp <= model.layers && (gpus / tp / cp) % pp === 0 && endPinsFit(pp),
       );
       for (const microBatch of options(pinned.microBatch, MICRO_BATCHES)) {
         for (const sequenceParallel of sequenceParallels) {
@@ -204,6 +228,7 @@ export function searchLayouts(
               // One layer's cost and activations depend on none of pp, dp, v or ZeRO: computed once,
               // when the first legal pipeline depth needs them.
               let costs: { layer: LayerCost; activations: LayerActivationBytes; output: number } | undefined;
+              let probe: PlanInput | undefined;
               for (const pp of pps) {
                 const dp = gpus / (tp * cp * pp);
                 if (pinned.dp !== undefined && pinned.dp !== dp) continue;
@@ -213,8 +238,8 @@ export function searchLayouts(
                   firstViolation ??= `no global batch in ${constraints.batch.min}..${constraints.batch.max} sequences is a multiple of dp x microBatch = ${dp * microBatch}`;
                   continue;
                 }
-                if (!costs) {
-                  const probe: PlanInput = {
+                if (!costs || !probe) {
+                  probe = {
                     model,
                     training,
                     cluster,
@@ -227,6 +252,11 @@ export function searchLayouts(
                   };
                 }
                 const { layer, activations, output } = costs;
+                const partition = partitionFor(
+                  { ...probe, layout: { ...probe.layout, pp, ...endStagePins } },
+                  layer,
+                  output,
+                );
                 for (const virtualStages of virtualsByPp(pp)) {
                   // The interleaved schedule runs micro-batches in groups of pp.
                   const unit = dp * microBatch * (virtualStages > 1 ? pp : 1);
@@ -235,21 +265,24 @@ export function searchLayouts(
                   const batchTraining = withBatch(training, batch);
                   for (const zero of zeros) {
                     // Literal objects, not spreads: this line runs millions of times.
-                    const layout: Layout = {
-                      tp,
-                      pp,
-                      cp,
-                      dp,
-                      ep,
-                      microBatch,
-                      virtualStages,
-                      recompute,
-                      zero,
-                      sequenceParallel,
-                    };
+                    const layout: Layout = hasEndStagePins
+                      ? {
+                          tp,
+                          pp,
+                          cp,
+                          dp,
+                          ep,
+                          microBatch,
+                          virtualStages,
+                          recompute,
+                          zero,
+                          sequenceParallel,
+                          ...endStagePins,
+                        }
+                      : { tp, pp, cp, dp, ep, microBatch, virtualStages, recompute, zero, sequenceParallel };
                     evaluated++;
                     const input: PlanInput = { model, training: batchTraining, cluster, layout };
-                    const memory = peakStageMemory(input, activations).bytes;
+                    const memory = peakStageMemory(input, activations, partition).bytes;
                     if (memory > capacity) {
                       if (!closest || memory < closest.memoryBytes) {
                         closest = {
@@ -262,7 +295,7 @@ export function searchLayouts(
                       continue;
                     }
                     feasible++;
-                    const step = stepTimeFrom(input, net, layer, output).seconds;
+                    const step = stepTimeFrom(input, net, layer, output, partition).seconds;
                     const secondsPerToken = step / (batch * training.sequenceLength);
                     insertTop(top, { layout, batch, secondsPerToken, memoryBytes: memory }, constraints.top);
                   }
@@ -275,8 +308,15 @@ export function searchLayouts(
     }
   }
 
-  if (top.length === 0)
-    throw new InfeasibleError(nothingFits(base, constraints, closest, firstViolation, evaluated));
+  if (top.length === 0) {
+    const closestPlan = closest
+      ? planLayout({ ...base, training: withBatch(training, closest.batch), layout: closest.layout })
+      : undefined;
+    throw new InfeasibleError(
+      nothingFits(base, constraints, closest, closestPlan, firstViolation, evaluated),
+      closestPlan,
+    );
+  }
   const plans = top.map((c) =>
     planLayout({ ...base, training: withBatch(training, c.batch), layout: c.layout }),
   );
@@ -312,10 +352,11 @@ function nothingFits(
   base: Omit<PlanInput, "layout">,
   constraints: SearchConstraints,
   closest: Candidate | undefined,
+  plan: PlanResult | undefined,
   violation: string | undefined,
   evaluated: number,
 ): string {
-  if (!closest) {
+  if (!closest || !plan) {
     // Name the broken rule when the pinned fields alone break one.
     const { tp = 1, pp = 1, cp = 1 } = constraints.pinned;
     const representative: Layout = {
@@ -337,17 +378,12 @@ function nothingFits(
     const why = violation ?? "no layout satisfies the model's and the cluster's divisibility rules";
     return `no legal layout among ${evaluated} evaluated${pinned ? ` with ${pinned} pinned` : ""}: ${why}`;
   }
-  const plan = planLayout({
-    ...base,
-    training: withBatch(base.training, closest.batch),
-    layout: closest.layout,
-  });
   const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   const l = closest.layout;
   return (
     `nothing fits in memory: the smallest footprint among ${evaluated} layouts is ${gib(closest.memoryBytes)} per GPU ` +
     `(tp ${l.tp}, pp ${l.pp}, cp ${l.cp}, dp ${l.dp}, micro-batch ${l.microBatch}, recompute ${l.recompute}, ZeRO ${l.zero}) ` +
-    `against ${gib(base.cluster.accelerator.hbmBytes - constraints.memoryHeadroomBytes)} usable; ` +
+    `against ${gib(usableBytes(base, constraints))} usable; ` +
     `its largest term is ${largestTerm(plan)}. Use more GPUs, a larger-memory accelerator, or unpin fields.`
   );
 }

@@ -1,19 +1,8 @@
+import { type GroupPlacement, type NetworkBackend, placeGroup } from "../fabric/network.ts";
 import { stateBytesPerParameter } from "../model/precision.ts";
-import {
-  allGatherSeconds,
-  allReduceSeconds,
-  type GroupPlacement,
-  type NetworkModel,
-  placeGroup,
-  pointToPointSeconds,
-} from "./collectives.ts";
 import { type LayerCost, layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
-import {
-  expertDataParallelSize,
-  stageExpertParameterCount,
-  stageLayers,
-  stageParameterCount,
-} from "./layout.ts";
+import { expertDataParallelSize, stageExpertParameterCount, stageParameterCount } from "./layout.ts";
+import { pipelineBubbleSeconds, type StagePartition, stagePartition } from "./pipeline.ts";
 import { microbatchesPerStep, type PlanInput, tokensPerMicrobatch } from "./plan-input.ts";
 
 /** Seconds per step by term; the terms add up to `total`. */
@@ -30,6 +19,8 @@ export interface StepBreakdown {
   readonly pipelineBubble: number;
   readonly dataParallelComm: number;
   readonly optimizer: number;
+  /** Host (CPU) time the GPU waits for: kernels issued slower than they run. */
+  readonly host: number;
   readonly overhead: number;
   readonly total: number;
 }
@@ -41,41 +32,89 @@ export interface StepEstimate {
   readonly averageStageSeconds: number;
   readonly bottleneckStage: number;
   readonly microbatches: number;
+  readonly partition: StagePartition;
 }
 
-interface DataParallelTraffic {
-  readonly reduceScatter: number;
+/** The stack's cut of the layers into stages for this layer and output-layer cost. */
+export function partitionFor(input: PlanInput, layer: LayerCost, output: number): StagePartition {
+  const layerSeconds = layer.forward + layer.backward;
+  return stagePartition(
+    input.model.layers,
+    input.layout.pp,
+    input.cluster.stack.pipelinePartition,
+    layerSeconds > 0 ? output / layerSeconds : 0,
+    input.layout,
+  );
+}
+
+/**
+ * Exposed time of `commSeconds` of bucketed traffic overlapped with `windowSeconds` of compute that
+ * produces (or consumes) the buckets in order: the comm stream runs bucket by bucket, so the first (or
+ * last) bucket can never hide, and a stream slower than the compute spills past the window. Hidden
+ * communication still taxes the compute it shares SMs and HBM with.
+ */
+export function exposedBucketedSeconds(
+  commSeconds: number,
+  windowSeconds: number,
+  buckets: number,
+  overlapped: boolean,
+  tax: number,
+): number {
+  if (commSeconds <= 0) return 0;
+  if (!overlapped || windowSeconds <= 0) return commSeconds;
+  const n = Math.max(1, buckets);
+  const exposed = Math.min(
+    commSeconds,
+    Math.max(commSeconds / n, commSeconds + windowSeconds / n - windowSeconds),
+  );
+  return exposed + tax * (commSeconds - exposed);
+}
+
+interface Reduction {
+  /** Seconds of all of one step's gradient reduction (reduce-scatter or all-reduce). */
+  readonly reduce: number;
+  /** Seconds of the weight all-gather after the optimizer (ZeRO 1/2), or of one full gather (ZeRO 3). */
   readonly gather: number;
-  readonly allReduce: number;
+  readonly buckets: number;
   /** Parameters whose optimizer state this GPU updates. */
   readonly optimizerShard: number;
 }
 
-const NO_TRAFFIC: DataParallelTraffic = { reduceScatter: 0, gather: 0, allReduce: 0, optimizerShard: 0 };
-
-/** Gradient reduction and weight gathering for `parameters` replicated over `group`. */
-function dataParallelTraffic(
+/** Gradient reduction and weight gathering for `parameters` replicated over `group`, in buckets. */
+function reduction(
   parameters: number,
+  layers: number,
   group: GroupPlacement,
   input: PlanInput,
-  net: NetworkModel,
-): DataParallelTraffic {
+  net: NetworkBackend,
+): Reduction {
   const { layout, training, cluster } = input;
-  const gradBytes = parameters * cluster.stack.gradReduceBytes;
+  if (parameters <= 0 || group.size <= 1) {
+    return { reduce: 0, gather: 0, buckets: 1, optimizerShard: parameters };
+  }
+  const { stack } = cluster;
+  // ZeRO-3 and FSDP-style stacks move one layer at a time; the others fill buckets of fixed size.
+  const perLayer = stack.bucketElements === 0 || layout.zero === 3;
+  const bucketElements = perLayer
+    ? parameters / Math.max(1, layers)
+    : Math.max(stack.bucketElements, stack.bucketElementsPerRank * group.size);
+  const buckets = Math.max(1, parameters / bucketElements);
+  const perBucket = parameters / buckets;
+  const gradBytes = perBucket * stack.gradReduceBytes;
   const weightBytes =
-    parameters * Math.min(stateBytesPerParameter(training.recipe, training.precision).weights, 2);
+    perBucket * Math.min(stateBytesPerParameter(training.recipe, training.precision).weights, 2);
   if (layout.zero === 0) {
     return {
-      reduceScatter: 0,
+      reduce: buckets * net.collectiveSeconds("all-reduce", gradBytes, group),
       gather: 0,
-      allReduce: allReduceSeconds(gradBytes, group, net),
+      buckets,
       optimizerShard: parameters,
     };
   }
   return {
-    reduceScatter: allGatherSeconds(gradBytes, group, net),
-    gather: allGatherSeconds(weightBytes, group, net),
-    allReduce: 0,
+    reduce: buckets * net.collectiveSeconds("reduce-scatter", gradBytes, group),
+    gather: buckets * net.collectiveSeconds("all-gather", weightBytes, group),
+    buckets,
     optimizerShard: parameters / group.size,
   };
 }
@@ -83,43 +122,50 @@ function dataParallelTraffic(
 /** The step built from one layer's cost and the output layer's; the search reuses both across layouts. */
 export function stepTimeFrom(
   input: PlanInput,
-  net: NetworkModel,
+  net: NetworkBackend,
   layer: LayerCost,
   output: number,
+  partition: StagePartition = partitionFor(input, layer, output),
 ): StepEstimate {
   const { model, layout, training, cluster } = input;
   const { accelerator, stack } = cluster;
   const microbatches = microbatchesPerStep(input);
-  const stages = stageLayers(model.layers, layout.pp);
 
   // Pipeline point-to-point: activations cross each stage boundary forward and back, once per chunk.
   // Each TP rank sends only its 1/tp slice (Megatron's scatter/gather optimisation, with or without SP).
   const p2pBytes = (tokensPerMicrobatch(input) * model.hidden * 2) / layout.tp;
   const pipelineStride = layout.tp * layout.cp * layout.dp;
-  const p2p =
-    layout.pp > 1
-      ? 2 *
-        layout.virtualStages *
-        pointToPointSeconds(p2pBytes, pipelineStride >= accelerator.scaleUpDomainGpus, net)
-      : 0;
+  const p2pTraffic =
+    layout.pp > 1 ? 2 * layout.virtualStages * net.pointToPointSeconds(p2pBytes, pipelineStride) : 0;
+  // Interleaved Megatron and DualPipe post sends and receives ahead; plain 1F1B waits on each.
+  const p2pHidden =
+    stack.pipelineCommOverlap && (layout.virtualStages > 1 || stack.pipelineSchedule === "dualpipe");
+  const p2p = p2pHidden ? stack.overlapComputeTax * p2pTraffic : p2pTraffic;
 
   // The slowest stage sets the pace: the first, the fullest middle one, or the last with the output layer.
   const layerSeconds = layer.forward + layer.backward;
   let bottleneckStage = 0;
-  let bottleneckLayers = stages.first;
-  let bottleneckSeconds = stages.first * layerSeconds + (layout.pp === 1 ? output : 0);
-  if (layout.pp > 2 && stages.middleMax * layerSeconds > bottleneckSeconds) {
+  let bottleneckLayers = partition.first;
+  let bottleneckSeconds = partition.first * layerSeconds + (layout.pp === 1 ? output : 0);
+  if (layout.pp > 2 && partition.middleMax * layerSeconds > bottleneckSeconds) {
     bottleneckStage = 1;
-    bottleneckLayers = stages.middleMax;
-    bottleneckSeconds = stages.middleMax * layerSeconds;
+    bottleneckLayers = partition.middleMax;
+    bottleneckSeconds = partition.middleMax * layerSeconds;
   }
-  if (layout.pp > 1 && stages.last * layerSeconds + output > bottleneckSeconds) {
+  if (layout.pp > 1 && partition.last * layerSeconds + output > bottleneckSeconds) {
     bottleneckStage = layout.pp - 1;
-    bottleneckLayers = stages.last;
-    bottleneckSeconds = stages.last * layerSeconds + output;
+    bottleneckLayers = partition.last;
+    bottleneckSeconds = partition.last * layerSeconds + output;
   }
   const averageStageSeconds = (model.layers * layerSeconds + output) / layout.pp + p2p;
-  const pipelineBubble = layout.pp > 1 ? ((layout.pp - 1) / layout.virtualStages) * averageStageSeconds : 0;
+  const forwardShare = layerSeconds > 0 ? layer.forward / layerSeconds : 1 / 3;
+  const pipelineBubble = pipelineBubbleSeconds(
+    stack.pipelineSchedule,
+    layout.pp,
+    layout.virtualStages,
+    averageStageSeconds * forwardShare,
+    averageStageSeconds * (1 - forwardShare),
+  );
 
   // Data parallel: gradients reduced and weights gathered over the ranks that hold the same weights —
   // dp x cp for dense weights, the expert-data-parallel group for routed experts.
@@ -128,45 +174,63 @@ export function stepTimeFrom(
   const state = stateBytesPerParameter(training.recipe, training.precision);
   const microbatchForward = bottleneckLayers * layer.forward;
   const microbatchBackward = bottleneckLayers * layer.backward;
-  const dense = dataParallelTraffic(
+  // A model chunk's gradients are final after its last micro-batch: under interleaving the chunks
+  // finish one by one through the cool-down (and start through the warm-up), so DP traffic overlaps
+  // up to pp micro-batches of compute instead of one.
+  const dpWindowMicrobatches = layout.virtualStages > 1 ? Math.min(microbatches, layout.pp) : 1;
+  const domain = accelerator.scaleUpDomainGpus;
+  const dense = reduction(
     stageParameters - expertParameters,
-    placeGroup(layout.dp * layout.cp, layout.tp, accelerator.scaleUpDomainGpus),
+    bottleneckLayers,
+    placeGroup(layout.dp * layout.cp, layout.tp, domain),
     input,
     net,
   );
-  const experts =
-    expertParameters > 0
-      ? dataParallelTraffic(
-          expertParameters,
-          placeGroup(expertDataParallelSize(layout), layout.ep, accelerator.scaleUpDomainGpus),
-          input,
-          net,
-        )
-      : NO_TRAFFIC;
-  const reduceScatter = dense.reduceScatter + experts.reduceScatter;
-  const gather = dense.gather + experts.gather;
-  const allReduce = dense.allReduce + experts.allReduce;
-  const optimizerShard = dense.optimizerShard + experts.optimizerShard;
+  const experts = reduction(
+    expertParameters,
+    bottleneckLayers,
+    placeGroup(expertDataParallelSize(layout), layout.ep, domain),
+    input,
+    net,
+  );
+  const tax = stack.overlapComputeTax;
   let dataParallelComm: number;
-  if (layout.zero === 0) {
-    dataParallelComm = Math.max(0, allReduce - stack.dpOverlapFraction * microbatchBackward);
-  } else if (layout.zero <= 2) {
+  if (layout.zero <= 2) {
+    // Gradients go out bucket by bucket during the last micro-batch's backward; ZeRO 1/2 gathers the
+    // updated weights during the next forward.
+    const overlapReduce = stack.gradReduceOverlap;
+    const backwardWindow = dpWindowMicrobatches * microbatchBackward;
+    const forwardWindow = dpWindowMicrobatches * microbatchForward;
     dataParallelComm =
-      Math.max(0, reduceScatter - stack.dpOverlapFraction * microbatchBackward) +
-      Math.max(0, gather - stack.dpOverlapFraction * microbatchForward);
+      exposedBucketedSeconds(dense.reduce, backwardWindow, dense.buckets, overlapReduce, tax) +
+      exposedBucketedSeconds(experts.reduce, backwardWindow, experts.buckets, overlapReduce, tax) +
+      exposedBucketedSeconds(dense.gather, forwardWindow, dense.buckets, stack.paramGatherOverlap, tax) +
+      exposedBucketedSeconds(experts.gather, forwardWindow, experts.buckets, stack.paramGatherOverlap, tax);
   } else {
-    // FSDP / ZeRO-3: weights gathered for every forward and backward, gradients scattered every micro-batch.
-    dataParallelComm =
-      microbatches *
-      Math.max(
-        0,
-        2 * gather + reduceScatter - stack.dpOverlapFraction * (microbatchForward + microbatchBackward),
-      );
+    // FSDP / ZeRO-3: weights gathered layer by layer for every forward and backward, gradients scattered
+    // every micro-batch; prefetching hides a layer's gather behind the previous layer's compute.
+    const prefetch = stack.zero3PrefetchLayers > 0;
+    const gather = dense.gather + experts.gather;
+    const reduce = dense.reduce + experts.reduce;
+    const layers = Math.max(1, bottleneckLayers);
+    const forward = exposedBucketedSeconds(gather, microbatchForward, layers, prefetch, tax);
+    const backward = exposedBucketedSeconds(gather + reduce, microbatchBackward, layers, prefetch, tax);
+    dataParallelComm = microbatches * (forward + backward);
   }
 
   // Adam over this GPU's optimizer shard; grad-norm clipping reads every local gradient.
+  const optimizerShard = dense.optimizerShard + experts.optimizerShard;
   const optimizerBytes = optimizerShard * state.optimizerStepBytes + stageParameters * state.gradients;
-  const optimizer = optimizerBytes / (accelerator.hbmBytesPerSecond * stack.optimizerBandwidthFraction);
+  const optimizer =
+    optimizerBytes / (accelerator.hbmBytesPerSecond * cluster.hardware.optimizerBandwidthFraction);
+
+  // The host issues kernels asynchronously: the GPU waits only when a micro-batch's kernels take less
+  // time to run than to launch (small models, small micro-batches, eager stacks).
+  const microbatchGpu = bottleneckSeconds;
+  const microbatchHost =
+    3 * bottleneckLayers * stack.kernelsPerLayerForward * stack.hostSecondsPerKernel +
+    stack.hostSecondsPerMicrobatch;
+  const host = microbatches * Math.max(0, microbatchHost - microbatchGpu);
 
   const steady = microbatches * bottleneckLayers;
   const hasOutput = bottleneckStage === layout.pp - 1;
@@ -183,6 +247,7 @@ export function stepTimeFrom(
     pipelineBubble,
     dataParallelComm,
     optimizer,
+    host,
     overhead: stack.stepOverheadSeconds,
     total: 0,
   };
@@ -199,8 +264,16 @@ export function stepTimeFrom(
     breakdown.pipelineBubble +
     breakdown.dataParallelComm +
     breakdown.optimizer +
+    breakdown.host +
     breakdown.overhead;
-  return { seconds: breakdown.total, breakdown, averageStageSeconds, bottleneckStage, microbatches };
+  return {
+    seconds: breakdown.total,
+    breakdown,
+    averageStageSeconds,
+    bottleneckStage,
+    microbatches,
+    partition,
+  };
 }
 
 export function stepTime(input: PlanInput): StepEstimate {

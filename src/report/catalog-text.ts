@@ -136,8 +136,8 @@ export function catalogListing(section: CatalogSection): CatalogListing {
     case "stacks":
       return {
         section,
-        header: ["name", "generation", "description"],
-        rows: STACKS.map((s) => [s.name, s.generation, s.description]),
+        header: ["name", "also called", "description"],
+        rows: STACKS.map((s) => [s.name, s.aliases.join(", "), s.description]),
         entries: STACKS,
       };
   }
@@ -147,7 +147,9 @@ export function renderCatalogText(listing: CatalogListing): string {
   const textColumns = listing.header
     .map((_, i) => i)
     .filter(
-      (i) => i > 0 && /source|what|description|network|switch|cooling|MoE/.test(listing.header[i] ?? ""),
+      (i) =>
+        i > 0 &&
+        /source|what|description|also called|network|switch|cooling|MoE/.test(listing.header[i] ?? ""),
     );
   return `${listing.section}\n${renderTable(listing.header, listing.rows, textColumns)}`;
 }

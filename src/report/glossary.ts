@@ -22,7 +22,7 @@ export const MEMORY_TERMS: Readonly<Record<string, Term>> = {
   },
   activations: {
     label: "activations (micro-batches in flight)",
-    help: "per-layer activations (Korthikanti et al. 2022, Table 2, for GQA, gated MLPs, flash attention) x layers on the stage x micro-batches in flight under 1F1B",
+    help: "per-layer activations (Korthikanti et al. 2022, Table 2, for GQA, gated MLPs, flash attention; eager PyTorch keeps more, torch.compile less) x layers on the stage x micro-batches in flight under the stack's schedule",
   },
   logits: {
     label: "output logits and loss",
@@ -33,8 +33,12 @@ export const MEMORY_TERMS: Readonly<Record<string, Term>> = {
     help: "the working set of a recomputed layer, plus two gathered layers under ZeRO 3",
   },
   framework: {
-    label: "framework (CUDA, NCCL, allocator)",
-    help: "a fixed figure of the calibration stack: CUDA context, NCCL buffers, allocator fragmentation",
+    label: "framework (CUDA, NCCL)",
+    help: "the stack's CUDA context and workspaces, plus one set of NCCL buffers per communicator (tp, pp, cp, dp, ep) this GPU belongs to",
+  },
+  allocatorReserve: {
+    label: "allocator reserve (fragmentation)",
+    help: "the stack's caching-allocator reserve over live tensors, as a share of activations, logits and working buffers",
   },
   total: { label: "total", help: "sum of the terms above, on the largest pipeline stage" },
 };
@@ -62,7 +66,7 @@ export const STEP_TERMS: Readonly<Record<string, Term>> = {
   },
   tensorParallelComm: {
     label: "TP/SP collectives (exposed)",
-    help: "all-reduce (or reduce-scatter + all-gather with SP) of each layer's activations over NVLink, minus the part hidden behind GEMMs",
+    help: "all-reduce (or reduce-scatter + all-gather with SP) of each layer's activations, minus the part the stack hides behind GEMMs (only inside the NVLink domain)",
   },
   contextParallelComm: {
     label: "CP ring exchange (exposed)",
@@ -70,23 +74,27 @@ export const STEP_TERMS: Readonly<Record<string, Term>> = {
   },
   pipelineComm: {
     label: "PP point-to-point",
-    help: "activations sent between pipeline stages: micro-batches x virtual stages x bytes / link bandwidth",
+    help: "activations sent between pipeline stages: micro-batches x virtual stages x bytes / link bandwidth, hidden where the stack posts them ahead",
   },
   pipelineBubble: {
     label: "pipeline bubble",
-    help: "(pp - 1) / (virtual stages x micro-batches) of the stage's compute, idle while the pipeline fills and drains",
+    help: "idle time while the pipeline fills and drains: (pp - 1) / virtual stages micro-batch times for 1F1B, a third of that for zero-bubble, (pp/2 - 1)(F + B/2) for DualPipe",
   },
   dataParallelComm: {
     label: "DP gradient/weight sync (exposed)",
-    help: "reduce-scatter and all-gather of gradients and weights over the scale-out fabric (ring/tree, fabric-aware), minus the overlap with the backward pass",
+    help: "gradient reduce-scatter (or all-reduce) and weight all-gather in buckets over the fabric (ring/tree, fabric-aware), minus what overlaps the backward (forward) of the layers still to run; the last bucket is exposed",
   },
   optimizer: {
     label: "optimizer step",
     help: "Adam over this GPU's optimizer shard, plus the grad-norm read of every local gradient, at HBM bandwidth",
   },
+  host: {
+    label: "host launch (GPU waiting on CPU)",
+    help: "per micro-batch, kernels x the stack's host cost per kernel plus its per-micro-batch cost, where that exceeds the GPU time",
+  },
   overhead: {
     label: "per-step overhead",
-    help: "a fixed figure of the calibration stack per step: data loading, logging, launch gaps",
+    help: "a fixed figure of the software stack per step: data loading, logging, optimizer launches",
   },
   total: { label: "step time", help: "sum of the terms above on the bottleneck pipeline stage" },
 };

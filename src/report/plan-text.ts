@@ -1,3 +1,4 @@
+import { TIGHT_MEMORY_FRACTION } from "../parallel/memory.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
 import type { ScenarioPlan } from "../scenario/plan-scenario.ts";
 import { formatPercent, formatSeconds, GiB } from "../units.ts";
@@ -27,7 +28,7 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
   const { layout, memory, step, throughput } = plan;
   const lines: string[] = [];
   lines.push(`${scenario.name}`);
-  lines.push(`${grouped(scenario.gpus)} x ${scenario.accelerator}, calibration ${scenario.stack}`);
+  lines.push(`${grouped(scenario.gpus)} x ${scenario.accelerator}, software stack ${scenario.stack}`);
   lines.push("");
   const active =
     plan.model.activeParameters < plan.model.parameters
@@ -55,8 +56,14 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
   memoryRows.push(["total", (memory.perGpuBytes.total / GiB).toFixed(2), "100.0%"]);
   lines.push(`Memory per GPU (pipeline stage ${memory.stage}, the largest)`);
   lines.push(renderTable(["term", "GiB", "share"], memoryRows));
+  const verdict =
+    memory.verdict === "fits"
+      ? paint("fits", "green")
+      : memory.verdict === "tight"
+        ? paint(`TIGHT (over ${formatPercent(TIGHT_MEMORY_FRACTION, 0)}: likely to run out of memory)`, "red")
+        : paint("DOES NOT FIT", "red");
   lines.push(
-    `  capacity ${(memory.capacityBytes / GiB).toFixed(2)} GiB: ${memory.fits ? paint("fits", "green") : paint("DOES NOT FIT", "red")} ` +
+    `  capacity ${(memory.capacityBytes / GiB).toFixed(2)} GiB: ${verdict} ` +
       `(${formatPercent(memory.perGpuBytes.total / memory.capacityBytes)} used); ${scaled(memory.parametersPerGpu)} parameters on this GPU`,
   );
   lines.push("");
@@ -69,8 +76,20 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
       formatPercent(seconds / step.seconds),
     ]);
   stepRows.push(["total", step.seconds.toFixed(4), "100.0%"]);
-  lines.push(`Step time (bottleneck pipeline stage ${step.bottleneckStage})`);
+  const { partition } = step;
+  const stages =
+    plan.layout.pp > 1
+      ? `; layers per stage: first ${partition.first}, middle up to ${partition.middleMax}, last ${partition.last}`
+      : "";
+  lines.push(`Step time (bottleneck pipeline stage ${step.bottleneckStage}${stages})`);
   lines.push(renderTable(["term", "seconds", "share"], stepRows));
+  const band = result.accuracy;
+  lines.push(
+    `  error band ±${formatPercent(band.meanAbsoluteError)}: ` +
+      (band.runs > 0
+        ? `validated on ${band.runs} published runs on ${band.stack} (\`gigacluster validate\`)`
+        : `no published runs on ${band.stack} yet; the error of predicting a stack left out of the fit`),
+  );
   lines.push("");
 
   lines.push(

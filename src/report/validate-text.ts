@@ -1,5 +1,6 @@
 import { formatPercent } from "../units.ts";
 import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
+import type { StackAccuracy } from "../validation/cross-validation.ts";
 import { layoutLabel } from "./plan-text.ts";
 import { paint } from "./style.ts";
 import { renderTable } from "./table.ts";
@@ -12,7 +13,9 @@ function signed(fraction: number): string {
   return `${fraction >= 0 ? "+" : ""}${(fraction * 100).toFixed(1)}%`;
 }
 
-export function renderValidationText(summary: AccuracySummary): string {
+const LEAVE_OUT_GOAL = 0.1;
+
+export function renderValidationText(summary: AccuracySummary, byStack: readonly StackAccuracy[]): string {
   const lines: string[] = [];
   const groups = [...new Set(summary.runs.map((r) => r.run.group))];
   for (const group of groups) {
@@ -76,6 +79,27 @@ export function renderValidationText(summary: AccuracySummary): string {
     );
     lines.push("");
   }
+  lines.push(
+    "Step time by software stack; leave-one-stack-out: the generation's constants refitted without the stack's runs",
+  );
+  lines.push(
+    renderTable(
+      ["stack", "runs", "mean |error|", "worst", "left out of the fit"],
+      byStack.map((s) => [
+        s.stack,
+        String(s.runs),
+        formatPercent(s.meanAbsoluteStepError),
+        formatPercent(s.maxAbsoluteStepError),
+        formatPercent(s.leaveOutMeanAbsoluteStepError),
+      ]),
+    ),
+  );
+  const leaveOut =
+    byStack.reduce((sum, s) => sum + s.leaveOutMeanAbsoluteStepError, 0) / Math.max(1, byStack.length);
+  lines.push(
+    `Leave-one-stack-out mean ${formatPercent(leaveOut)} (goal ${formatPercent(LEAVE_OUT_GOAL, 0)}: ${leaveOut <= LEAVE_OUT_GOAL ? "met" : "MISSED"})`,
+  );
+  lines.push("");
   lines.push("Whole-run totals (the chain from step time to GPU-hours)");
   lines.push(
     renderTable(

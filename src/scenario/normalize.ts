@@ -1,9 +1,10 @@
 import { parse as parseYaml } from "yaml";
 import { ACCELERATORS, type Accelerator } from "../catalog/accelerators.ts";
-import { lookup } from "../catalog/lookup.ts";
+import { hardwareCalibrationFor } from "../catalog/hardware-calibrations.ts";
+import { lookup, nearestName } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
 import { SITES } from "../catalog/sites.ts";
-import { defaultStackFor, STACKS } from "../catalog/stacks.ts";
+import { DEFAULT_STACK, findStack, STACKS } from "../catalog/stacks.ts";
 import { InputError } from "../errors.ts";
 import type { ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
@@ -204,14 +205,15 @@ function resolveStack(
   accelerator: Accelerator,
   precision: TrainingSetup["precision"],
 ) {
-  const stack = scenario.cluster.stack
-    ? lookup(STACKS, scenario.cluster.stack, "cluster.stack", "calibration stack")
-    : defaultStackFor(accelerator.generation);
-  if (stack.generation !== accelerator.generation) {
+  const name = scenario.cluster.stack;
+  const stack = name === undefined ? DEFAULT_STACK : findStack(name);
+  if (!stack) {
+    const names = STACKS.flatMap((s) => [s.name, ...s.aliases]);
     throw new InputError(
       "cluster.stack",
-      stack.name,
-      `a calibration for the ${accelerator.generation} generation`,
+      name,
+      `a known software stack (${STACKS.map((s) => s.name).join(", ")})`,
+      nearestName(name ?? "", names),
     );
   }
   if (precision === "fp8" && accelerator.fp8DenseFlops === 0) {
@@ -233,13 +235,14 @@ function resolveSearch(
   const pinned: Partial<Layout> = Object.fromEntries(
     Object.entries(layout).filter(([, value]) => value !== undefined),
   );
-  const search = scenario.search ?? { memoryHeadroomGiB: 0, top: 5 };
+  const search = scenario.search ?? { top: 5 };
   const maxTp = search.maxTp ?? accelerator.scaleUpDomainGpus;
   if (pinned.tp !== undefined && pinned.tp > maxTp) {
     throw new InputError("layout.tp", pinned.tp, `at most search.maxTp (${maxTp})`);
   }
-  const headroomBytes = search.memoryHeadroomGiB * 1024 ** 3;
-  if (headroomBytes >= accelerator.hbmBytes) {
+  const headroomBytes =
+    search.memoryHeadroomGiB === undefined ? undefined : search.memoryHeadroomGiB * 1024 ** 3;
+  if (headroomBytes !== undefined && headroomBytes >= accelerator.hbmBytes) {
     throw new InputError(
       "search.memoryHeadroomGiB",
       search.memoryHeadroomGiB,
@@ -254,7 +257,10 @@ export function normalizeScenario(value: unknown): Scenario {
   const parsed = scenarioSchema.safeParse(expandSectionPresets(value), { reportInput: true });
   if (!parsed.success) throw toInputError(parsed.error, (path) => sectionKeys[path] ?? []);
   const scenario = parsed.data;
-  const accelerator = resolveAccelerator(scenario);
+  const catalogAccelerator = resolveAccelerator(scenario);
+  const nicGbps = scenario.cluster.scaleOutGbpsPerGpu;
+  const accelerator =
+    nicGbps === undefined ? catalogAccelerator : { ...catalogAccelerator, scaleOutGbps: nicGbps };
   const model = scenario.model === undefined ? undefined : resolveModel(scenario.model);
   const resolved = scenario.training === undefined ? undefined : resolveTraining(scenario.training);
   const stack = resolveStack(scenario, accelerator, resolved?.setup.precision ?? "bf16");
@@ -275,7 +281,7 @@ export function normalizeScenario(value: unknown): Scenario {
     ...(resolved
       ? { training: resolved.setup, search: resolveSearch(scenario, accelerator, resolved.batch) }
       : {}),
-    cluster: { accelerator, gpus, stack },
+    cluster: { accelerator, gpus, stack, hardware: hardwareCalibrationFor(accelerator.generation) },
     ...(facility ? { facility } : {}),
     run: resolveRunSettings(scenario),
   };

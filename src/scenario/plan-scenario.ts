@@ -3,6 +3,8 @@ import type { Layout } from "../parallel/layout.ts";
 import type { PlanResult } from "../parallel/plan.ts";
 import type { ClusterSetup } from "../parallel/plan-input.ts";
 import { type RankedLayout, searchLayouts } from "../parallel/search.ts";
+import type { ErrorBand } from "../validation/cross-validation.ts";
+import { ERROR_BANDS } from "../validation/error-bands.ts";
 import { type BuildoutReport, buildoutScenario } from "./buildout-scenario.ts";
 import type { Scenario } from "./normalize.ts";
 
@@ -15,6 +17,8 @@ export interface ScenarioPlan {
   };
   /** The best layout's plan. */
   readonly plan: PlanResult;
+  /** How far the step time is to be trusted: the validated error of runs on the same stack. */
+  readonly accuracy: ErrorBand;
   /** Layout fields the search chose because the scenario left them open. */
   readonly chosenFields: readonly (keyof Layout)[];
   /** The build-out the cluster came from, when the scenario has a site or a budget. */
@@ -64,6 +68,7 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
       stack: cluster.stack.name,
     },
     plan: best.plan,
+    accuracy: errorBandFor(cluster.stack.name),
     // A dense model has nothing to choose for expert parallelism.
     chosenFields: LAYOUT_FIELDS.filter(
       (field) => search.pinned[field] === undefined && (field !== "ep" || model.moe !== undefined),
@@ -71,4 +76,10 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
     search: result,
     ...(built ? { buildout: built } : {}),
   };
+}
+
+export function errorBandFor(stack: string): ErrorBand {
+  const band = ERROR_BANDS.find((b) => b.stack === stack);
+  if (!band) throw new Error(`no error band for stack ${stack} (run scripts/write-error-bands.ts)`);
+  return band;
 }

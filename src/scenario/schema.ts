@@ -65,8 +65,10 @@ export const clusterSchema = z.strictObject({
   accelerator: z.string().optional(),
   /** Optional when the site or the budget decides it. */
   gpus: count.max(10_000_000).optional(),
-  /** Calibration (hardware generation + software stack); defaults to the accelerator's generation. */
+  /** Software stack (megatron-core, deepspeed, fsdp2, pytorch-eager, ...); hardware constants follow the accelerator. */
   stack: z.string().optional(),
+  /** Scale-out NIC rate per GPU where the cluster differs from the accelerator's usual one (4 x 100G per 8 GPUs: 50). */
+  scaleOutGbpsPerGpu: z.number().positive().max(100_000).optional(),
 });
 
 /** Fields left out are chosen by the layout search; `layout: auto` (or no layout) searches them all. */
@@ -81,13 +83,16 @@ export const layoutSchema = z.strictObject({
   recompute: z.enum(["none", "selective", "full"]).optional(),
   zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
   sequenceParallel: z.boolean().optional(),
+  /** Layers on the first / last pipeline stage (Megatron's decoder-first/last-pipeline-num-layers). */
+  firstStageLayers: small.optional(),
+  lastStageLayers: small.optional(),
 });
 
 export const searchSchema = z.strictObject({
   /** Largest tensor-parallel degree; defaults to the accelerator's scale-up domain. */
   maxTp: count.optional(),
-  /** Memory to keep free on every GPU. */
-  memoryHeadroomGiB: z.number().nonnegative().default(0),
+  /** Memory to keep free on every GPU; default: the 10% margin below which a footprint is "tight". */
+  memoryHeadroomGiB: z.number().nonnegative().optional(),
   /** How many of the best layouts to report. */
   top: count.max(50).default(5),
 });

@@ -53,7 +53,7 @@ export function simulateScenario(
       // Weights and optimizer state (with fp32 master copies) make the checkpoint; gradients do not.
       checkpointBytes: best.model.parameters * (state.weights + state.optimizer),
       peerBytesPerSecondPerGpu:
-        gbpsToBytesPerSecond(accelerator.scaleOutGbps) * scenario.cluster.stack.scaleOutBusFraction,
+        gbpsToBytesPerSecond(accelerator.scaleOutGbps) * scenario.cluster.hardware.scaleOutBusFraction,
       buildout: built,
     },
     scenario.run.reliability,

@@ -1,7 +1,8 @@
 import { ACCELERATORS } from "../catalog/accelerators.ts";
+import { type HardwareCalibration, hardwareCalibrationFor } from "../catalog/hardware-calibrations.ts";
 import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
-import { STACKS, type StackCalibration } from "../catalog/stacks.ts";
+import { findStack, type SoftwareStack } from "../catalog/stacks.ts";
 import { flopsPerToken, hardwareFlopsPerToken, type ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
 import { type PlanResult, planLayout } from "../parallel/plan.ts";
@@ -52,8 +53,9 @@ function flopsPerStep(run: PublishedRun, model: ModelSpec, plan: PlanResult): nu
 }
 
 export interface EvaluateOptions {
-  /** Calibration to use instead of the run's catalog stack (for fitting). */
-  readonly stack?: StackCalibration;
+  /** Constants to use instead of the catalog's (for fitting). */
+  readonly stack?: SoftwareStack;
+  readonly hardware?: HardwareCalibration;
   /** A complete layout to use instead of searching the fields the source left open. */
   readonly layout?: Layout;
   /** Leave out the free search (the calibration fit evaluates runs thousands of times). */
@@ -64,6 +66,7 @@ function bestLayout(base: Omit<PlanInput, "layout">, pinned: Partial<Layout>): P
   const constraints = {
     pinned,
     maxTp: base.cluster.accelerator.scaleUpDomainGpus,
+    // These runs ran: search the open fields up to the whole HBM, and report the verdict beside them.
     memoryHeadroomBytes: 0,
     batch: { min: base.training.globalBatchSequences, max: base.training.globalBatchSequences },
     top: 1,
@@ -71,6 +74,12 @@ function bestLayout(base: Omit<PlanInput, "layout">, pinned: Partial<Layout>): P
   const best = searchLayouts(base, constraints).top[0];
   if (!best) throw new Error("a successful search returns at least one layout");
   return best.plan;
+}
+
+export function stackOf(run: PublishedRun): SoftwareStack {
+  const stack = findStack(run.stack);
+  if (!stack) throw new Error(`published run ${run.id} names an unknown stack ${run.stack}`);
+  return stack;
 }
 
 export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): RunAccuracy {
@@ -83,10 +92,16 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
     recipe: "megatron",
     attentionFlops: "full",
   };
+  const catalogAccelerator = lookup(ACCELERATORS, run.accelerator, "accelerator", "accelerator");
+  const accelerator =
+    run.scaleOutGbps === undefined
+      ? catalogAccelerator
+      : { ...catalogAccelerator, scaleOutGbps: run.scaleOutGbps };
   const cluster = {
-    accelerator: lookup(ACCELERATORS, run.accelerator, "accelerator", "accelerator"),
+    accelerator,
     gpus: run.gpus,
-    stack: options.stack ?? lookup(STACKS, run.stack, "stack", "stack"),
+    stack: options.stack ?? stackOf(run),
+    hardware: options.hardware ?? hardwareCalibrationFor(accelerator.generation),
   };
   const base = { model, training, cluster };
   const plan = options.layout

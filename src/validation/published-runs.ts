@@ -24,6 +24,8 @@ export interface PublishedRun {
   readonly modelOverrides?: { readonly vocab?: number };
   readonly accelerator: string;
   readonly stack: string;
+  /** Scale-out NIC rate per GPU where the cluster differs from the accelerator's usual one. */
+  readonly scaleOutGbps?: number;
   readonly gpus: number;
   readonly sequenceLength: number;
   readonly globalBatchSequences: number;
@@ -37,6 +39,8 @@ export interface PublishedRun {
   readonly notes?: string;
   /** Korthikanti et al. Fig. 1, GiB per GPU. */
   readonly memoryGiB?: { readonly modelStates: number; readonly activations: number };
+  /** Peak memory per GPU the source reports, GiB (a check of the total, allocator included). */
+  readonly peakMemoryGiB?: number;
 }
 
 const narayananConvention: FlopConvention = {
@@ -139,7 +143,7 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
       source: narayanan,
       model: `megatron-lm-${size}`,
       accelerator: "a100-sxm-80gb",
-      stack: "ampere-megatron-2021",
+      stack: "megatron-lm-2021",
       gpus,
       sequenceLength: 2048,
       globalBatchSequences: batch,
@@ -164,7 +168,7 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
       model,
       modelOverrides: { vocab: 51200 },
       accelerator: "a100-sxm-80gb",
-      stack: "ampere-megatron-2021",
+      stack: "megatron-lm-2021",
       gpus,
       sequenceLength: 2048,
       globalBatchSequences: batch,
@@ -203,7 +207,7 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
       source: megatronCore,
       model: `megatron-core-${size}`,
       accelerator: "h100-sxm",
-      stack: "hopper-2024",
+      stack: "megatron-core",
       gpus: tp * pp * dp,
       sequenceLength: 4096,
       globalBatchSequences: batch,
@@ -225,7 +229,7 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
       source: llama3,
       model: "llama-3-405b",
       accelerator: "h100-sxm",
-      stack: "hopper-2024",
+      stack: "megatron-core",
       gpus,
       sequenceLength,
       globalBatchSequences: perDp * dp,
@@ -247,7 +251,129 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
     }),
   ),
   ...heldOutRuns(),
+  ...otherStackRuns(),
 ];
+
+/** Runs at other scales and on other stacks and networks than the Megatron reference runs. */
+function otherStackRuns(): PublishedRun[] {
+  const mlperf = (
+    id: string,
+    gpus: number,
+    pp: number,
+    virtualStages: number,
+    microBatch: number,
+    batch: number,
+    stepSeconds: number,
+    ref: string,
+  ): PublishedRun => ({
+    id,
+    group: "MLPerf Training GPT-3 175B, FP8, H100 (NVIDIA Eos, NeMo/Megatron-Core)",
+    source: {
+      ref,
+      kind: "measured",
+      note: "step time from the log's block timestamps over steps per block (v4.0) or train_step_timing (v4.1)",
+    },
+    model: "gpt-3-175b",
+    accelerator: "h100-sxm",
+    stack: "megatron-core",
+    gpus,
+    sequenceLength: 2048,
+    globalBatchSequences: batch,
+    layout: {
+      tp: 4,
+      pp,
+      cp: 1,
+      dp: gpus / (4 * pp),
+      ep: 1,
+      microBatch,
+      virtualStages,
+      zero: 1,
+      sequenceParallel: true,
+    },
+    published: { kind: "stepSeconds", value: stepSeconds },
+    precision: "fp8",
+    confidence: "stated",
+    notes: "activation recompute not stated (searched)",
+  });
+  const v40 = "mlcommons/training_results_v4.0 (May 2024), NVIDIA/benchmarks/gpt3/implementations/nemo";
+  return [
+    mlperf(
+      "mlperf-gpt3-fp8-256",
+      256,
+      8,
+      6,
+      2,
+      2048,
+      18.38,
+      "MLPerf Training v4.1 (Oct 2024), NVIDIA eos_n32_ngc24.09_nemo: config_DGXH100_32x8x256x4x8_mbs2.sh and result_0.txt",
+    ),
+    mlperf(
+      "mlperf-gpt3-fp8-512",
+      512,
+      8,
+      4,
+      2,
+      2304,
+      10.9,
+      `${v40}: config_DGXH100_64x8x128x4x8_mbs2.sh; eos_n64 result_0.txt`,
+    ),
+    mlperf(
+      "mlperf-gpt3-fp8-10752",
+      10752,
+      6,
+      8,
+      1,
+      2688,
+      0.92,
+      `${v40}: config_DGXH100_1344x8x6x4x6_mbs1_cg.sh; eos-dfw_n1344 result_0.txt`,
+    ),
+    mlperf(
+      "mlperf-gpt3-fp8-11616",
+      11616,
+      6,
+      8,
+      1,
+      2904,
+      0.921,
+      `${v40}: config_DGXH100_1452x8x6x4x6_mbs1_cg.sh; eos-dfw_n1452 result_0.txt`,
+    ),
+    {
+      id: "bloom-176b-384",
+      group: "Megatron-DeepSpeed, A100 over Omni-Path (BigScience BLOOM 176B)",
+      source: {
+        ref: "bigscience-workshop/bigscience train/tr11-176B-ml: README.md, tr11-176B-ml.slurm, chronicles.md (2022-03-18: iteration 12695 at 105.22 s)",
+        kind: "measured",
+        note: "48 nodes x 8 A100 80GB, 4 x 100 Gb/s Omni-Path per node; BF16 optimizer (ZeRO-1); CUDA_LAUNCH_BLOCKING=1",
+      },
+      model: "bloom-176b",
+      accelerator: "a100-sxm-80gb",
+      stack: "megatron-deepspeed",
+      scaleOutGbps: 50,
+      gpus: 384,
+      sequenceLength: 2048,
+      globalBatchSequences: 2048,
+      layout: {
+        tp: 4,
+        pp: 12,
+        cp: 1,
+        dp: 8,
+        ep: 1,
+        microBatch: 2,
+        virtualStages: 1,
+        recompute: "full",
+        zero: 1,
+        sequenceParallel: false,
+        firstStageLayers: 5,
+        lastStageLayers: 5,
+      },
+      published: { kind: "stepSeconds", value: 105.22 },
+      confidence: "stated",
+      peakMemoryGiB: 55.9,
+      notes:
+        "about 60 GB (55.9 GiB) per GPU (README); stages 0 and 11 hold 5 blocks and the embedding, the others 6",
+    },
+  ];
+}
 
 function heldOutRuns(): PublishedRun[] {
   const nemo2407: Source = {
@@ -279,7 +405,7 @@ function heldOutRuns(): PublishedRun[] {
     source,
     model,
     accelerator: "h100-sxm",
-    stack: "hopper-2024",
+    stack: "megatron-core",
     gpus,
     sequenceLength,
     globalBatchSequences,
@@ -366,7 +492,7 @@ function heldOutRuns(): PublishedRun[] {
       15360,
       { tp: 1, pp: 16, ep: 64, zero: 1 },
       1e12 / (180e3 * 3600),
-      { accelerator: "h800", stack: "hopper-deepseek-2024" },
+      { accelerator: "h800", stack: "deepseek-dualpipe" },
     ),
   ];
 }

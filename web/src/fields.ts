@@ -161,14 +161,19 @@ export const SECTIONS: readonly SectionSpec[] = [
     more: [
       {
         path: "cluster.stack",
-        label: "Calibration stack",
+        label: "Software stack",
         kind: "select",
-        help: "Hardware generation and software stack the step-time model is calibrated for.",
+        help: "Megatron-Core, DeepSpeed, FSDP2/TorchTitan or plain PyTorch: its overlaps, fusions, schedule, host cost and memory habits.",
         choices: choices(
           STACKS.map((s) => s.name),
-          "the accelerator's generation",
+          "megatron-core",
         ),
       },
+      number(
+        "cluster.scaleOutGbpsPerGpu",
+        "NIC Gb/s per GPU",
+        "Scale-out network rate per GPU, where it differs from the accelerator's usual one (4 x 100G per 8 GPUs: 50).",
+      ),
     ],
   },
   {

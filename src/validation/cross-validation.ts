@@ -1,0 +1,105 @@
+import { type FitState, type FreeConstant, fitConstants, searchedLayouts } from "../calibration/fit.ts";
+import { ACCELERATORS, type Generation } from "../catalog/accelerators.ts";
+import { hardwareCalibrationFor } from "../catalog/hardware-calibrations.ts";
+import { STACKS } from "../catalog/stacks.ts";
+import { type AccuracySummary, evaluateRun, stackOf } from "./accuracy.ts";
+import type { PublishedRun } from "./published-runs.ts";
+
+// Error per software stack, and the leave-one-stack-out test of generality: the generation's constants
+// refitted without a stack's runs, then that stack's runs predicted with them.
+
+/** The stacks the catalog's constants are fitted to (scripts/fit-calibration.ts); the rest only check. */
+export const REFERENCE_STACKS: readonly string[] = ["megatron-lm-2021", "megatron-core"];
+
+export interface StackAccuracy {
+  readonly stack: string;
+  readonly runs: number;
+  readonly meanAbsoluteStepError: number;
+  readonly maxAbsoluteStepError: number;
+  /** Mean |error| of this stack's runs predicted by constants fitted without them. */
+  readonly leaveOutMeanAbsoluteStepError: number;
+}
+
+function generationOf(run: PublishedRun): Generation {
+  const found = ACCELERATORS.find((a) => a.name === run.accelerator);
+  if (!found) throw new Error(`published run ${run.id} names an unknown accelerator`);
+  return found.generation;
+}
+
+function mean(values: readonly number[]): number {
+  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+}
+
+/** Predictions of `held` runs with constants fitted to `training` runs of the same generation. */
+function predictHeldOut(held: readonly PublishedRun[], training: readonly PublishedRun[]): number[] {
+  const fitted = new Map<Generation, FitState>();
+  const fitFor = (generation: Generation): FitState => {
+    const cached = fitted.get(generation);
+    if (cached) return cached;
+    const same = training.filter((r) => generationOf(r) === generation);
+    const start: FitState = {
+      hardware: hardwareCalibrationFor(generation),
+      stacks: new Map(STACKS.map((s) => [s.name, s])),
+    };
+    const free: FreeConstant[] = ["sustainedComputeFraction", "elementwiseBandwidthFraction"];
+    const state =
+      same.length > 0
+        ? fitConstants(same, start, free, searchedLayouts(same, start), { sweeps: 2, iterations: 16 })
+        : start;
+    fitted.set(generation, state);
+    return state;
+  };
+  return held.map(
+    (run) =>
+      evaluateRun(run, {
+        hardware: fitFor(generationOf(run)).hardware,
+        stack: stackOf(run),
+        skipFreeSearch: true,
+        layout: evaluateRun(run, { skipFreeSearch: true }).plan.layout,
+      }).stepError,
+  );
+}
+
+export function accuracyByStack(summary: AccuracySummary): StackAccuracy[] {
+  const runs = summary.runs.map((r) => r.run);
+  const stacks = [...new Set(runs.map((run) => stackOf(run).name))];
+  return stacks.map((stack) => {
+    const mine = summary.runs.filter((r) => stackOf(r.run).name === stack);
+    const held = mine.map((r) => r.run);
+    const others = runs.filter((run) => stackOf(run).name !== stack);
+    const errors = mine.map((r) => Math.abs(r.stepError));
+    return {
+      stack,
+      runs: mine.length,
+      meanAbsoluteStepError: mean(errors),
+      maxAbsoluteStepError: Math.max(...errors),
+      leaveOutMeanAbsoluteStepError: mean(predictHeldOut(held, others).map(Math.abs)),
+    };
+  });
+}
+
+/** How far to trust a prediction on a stack: the error its validated runs show. */
+export interface ErrorBand {
+  readonly stack: string;
+  /** Mean absolute step-time error of the runs behind it. */
+  readonly meanAbsoluteError: number;
+  /** Validated runs on this stack; 0: none, the band is the leave-one-stack-out error of all stacks. */
+  readonly runs: number;
+}
+
+/**
+ * Bands for every catalog stack from an accuracy summary (scripts/write-error-bands.ts stores them):
+ * the stack's own mean error, or, with fewer than 3 runs, at least the mean leave-one-stack-out error.
+ */
+export function errorBands(byStack: readonly StackAccuracy[]): ErrorBand[] {
+  const validated = byStack.filter((s) => s.runs > 0);
+  const leaveOut = mean(validated.map((s) => s.leaveOutMeanAbsoluteStepError));
+  return STACKS.map((stack) => {
+    const found = validated.find((s) => s.stack === stack.name);
+    if (!found) return { stack: stack.name, meanAbsoluteError: leaveOut, runs: 0 };
+    // A stack seen in one or two runs has no spread of its own yet: it takes at least the out-of-stack error.
+    const own =
+      found.runs < 3 ? Math.max(found.meanAbsoluteStepError, leaveOut) : found.meanAbsoluteStepError;
+    return { stack: stack.name, meanAbsoluteError: own, runs: found.runs };
+  });
+}
