@@ -111,11 +111,12 @@ function scaleOutDimension(dimensions: readonly NetworkDimension[], spanGpus: nu
  * crossing per ring, so a ring slows down only when a pod holds fewer of its members than the
  * oversubscription above the pod.
  */
-function scaleOutBandwidth(dimensions: readonly NetworkDimension[], group: GroupPlacement): number {
-  const span = group.size * group.stride;
-  const reached = scaleOutDimension(dimensions, span);
-  if (reached.name !== "cluster") return reached.busBytesPerSecond;
-  const pod = dimensions.find((d) => d.name === "pod") ?? reached;
+function scaleOutBandwidth(
+  reached: NetworkDimension,
+  pod: NetworkDimension | undefined,
+  group: GroupPlacement,
+): number {
+  if (reached.name !== "cluster" || !pod) return reached.busBytesPerSecond;
   const oversubscription = pod.busBytesPerSecond / reached.busBytesPerSecond;
   const membersPerPod = Math.max(1, pod.gpus / group.stride);
   return pod.busBytesPerSecond * Math.min(1, membersPerPod / oversubscription);
@@ -131,6 +132,7 @@ function scaleOutBandwidth(dimensions: readonly NetworkDimension[], group: Group
 export function ringTreeNetwork(setup: NetworkSetup): NetworkBackend {
   const dimensions = networkDimensions(setup);
   const up = dimensions[0] as NetworkDimension;
+  const pod = dimensions.find((d) => d.name === "pod");
 
   function inside(bytes: number, g: number, passes: number): number {
     if (g <= 1) return 0;
@@ -141,7 +143,7 @@ export function ringTreeNetwork(setup: NetworkSetup): NetworkBackend {
     const domains = Math.ceil(group.size / group.perDomain);
     if (domains <= 1) return 0;
     const dimension = scaleOutDimension(dimensions, group.size * group.stride);
-    const bandwidth = scaleOutBandwidth(dimensions, group);
+    const bandwidth = scaleOutBandwidth(dimension, pod, group);
     const perRail = bytes / group.perDomain;
     const ring =
       passes * (((domains - 1) / domains) * (perRail / bandwidth) + (domains - 1) * dimension.latencySeconds);

@@ -1,5 +1,6 @@
 import { InfeasibleError } from "../errors.ts";
 import { type ModelSpec, parameterCounts, type Recompute } from "../model/transformer.ts";
+import { endStagePinsProblem } from "./pipeline.ts";
 
 export interface Layout {
   readonly tp: number;
@@ -89,19 +90,12 @@ export function layoutViolations(model: ModelSpec, layout: Layout, shape: Layout
       message: `pp x virtualStages = ${pp * virtualStages} model chunks exceed the ${model.layers} layers`,
     });
   }
-  const { firstStageLayers, lastStageLayers } = layout;
-  if (firstStageLayers !== undefined || lastStageLayers !== undefined) {
-    const ends = (firstStageLayers ?? 0) + (lastStageLayers ?? 0);
-    const freeStages =
-      pp - (firstStageLayers === undefined ? 0 : 1) - (lastStageLayers === undefined ? 0 : 1);
-    if (pp < 2) {
-      violations.push({ field: "firstStageLayers", message: "first/last stage layer counts need pp > 1" });
-    } else if (freeStages === 0 ? ends !== model.layers : ends > model.layers - freeStages) {
-      violations.push({
-        field: firstStageLayers !== undefined ? "firstStageLayers" : "lastStageLayers",
-        message: `the end stages' ${ends} layers leave ${model.layers - ends} of ${model.layers} for ${freeStages} other stages`,
-      });
-    }
+  const endStages = endStagePinsProblem(model.layers, pp, layout);
+  if (endStages) {
+    violations.push({
+      field: layout.firstStageLayers !== undefined ? "firstStageLayers" : "lastStageLayers",
+      message: endStages,
+    });
   }
   const sequencesPerStep = dp * microBatch;
   const microbatches = shape.globalBatchSequences / sequencesPerStep;

@@ -15,6 +15,29 @@ export interface EndStagePins {
   readonly lastStageLayers?: number | undefined;
 }
 
+/** Layers the pinned end stages hold, and the stages left for the rest. */
+function endStageSplit(pp: number, pins: EndStagePins): { pinnedLayers: number; freeStages: number } {
+  const { firstStageLayers, lastStageLayers } = pins;
+  return {
+    pinnedLayers: (firstStageLayers ?? 0) + (lastStageLayers ?? 0),
+    freeStages: pp - (firstStageLayers === undefined ? 0 : 1) - (lastStageLayers === undefined ? 0 : 1),
+  };
+}
+
+/**
+ * Why user-set end-stage layer counts cannot work with `pp` stages of a `layers`-layer model, or
+ * undefined when they can (or none are set): every other stage needs at least one layer.
+ */
+export function endStagePinsProblem(layers: number, pp: number, pins: EndStagePins): string | undefined {
+  if (pins.firstStageLayers === undefined && pins.lastStageLayers === undefined) return undefined;
+  if (pp < 2) return "first/last stage layer counts need pp > 1";
+  const { pinnedLayers, freeStages } = endStageSplit(pp, pins);
+  const fits = freeStages === 0 ? pinnedLayers === layers : pinnedLayers <= layers - freeStages;
+  return fits
+    ? undefined
+    : `the end stages' ${pinnedLayers} layers leave ${layers - pinnedLayers} of ${layers} for ${freeStages} other stages`;
+}
+
 /**
  * Even split: every stage ceil(L/p) layers, the end stages (which also hold the embedding and the output
  * layer) giving layers up first when p does not divide L.
@@ -64,10 +87,8 @@ export function stagePartition(
   const { firstStageLayers, lastStageLayers } = pins;
   if (firstStageLayers !== undefined || lastStageLayers !== undefined) {
     const middleStages = pp - 2;
-    const pinnedEnds = (firstStageLayers ?? 0) + (lastStageLayers ?? 0);
-    const freeStages =
-      middleStages + (firstStageLayers === undefined ? 1 : 0) + (lastStageLayers === undefined ? 1 : 0);
-    const perFree = freeStages > 0 ? Math.ceil((layers - pinnedEnds) / freeStages) : 0;
+    const { pinnedLayers, freeStages } = endStageSplit(pp, pins);
+    const perFree = freeStages > 0 ? Math.ceil((layers - pinnedLayers) / freeStages) : 0;
     return {
       first: firstStageLayers ?? perFree,
       last: lastStageLayers ?? perFree,

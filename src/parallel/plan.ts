@@ -76,6 +76,7 @@ export function planLayout(input: PlanInput): PlanResult {
   const peak = cluster.accelerator.bf16DenseFlops;
   const modelFlopsPerGpu = (tokensPerSecond * modelFlopsPerToken) / cluster.gpus;
   const capacityBytes = cluster.accelerator.hbmBytes;
+  const verdict = memoryVerdict(memory.perGpuBytes.total, capacityBytes);
   const result: PlanResult = {
     layout,
     model: {
@@ -86,8 +87,8 @@ export function planLayout(input: PlanInput): PlanResult {
     memory: {
       perGpuBytes: memory.perGpuBytes,
       capacityBytes,
-      fits: memoryVerdict(memory.perGpuBytes.total, capacityBytes) === "fits",
-      verdict: memoryVerdict(memory.perGpuBytes.total, capacityBytes),
+      fits: verdict === "fits",
+      verdict,
       usedFraction: memory.perGpuBytes.total / capacityBytes,
       stage: memory.stage,
       parametersPerGpu: memory.parametersPerGpu,

@@ -5,6 +5,7 @@ import type { Recompute } from "../model/transformer.ts";
 import { type LayerCost, layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
 import { type Layout, layoutViolations } from "./layout.ts";
 import { layerActivations, peakStageMemory, TIGHT_MEMORY_FRACTION } from "./memory.ts";
+import { endStagePinsProblem } from "./pipeline.ts";
 import { type PlanResult, planLayout } from "./plan.ts";
 import type { PlanInput, TrainingSetup } from "./plan-input.ts";
 import { partitionFor, stepTimeFrom } from "./step-time.ts";
@@ -191,13 +192,6 @@ export function searchLayouts(
     ...(pinned.lastStageLayers !== undefined ? { lastStageLayers: pinned.lastStageLayers } : {}),
   };
   const hasEndStagePins = Object.keys(endStagePins).length > 0;
-  const endPinsFit = (pp: number) => {
-    if (!hasEndStagePins) return true;
-    const ends = (pinned.firstStageLayers ?? 0) + (pinned.lastStageLayers ?? 0);
-    const free =
-      pp - (pinned.firstStageLayers === undefined ? 0 : 1) - (pinned.lastStageLayers === undefined ? 0 : 1);
-    return pp >= 2 && (free === 0 ? ends === model.layers : ends <= model.layers - free);
-  };
   const virtualCache = new Map<number, readonly number[]>();
   const virtualsByPp = (pp: number) => {
     let cached = virtualCache.get(pp);
@@ -219,7 +213,10 @@ export function searchLayouts(
     for (const cp of cps) {
       onProgress?.(pairsBegun++ / pairs);
       const pps = options(pinned.pp, divisors(gpus / tp / cp)).filter(
-        (pp) => pp <= model.layers && (gpus / tp / cp) % pp === 0 && endPinsFit(pp),
+        (pp) =>
+          pp <= model.layers &&
+          (gpus / tp / cp) % pp === 0 &&
+          !endStagePinsProblem(model.layers, pp, endStagePins),
       );
       for (const microBatch of options(pinned.microBatch, MICRO_BATCHES)) {
         for (const sequenceParallel of sequenceParallels) {

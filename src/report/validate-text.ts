@@ -1,6 +1,6 @@
 import { formatPercent } from "../units.ts";
 import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
-import type { StackAccuracy } from "../validation/cross-validation.ts";
+import { leaveOneStackOutMean, type StackAccuracy } from "../validation/cross-validation.ts";
 import { layoutLabel } from "./plan-text.ts";
 import { paint } from "./style.ts";
 import { renderTable } from "./table.ts";
@@ -94,8 +94,7 @@ export function renderValidationText(summary: AccuracySummary, byStack: readonly
       ]),
     ),
   );
-  const leaveOut =
-    byStack.reduce((sum, s) => sum + s.leaveOutMeanAbsoluteStepError, 0) / Math.max(1, byStack.length);
+  const leaveOut = leaveOneStackOutMean(byStack);
   lines.push(
     `Leave-one-stack-out mean ${formatPercent(leaveOut)} (goal ${formatPercent(LEAVE_OUT_GOAL, 0)}: ${leaveOut <= LEAVE_OUT_GOAL ? "met" : "MISSED"})`,
   );

@@ -2,7 +2,7 @@ import { type FitState, type FreeConstant, fitConstants, searchedLayouts } from 
 import { ACCELERATORS, type Generation } from "../catalog/accelerators.ts";
 import { hardwareCalibrationFor } from "../catalog/hardware-calibrations.ts";
 import { STACKS } from "../catalog/stacks.ts";
-import { type AccuracySummary, evaluateRun, stackOf } from "./accuracy.ts";
+import { type AccuracySummary, evaluateRun, type RunAccuracy, stackOf } from "./accuracy.ts";
 import type { PublishedRun } from "./published-runs.ts";
 
 // Error per software stack, and the leave-one-stack-out test of generality: the generation's constants
@@ -31,7 +31,7 @@ function mean(values: readonly number[]): number {
 }
 
 /** Predictions of `held` runs with constants fitted to `training` runs of the same generation. */
-function predictHeldOut(held: readonly PublishedRun[], training: readonly PublishedRun[]): number[] {
+function predictHeldOut(held: readonly RunAccuracy[], training: readonly PublishedRun[]): number[] {
   const fitted = new Map<Generation, FitState>();
   const fitFor = (generation: Generation): FitState => {
     const cached = fitted.get(generation);
@@ -49,13 +49,14 @@ function predictHeldOut(held: readonly PublishedRun[], training: readonly Publis
     fitted.set(generation, state);
     return state;
   };
+  // Each run keeps the layout the catalog constants gave it, so only the constants differ.
   return held.map(
-    (run) =>
+    ({ run, plan }) =>
       evaluateRun(run, {
         hardware: fitFor(generationOf(run)).hardware,
         stack: stackOf(run),
         skipFreeSearch: true,
-        layout: evaluateRun(run, { skipFreeSearch: true }).plan.layout,
+        layout: plan.layout,
       }).stepError,
   );
 }
@@ -65,7 +66,6 @@ export function accuracyByStack(summary: AccuracySummary): StackAccuracy[] {
   const stacks = [...new Set(runs.map((run) => stackOf(run).name))];
   return stacks.map((stack) => {
     const mine = summary.runs.filter((r) => stackOf(r.run).name === stack);
-    const held = mine.map((r) => r.run);
     const others = runs.filter((run) => stackOf(run).name !== stack);
     const errors = mine.map((r) => Math.abs(r.stepError));
     return {
@@ -73,9 +73,14 @@ export function accuracyByStack(summary: AccuracySummary): StackAccuracy[] {
       runs: mine.length,
       meanAbsoluteStepError: mean(errors),
       maxAbsoluteStepError: Math.max(...errors),
-      leaveOutMeanAbsoluteStepError: mean(predictHeldOut(held, others).map(Math.abs)),
+      leaveOutMeanAbsoluteStepError: mean(predictHeldOut(mine, others).map(Math.abs)),
     };
   });
+}
+
+/** The mean over stacks of the error of predicting a stack left out of the fit. */
+export function leaveOneStackOutMean(byStack: readonly StackAccuracy[]): number {
+  return mean(byStack.map((s) => s.leaveOutMeanAbsoluteStepError));
 }
 
 /** How far to trust a prediction on a stack: the error its validated runs show. */
@@ -93,7 +98,7 @@ export interface ErrorBand {
  */
 export function errorBands(byStack: readonly StackAccuracy[]): ErrorBand[] {
   const validated = byStack.filter((s) => s.runs > 0);
-  const leaveOut = mean(validated.map((s) => s.leaveOutMeanAbsoluteStepError));
+  const leaveOut = leaveOneStackOutMean(validated);
   return STACKS.map((stack) => {
     const found = validated.find((s) => s.stack === stack.name);
     if (!found) return { stack: stack.name, meanAbsoluteError: leaveOut, runs: 0 };
