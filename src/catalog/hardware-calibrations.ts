@@ -122,7 +122,7 @@ const ampere: HardwareCalibration = {
       kind: "derived",
     },
     flashAttention: {
-      ref: "FlashAttention-2 paper (Dao 2023), Fig. 4: 50-73% of A100 peak forward, lower in training",
+      ref: "estimate: no A100 flash-attention measurement in data/; set below Hopper's measured curve (the Megatron-LM 2021 runs use unfused attention and do not check it)",
       kind: "estimate",
     },
     sustainedComputeFraction: fittedRuns("Ampere"),

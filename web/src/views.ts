@@ -1,3 +1,4 @@
+import { TIGHT_MEMORY_FRACTION } from "../../src/parallel/memory.ts";
 import type { SimulationResult } from "../../src/reliability/simulate.ts";
 import { planChartSvg, runChartSvg, sweepChartSvg } from "../../src/report/charts.ts";
 import {
@@ -82,11 +83,17 @@ export function summaryView(result: ScenarioPlan, run: SimulationResult | undefi
     card(RESULT_TERMS.daysWithFailures, run ? number(run.days.p50) : p.training ? pending : "-"),
     card(RESULT_TERMS.goodput, run ? formatPercent(run.goodput.p50) : p.training ? pending : "-"),
     card(RESULT_TERMS.mfu, formatPercent(p.throughput.mfu)),
-    card(RESULT_TERMS.stepTime, `${number(p.step.seconds, 2)} s`),
+    card(
+      RESULT_TERMS.stepTime,
+      `${number(p.step.seconds, 2)} s ±${formatPercent(result.accuracy.meanAbsoluteError, 0)}`,
+      result.accuracy.runs > 0
+        ? `; the band is the mean error of ${result.accuracy.runs} published runs on ${result.accuracy.stack}`
+        : `; no published runs on ${result.accuracy.stack} yet: the band is the error of predicting a stack left out of the fit`,
+    ),
     card(
       RESULT_TERMS.memoryPerGpu,
-      `${number(p.memory.perGpuBytes.total / 1024 ** 3)} GiB`,
-      ` (capacity ${number(p.memory.capacityBytes / 1024 ** 3)} GiB)`,
+      `${number(p.memory.perGpuBytes.total / 1024 ** 3)} GiB, ${p.memory.verdict}`,
+      ` (capacity ${number(p.memory.capacityBytes / 1024 ** 3)} GiB; tight above ${formatPercent(TIGHT_MEMORY_FRACTION, 0)}: likely to run out of memory)`,
     ),
     card(RESULT_TERMS.tokensPerSecond, `${number(p.throughput.tokensPerSecond / 1e6, 2)} M`),
     card(
