@@ -305,7 +305,7 @@ function otherStackRuns(): PublishedRun[] {
       2,
       2048,
       18.38,
-      "MLPerf Training v4.1 (Oct 2024), NVIDIA eos_n32_ngc24.09_nemo: config_DGXH100_32x8x256x4x8_mbs2.sh and result_0.txt",
+      "MLPerf Training v4.1 (Oct 2024), NVIDIA eos_n32_ngc24.09_nemo: config_DGXH100_32x8x256x4x8_mbs2.sh and result_0.txt (read in the mirror swsok/training_results_v4.1, commit 8821c703)",
     ),
     mlperf(
       "mlperf-gpt3-fp8-512",
