@@ -48,6 +48,13 @@ const corpus: { name: string; text: string; command?: string; exit: number; mess
     message: /cluster\.gpus: got 1e\+30, expected at most/,
   },
   {
+    name: "FP8 weights without FP8",
+    text: "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 64, recipe: megatron-fp8-params }\ncluster: { accelerator: h100-sxm, gpus: 64 }\n",
+    exit: 1,
+    message:
+      /training\.recipe: got "megatron-fp8-params", expected megatron or pytorch-amp \(FP8 weights need precision fp8\)/,
+  },
+  {
     name: "unknown accelerator",
     text: `${base}cluster: { accelerator: mi300, gpus: 64 }\n`,
     exit: 1,

@@ -79,6 +79,14 @@ describe("memory per GPU", () => {
     assert.equal(amp.weights + amp.gradients + amp.optimizer + amp.castCopies, 18);
   });
 
+  it("FP8 keeps a row-wise and a transposed FP8 copy of the weights; FP8 weights drop the BF16 copy", () => {
+    const fp8 = stateBytesPerParameter("megatron", "fp8");
+    const fp8Weights = stateBytesPerParameter("megatron-fp8-params", "fp8");
+    assert.equal(fp8.weights + fp8.castCopies, 2 + 2);
+    assert.equal(fp8Weights.weights + fp8Weights.castCopies, 1 + 1);
+    assert.equal(fp8Weights.optimizer, fp8.optimizer);
+  });
+
   it("every term is positive or zero and the total is their sum", () => {
     const { perGpuBytes } = memoryPerGpu(llama405bInput());
     const { total, ...terms } = perGpuBytes;

@@ -1,7 +1,7 @@
 // Bytes each parameter costs under a mixed-precision recipe, before any ZeRO sharding.
 
 export type Precision = "bf16" | "fp8";
-export type Recipe = "megatron" | "pytorch-amp";
+export type Recipe = "megatron" | "megatron-fp8-params" | "pytorch-amp";
 
 export interface StateBytesPerParameter {
   /** Weights as kept between steps. */
@@ -16,15 +16,22 @@ export interface StateBytesPerParameter {
 }
 
 function recipeBytes(recipe: Recipe, precision: Precision): StateBytesPerParameter {
-  // FP8 recipes (Transformer Engine) keep an FP8 copy of each GEMM weight next to the BF16 one.
-  const fp8Copy = precision === "fp8" ? 1 : 0;
-  if (recipe === "megatron") {
+  // FP8 recipes (Transformer Engine) keep FP8 copies of each GEMM weight next to the BF16 one: one
+  // row-wise for the forward and one transposed (column-wise) for the data gradient, since Hopper's
+  // FP8 GEMMs take only the TN layout (TE docs, "Performance considerations: handling transposes").
+  const fp8Copies = precision === "fp8" ? 2 : 0;
+  if (recipe === "megatron-fp8-params" && precision === "fp8") {
+    // Weights kept only in FP8 between steps (TE fp8_model_init, NeMo `fp8_params`), with their
+    // transposed copy; the optimizer's fp32 master copy is the high-precision one.
+    return { weights: 1, gradients: 4, optimizer: 12, castCopies: 1, optimizerStepBytes: 2 * 12 + 4 + 2 };
+  }
+  if (recipe !== "pytorch-amp") {
     // bf16 weights, fp32 main gradients, fp32 master weights + Adam m and v (Megatron distrib_optimizer.md).
     return {
       weights: 2,
       gradients: 4,
       optimizer: 12,
-      castCopies: fp8Copy,
+      castCopies: fp8Copies,
       optimizerStepBytes: 2 * 12 + 4 + 2,
     };
   }
@@ -33,7 +40,7 @@ function recipeBytes(recipe: Recipe, precision: Precision): StateBytesPerParamet
     weights: 4,
     gradients: 4,
     optimizer: 8,
-    castCopies: 2 + fp8Copy,
+    castCopies: 2 + fp8Copies,
     optimizerStepBytes: 2 * 8 + 4 + 2 * 4,
   };
 }
@@ -41,6 +48,10 @@ function recipeBytes(recipe: Recipe, precision: Precision): StateBytesPerParamet
 // Looked up millions of times by the layout search: built once.
 const RECIPES: Record<Recipe, Record<Precision, StateBytesPerParameter>> = {
   megatron: { bf16: recipeBytes("megatron", "bf16"), fp8: recipeBytes("megatron", "fp8") },
+  "megatron-fp8-params": {
+    bf16: recipeBytes("megatron-fp8-params", "bf16"),
+    fp8: recipeBytes("megatron-fp8-params", "fp8"),
+  },
   "pytorch-amp": { bf16: recipeBytes("pytorch-amp", "bf16"), fp8: recipeBytes("pytorch-amp", "fp8") },
 };
 

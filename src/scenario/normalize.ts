@@ -204,6 +204,7 @@ function resolveStack(
   scenario: ParsedScenario,
   accelerator: Accelerator,
   precision: TrainingSetup["precision"],
+  recipe: TrainingSetup["recipe"],
 ) {
   const name = scenario.cluster.stack;
   const stack = name === undefined ? DEFAULT_STACK : findStack(name);
@@ -214,6 +215,13 @@ function resolveStack(
       name,
       `a known software stack (${STACKS.map((s) => s.name).join(", ")})`,
       nearestName(name ?? "", names),
+    );
+  }
+  if (recipe === "megatron-fp8-params" && precision !== "fp8") {
+    throw new InputError(
+      "training.recipe",
+      recipe,
+      "megatron or pytorch-amp (FP8 weights need precision fp8)",
     );
   }
   if (precision === "fp8" && accelerator.fp8DenseFlops === 0) {
@@ -263,7 +271,12 @@ export function normalizeScenario(value: unknown): Scenario {
     nicGbps === undefined ? catalogAccelerator : { ...catalogAccelerator, scaleOutGbps: nicGbps };
   const model = scenario.model === undefined ? undefined : resolveModel(scenario.model);
   const resolved = scenario.training === undefined ? undefined : resolveTraining(scenario.training);
-  const stack = resolveStack(scenario, accelerator, resolved?.setup.precision ?? "bf16");
+  const stack = resolveStack(
+    scenario,
+    accelerator,
+    resolved?.setup.precision ?? "bf16",
+    resolved?.setup.recipe ?? "megatron",
+  );
   const facility = resolveFacility(scenario, accelerator);
   const gpus = scenario.cluster.gpus ?? facility?.gpus;
   if (gpus === undefined && !facility) {

@@ -56,7 +56,7 @@ export const trainingSchema = z.strictObject({
   globalBatchTokens: countOrRange.optional(),
   tokens: positive.max(1e18).optional(),
   precision: z.enum(["bf16", "fp8"]).default("bf16"),
-  recipe: z.enum(["megatron", "pytorch-amp"]).default("megatron"),
+  recipe: z.enum(["megatron", "megatron-fp8-params", "pytorch-amp"]).default("megatron"),
   attentionFlops: z.enum(["causal", "full"]).default("full"),
 });
 

@@ -89,7 +89,7 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
     globalBatchSequences: run.globalBatchSequences,
     tokens: undefined,
     precision: run.precision ?? "bf16",
-    recipe: "megatron",
+    recipe: run.recipe ?? "megatron",
     attentionFlops: "full",
   };
   const catalogAccelerator = lookup(ACCELERATORS, run.accelerator, "accelerator", "accelerator");

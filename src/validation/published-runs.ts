@@ -1,4 +1,5 @@
 import type { Source } from "../catalog/source.ts";
+import type { Recipe } from "../model/precision.ts";
 import type { Layout } from "../parallel/layout.ts";
 
 /** How a source counted FLOPs, so its TFLOP/s can be turned back into a step time. */
@@ -21,7 +22,7 @@ export interface PublishedRun {
   readonly source: Source;
   readonly model: string;
   /** Fields that differ from the catalog model as the source ran it. */
-  readonly modelOverrides?: { readonly vocab?: number };
+  readonly modelOverrides?: { readonly vocab?: number; readonly dropout?: boolean };
   readonly accelerator: string;
   readonly stack: string;
   /** Scale-out NIC rate per GPU where the cluster differs from the accelerator's usual one. */
@@ -34,6 +35,8 @@ export interface PublishedRun {
   readonly published: PublishedFigure;
   /** Training precision (default bf16). FP8 and MoE runs are held out of the calibration fit. */
   readonly precision?: "bf16" | "fp8";
+  /** What the run keeps per parameter (default megatron). */
+  readonly recipe?: Recipe;
   /** Lower weight when the source leaves part of the setup unconfirmed. */
   readonly confidence: "stated" | "partly-inferred";
   readonly notes?: string;
@@ -289,11 +292,17 @@ function otherStackRuns(): PublishedRun[] {
       virtualStages,
       zero: 1,
       sequenceParallel: true,
+      // custom.yaml leaves activations_checkpoint_granularity null: no recompute.
+      recompute: "none",
     },
+    // custom.yaml sets hidden_dropout and attention_dropout to 0.0.
+    modelOverrides: { dropout: false },
     published: { kind: "stepSeconds", value: stepSeconds },
     precision: "fp8",
+    // FP8_PARAMS=True in config_common.sh: weights kept only in FP8.
+    recipe: "megatron-fp8-params",
     confidence: "stated",
-    notes: "activation recompute not stated (searched)",
+    notes: "recompute, dropout and FP8 weights read in the v4.1 custom.yaml and config_common.sh",
   });
   const v40 = "mlcommons/training_results_v4.0 (May 2024), NVIDIA/benchmarks/gpt3/implementations/nemo";
   return [

@@ -127,7 +127,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         label: "Mixed-precision recipe",
         kind: "select",
         help: "Bytes per parameter of weights, gradients and optimizer state: Megatron's or PyTorch AMP's.",
-        choices: choices(["megatron", "pytorch-amp"], "megatron (default)"),
+        choices: choices(["megatron", "megatron-fp8-params", "pytorch-amp"], "megatron (default)"),
       },
       {
         path: "training.attentionFlops",
