@@ -8,6 +8,10 @@ import { SITES } from "../src/catalog/sites.ts";
 import { sizeFabric } from "../src/fabric/clos.ts";
 import { buildout } from "../src/facility/buildout.ts";
 import { largestWithin } from "../src/facility/inverse.ts";
+import { buildoutScenario } from "../src/scenario/buildout-scenario.ts";
+import { loadScenario } from "../src/scenario/normalize.ts";
+import { planScenario } from "../src/scenario/plan-scenario.ts";
+import { simulateScenario } from "../src/scenario/simulate-scenario.ts";
 import { accelerator, relativeError } from "./helpers.ts";
 
 const site = (name: string) => lookup(SITES, name, "site", "site");
@@ -149,5 +153,50 @@ describe("build-out invariants", () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("one generic site for every stage", () => {
+  const trained = `
+model: llama-3-70b
+training: { sequenceLength: 8192, globalBatchSequences: 1152, tokens: 1e12 }
+cluster: { accelerator: gb200, gpus: 4608 }
+simulation: { trials: 50 }
+`;
+
+  it("builds a plain cluster (no site, no budget) as plan does", () => {
+    const scenario = loadScenario("cluster: { accelerator: h100-sxm, gpus: 100000 }\n");
+    const report = buildoutScenario(scenario.facility);
+    assert.equal(report.result.gpus, 100_000);
+    assert.equal(report.site.name, "generic-2025");
+  });
+
+  it("builds a GB200 budget with no site: the rack-scale system brings its own rack", () => {
+    const scenario = loadScenario("cluster: { accelerator: gb200 }\nbudget: { usd: 1e9 }\n");
+    const report = buildoutScenario(scenario.facility);
+    assert.equal(report.sizedBy, "budget");
+    assert.ok(report.result.gpus > 10_000 && report.result.cost.capexUsd <= 1e9);
+  });
+
+  it("keeps a rack limit the user set", () => {
+    assert.throws(
+      () =>
+        buildoutScenario(
+          loadScenario("cluster: { accelerator: gb200, gpus: 72 }\nsite: { rackKilowatts: 40 }\n").facility,
+        ),
+      /rack/,
+    );
+  });
+
+  it("gives the same checkpoint and run figures whether or not the generic site is written out", () => {
+    const runOf = (text: string) => {
+      const scenario = loadScenario(text);
+      return simulateScenario(scenario, planScenario(scenario));
+    };
+    const implicit = runOf(trained);
+    const explicit = runOf(`${trained}site: generic-2025\n`);
+    assert.deepEqual(explicit.checkpoint, implicit.checkpoint);
+    assert.deepEqual(explicit.days, implicit.days);
+    assert.deepEqual(explicit.costUsd, implicit.costUsd);
   });
 });

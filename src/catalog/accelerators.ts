@@ -1,3 +1,4 @@
+import { GiB } from "../units.ts";
 import type { Source, SourcesOf } from "./source.ts";
 
 /** Hardware generations; calibration constants are global per generation and software stack. */
@@ -63,7 +64,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     generation: "ampere",
     bf16DenseFlops: 312e12,
     fp8DenseFlops: 0,
-    hbmBytes: 80 * 1024 ** 3,
+    hbmBytes: 80 * GiB,
     hbmBytesPerSecond: 2039e9,
     tdpWatts: 400,
     scaleUpDomainGpus: 8,

@@ -7,6 +7,8 @@ export interface Platform {
   /** Accelerator catalog names this platform carries. */
   readonly accelerators: readonly string[];
   readonly gpusPerServer: number;
+  /** GPUs behind one host (its CPUs, memory and storage NICs): a compute tray in a rack-scale system. */
+  readonly gpusPerHost: number;
   /** Maximum draw of one server with its GPUs at TDP (what power delivery is sized for). */
   readonly serverMaxWatts: number;
   /** GPU draw in steady training as a fraction of TDP. */
@@ -30,6 +32,7 @@ export const PLATFORMS: readonly Platform[] = [
     displayName: "HGX/DGX A100 8-GPU server",
     accelerators: ["a100-sxm-80gb"],
     gpusPerServer: 8,
+    gpusPerHost: 8,
     serverMaxWatts: 6500,
     typicalGpuFraction: 0.8,
     typicalOtherFraction: 0.6,
@@ -47,6 +50,7 @@ export const PLATFORMS: readonly Platform[] = [
     displayName: "HGX/DGX H100 8-GPU server, air-cooled",
     accelerators: ["h100-sxm", "h800", "h200"],
     gpusPerServer: 8,
+    gpusPerHost: 8,
     serverMaxWatts: 10200,
     typicalGpuFraction: 0.8,
     typicalOtherFraction: 0.6,
@@ -70,6 +74,7 @@ export const PLATFORMS: readonly Platform[] = [
     displayName: "HGX H100 8-GPU server, direct liquid cooling (4U)",
     accelerators: ["h100-sxm", "h800", "h200"],
     gpusPerServer: 8,
+    gpusPerHost: 8,
     serverMaxWatts: 9200,
     typicalGpuFraction: 0.8,
     typicalOtherFraction: 0.6,
@@ -93,6 +98,7 @@ export const PLATFORMS: readonly Platform[] = [
     displayName: "DGX/HGX B200 8-GPU server",
     accelerators: ["b200"],
     gpusPerServer: 8,
+    gpusPerHost: 8,
     serverMaxWatts: 14300,
     typicalGpuFraction: 0.8,
     typicalOtherFraction: 0.6,
@@ -113,6 +119,7 @@ export const PLATFORMS: readonly Platform[] = [
     displayName: "GB200 NVL72 rack (72 GPUs, 36 Grace CPUs)",
     accelerators: ["gb200", "gb300"],
     gpusPerServer: 72,
+    gpusPerHost: 4,
     serverMaxWatts: 132000,
     typicalGpuFraction: 0.8,
     typicalOtherFraction: 0.6,
@@ -125,6 +132,10 @@ export const PLATFORMS: readonly Platform[] = [
         kind: "estimate",
       },
       priceUsd: { ref: "press estimates of ~$3M per GB200 NVL72 rack (2024-2025)", kind: "estimate" },
+      gpusPerHost: {
+        ref: "NVIDIA GB200 NVL72 product page: 18 compute trays per rack, each with two GB200 superchips (2 Grace CPUs, 4 Blackwell GPUs)",
+        kind: "vendor",
+      },
       typical: typicalDraw,
     },
   },
@@ -133,6 +144,7 @@ export const PLATFORMS: readonly Platform[] = [
     displayName: "AMD Instinct MI300X 8-GPU platform",
     accelerators: ["mi300x"],
     gpusPerServer: 8,
+    gpusPerHost: 8,
     serverMaxWatts: 10000,
     typicalGpuFraction: 0.8,
     typicalOtherFraction: 0.6,

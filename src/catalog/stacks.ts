@@ -1,3 +1,4 @@
+import { GiB } from "../units.ts";
 import type { Accelerator } from "./accelerators.ts";
 import { type HardwareCalibration, hardwareCalibrationFor } from "./hardware-calibrations.ts";
 import type { Source } from "./source.ts";
@@ -90,8 +91,8 @@ const megatronCore: SoftwareStack = {
   kernelsPerLayerForward: 14,
   hostSecondsPerMicrobatch: 1e-3,
   stepOverheadSeconds: 0.02,
-  runtimeMemoryBytes: 1.5 * 1024 ** 3,
-  communicatorMemoryBytes: 0.25 * 1024 ** 3,
+  runtimeMemoryBytes: 1.5 * GiB,
+  communicatorMemoryBytes: 0.25 * GiB,
   allocatorOverhead: 0.05,
   sources: {
     tpCommOverlap: {
@@ -191,7 +192,7 @@ const pytorchEager: SoftwareStack = {
   kernelsPerLayerForward: 40,
   hostSecondsPerMicrobatch: 3e-3,
   stepOverheadSeconds: 0.03,
-  runtimeMemoryBytes: 0.75 * 1024 ** 3,
+  runtimeMemoryBytes: 0.75 * GiB,
   allocatorOverhead: 0.12,
   sources: {
     ...megatronCore.sources,
@@ -237,7 +238,7 @@ const deepspeed: SoftwareStack = {
   zero3PrefetchLayers: 1,
   hostSecondsPerMicrobatch: 5e-3,
   stepOverheadSeconds: 0.05,
-  runtimeMemoryBytes: 1.0 * 1024 ** 3,
+  runtimeMemoryBytes: 1.0 * GiB,
   sources: {
     ...pytorchEager.sources,
     bucketElements: paper("DeepSpeed config: reduce_bucket_size default 5e8 bytes"),
@@ -260,7 +261,7 @@ const fsdp2: SoftwareStack = {
     "PyTorch FSDP2 / TorchTitan with torch.compile per block: SDPA flash attention, compiled activations, prefetching all-gathers, async TP off",
   bucketElements: 0,
   zero3PrefetchLayers: 1,
-  runtimeMemoryBytes: 1.0 * 1024 ** 3,
+  runtimeMemoryBytes: 1.0 * GiB,
   sources: {
     ...pytorchCompile.sources,
     bucketElements: paper(

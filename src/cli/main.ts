@@ -1,34 +1,44 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { parseHTML } from "linkedom";
-import { nearestName } from "../catalog/lookup.ts";
-import { InfeasibleError, InputError } from "../errors.ts";
-import { renderBuildoutText } from "../report/buildout-text.ts";
 import {
+  accuracyByStack,
+  buildoutScenario,
   CATALOG_SECTIONS,
   type CatalogSection,
   catalogListing,
+  evaluateAccuracy,
+  InfeasibleError,
+  InputError,
+  loadScenario,
+  nearestName,
+  parseScenarioText,
+  parseVariation,
+  planChartSvg,
+  planScenario,
+  renderBuildoutText,
   renderCatalogText,
-} from "../report/catalog-text.ts";
-import { planChartSvg, runChartSvg, sweepChartSvg } from "../report/charts.ts";
-import { renderCompareText } from "../report/compare-text.ts";
-import { toJson } from "../report/json.ts";
-import { renderPlanText, renderSearchText } from "../report/plan-text.ts";
-import { renderSimulationText } from "../report/simulate-text.ts";
-import { setReportStyle } from "../report/style.ts";
-import { renderSweepText } from "../report/sweep-text.ts";
-import { renderUncertaintyText } from "../report/uncertainty-text.ts";
-import { renderValidationText } from "../report/validate-text.ts";
-import { buildoutScenario } from "../scenario/buildout-scenario.ts";
-import { type ScenarioSummary, summarizeScenario } from "../scenario/compare.ts";
-import { scenarioJsonSchema } from "../scenario/json-schema.ts";
-import { loadScenario, parseScenarioText, scenarioAtMedians } from "../scenario/normalize.ts";
-import { planScenario } from "../scenario/plan-scenario.ts";
-import { simulateScenario } from "../scenario/simulate-scenario.ts";
-import { parseVariation, sweepCsv, sweepScenario } from "../scenario/sweep.ts";
-import { uncertaintyOf } from "../scenario/uncertain-plan.ts";
-import { evaluateAccuracy, totalChecks } from "../validation/accuracy.ts";
-import { accuracyByStack } from "../validation/cross-validation.ts";
+  renderCompareText,
+  renderPlanText,
+  renderSearchText,
+  renderSimulationText,
+  renderSweepText,
+  renderUncertaintyText,
+  renderValidationText,
+  runChartSvg,
+  type ScenarioSummary,
+  scenarioAtMedians,
+  scenarioJsonSchema,
+  setReportStyle,
+  simulateScenario,
+  summarizeScenario,
+  sweepChartSvg,
+  sweepCsv,
+  sweepScenario,
+  toJson,
+  totalChecks,
+  uncertaintyOf,
+} from "../index.ts";
 
 // Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
 
@@ -154,9 +164,6 @@ function runSimulate(file: string, options: OutputOptions, io: Io): number {
 function runBuildout(file: string, options: OutputOptions, io: Io): number {
   applyStyle(options);
   const scenario = loadScenario(readScenarioFile(file));
-  if (!scenario.facility) {
-    throw new InputError("site", undefined, "a site (preset or section) or a budget for the build-out");
-  }
   const report = buildoutScenario(scenario.facility);
   io.out(options.json ? toJson({ ...report, ...report.result }) : renderBuildoutText(report));
   return 0;

@@ -2,13 +2,14 @@ import { nowMilliseconds } from "../clock.ts";
 import { InfeasibleError } from "../errors.ts";
 import type { LayerActivationBytes } from "../model/activations.ts";
 import type { Recompute } from "../model/transformer.ts";
+import { GiB } from "../units.ts";
 import { type LayerCost, layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
 import { type Layout, layoutViolations } from "./layout.ts";
 import { layerActivations, peakStageMemory, TIGHT_MEMORY_FRACTION } from "./memory.ts";
 import { endStagePinsProblem } from "./pipeline.ts";
 import { type PlanResult, planLayout } from "./plan.ts";
 import type { PlanInput, TrainingSetup } from "./plan-input.ts";
-import { partitionFor, stepTimeFrom } from "./step-time.ts";
+import { partitionFor, STEP_COMPONENTS, type StepComponent, stepTimeFrom } from "./step-time.ts";
 
 // Exhaustive search over parallel layouts. Every legal combination is evaluated; the work that depends
 // on only a few fields (one layer's cost, its activations) is computed once per combination of those
@@ -33,7 +34,7 @@ export interface SearchConstraints {
 export interface RankedLayout {
   readonly plan: PlanResult;
   /** Why it loses to the best: its largest extra step-time terms (empty for the best). */
-  readonly losesBy: readonly { readonly term: string; readonly seconds: number }[];
+  readonly losesBy: readonly { readonly term: StepComponent; readonly seconds: number }[];
 }
 
 export interface SearchResult {
@@ -118,22 +119,6 @@ function insertTop(top: Candidate[], candidate: Candidate, size: number): void {
   if (top.length > size) top.pop();
 }
 
-const STEP_TERMS = [
-  "matmul",
-  "attention",
-  "elementwise",
-  "recompute",
-  "outputLayer",
-  "tensorParallelComm",
-  "contextParallelComm",
-  "pipelineComm",
-  "pipelineBubble",
-  "dataParallelComm",
-  "optimizer",
-  "host",
-  "overhead",
-] as const;
-
 /** HBM a layout may use: capacity less the headroom asked for, or less the tight margin by default. */
 export function usableBytes(base: Omit<PlanInput, "layout">, constraints: SearchConstraints): number {
   const hbm = base.cluster.accelerator.hbmBytes;
@@ -142,10 +127,11 @@ export function usableBytes(base: Omit<PlanInput, "layout">, constraints: Search
     : hbm - constraints.memoryHeadroomBytes;
 }
 
-function losesBy(plan: PlanResult, best: PlanResult): RankedLayout["losesBy"] {
+/** The step-time terms on which `plan` loses most to `best`, per token of the best's step. */
+export function losesBy(plan: PlanResult, best: PlanResult): RankedLayout["losesBy"] {
   // Compare per token, so layouts with different batches are compared fairly.
   const scale = best.step.tokens / plan.step.tokens;
-  return STEP_TERMS.map((term) => ({
+  return STEP_COMPONENTS.map((term) => ({
     term,
     seconds: plan.step.breakdown[term] * scale - best.step.breakdown[term],
   }))
@@ -375,7 +361,7 @@ function nothingFits(
     const why = violation ?? "no layout satisfies the model's and the cluster's divisibility rules";
     return `no legal layout among ${evaluated} evaluated${pinned ? ` with ${pinned} pinned` : ""}: ${why}`;
   }
-  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  const gib = (bytes: number) => `${(bytes / GiB).toFixed(1)} GiB`;
   const l = closest.layout;
   return (
     `nothing fits in memory: the smallest footprint among ${evaluated} layouts is ${gib(closest.memoryBytes)} per GPU ` +
@@ -388,5 +374,5 @@ function nothingFits(
 function largestTerm(plan: PlanResult): string {
   const { total, ...terms } = plan.memory.perGpuBytes;
   const [term, bytes] = Object.entries(terms).sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
-  return `${term} (${(bytes / 1024 ** 3).toFixed(1)} GiB of ${(total / 1024 ** 3).toFixed(1)})`;
+  return `${term} (${(bytes / GiB).toFixed(1)} GiB of ${(total / GiB).toFixed(1)})`;
 }

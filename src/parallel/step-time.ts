@@ -5,25 +5,32 @@ import { expertDataParallelSize, stageExpertParameterCount, stageParameterCount 
 import { pipelineBubbleSeconds, type StagePartition, stagePartition } from "./pipeline.ts";
 import { microbatchesPerStep, type PlanInput, tokensPerMicrobatch } from "./plan-input.ts";
 
+/**
+ * The terms a step's time adds up from, in report order: the one list behind the breakdown, the
+ * search's "loses by" and the glossary (report/glossary.ts must have an entry for each).
+ */
+export const STEP_COMPONENTS = [
+  "matmul",
+  "attention",
+  "elementwise",
+  "recompute",
+  "outputLayer",
+  "tensorParallelComm",
+  "contextParallelComm",
+  "expertParallelComm",
+  "pipelineComm",
+  "pipelineBubble",
+  "dataParallelComm",
+  "optimizer",
+  // Host (CPU) time the GPU waits for: kernels issued slower than they run.
+  "host",
+  "overhead",
+] as const;
+
+export type StepComponent = (typeof STEP_COMPONENTS)[number];
+
 /** Seconds per step by term; the terms add up to `total`. */
-export interface StepBreakdown {
-  readonly matmul: number;
-  readonly attention: number;
-  readonly elementwise: number;
-  readonly recompute: number;
-  readonly outputLayer: number;
-  readonly tensorParallelComm: number;
-  readonly contextParallelComm: number;
-  readonly expertParallelComm: number;
-  readonly pipelineComm: number;
-  readonly pipelineBubble: number;
-  readonly dataParallelComm: number;
-  readonly optimizer: number;
-  /** Host (CPU) time the GPU waits for: kernels issued slower than they run. */
-  readonly host: number;
-  readonly overhead: number;
-  readonly total: number;
-}
+export type StepBreakdown = { readonly [term in StepComponent | "total"]: number };
 
 export interface StepEstimate {
   readonly seconds: number;
@@ -251,21 +258,7 @@ export function stepTimeFrom(
     overhead: stack.stepOverheadSeconds,
     total: 0,
   };
-  breakdown.total =
-    breakdown.matmul +
-    breakdown.attention +
-    breakdown.elementwise +
-    breakdown.recompute +
-    breakdown.outputLayer +
-    breakdown.tensorParallelComm +
-    breakdown.contextParallelComm +
-    breakdown.expertParallelComm +
-    breakdown.pipelineComm +
-    breakdown.pipelineBubble +
-    breakdown.dataParallelComm +
-    breakdown.optimizer +
-    breakdown.host +
-    breakdown.overhead;
+  for (const term of STEP_COMPONENTS) breakdown.total += breakdown[term];
   return {
     seconds: breakdown.total,
     breakdown,

@@ -83,7 +83,6 @@ interface Prepared {
   readonly planned: number;
   readonly peakRate: number;
   readonly tau: number;
-  readonly delta: number;
   readonly cycle: number;
   readonly work: number;
   readonly end: number;
@@ -242,7 +241,6 @@ export function simulateTrials(model: RunModel, seed: number, from: number, to: 
     planned,
     peakRate: unexpected * (1 + wearExtra) + planned,
     tau: model.intervalSeconds,
-    delta: model.checkpointSeconds,
     cycle: model.intervalSeconds + model.checkpointSeconds,
     work: model.workSeconds,
     end: model.windowSeconds ?? Number.POSITIVE_INFINITY,

@@ -2,6 +2,7 @@ import type { FailureMix } from "../catalog/failure-mixes.ts";
 import { nowMilliseconds } from "../clock.ts";
 import { InputError } from "../errors.ts";
 import type { BuildoutResult } from "../facility/buildout.ts";
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
 import { expectedWallSeconds } from "./analytic.ts";
 import {
   type CheckpointMode,
@@ -60,6 +61,19 @@ export interface Percentiles {
   readonly p50: number;
   readonly p90: number;
   readonly mean: number;
+}
+
+/** The run's figures given as P10/P50/P90 over the trials. */
+export type RunPercentile = "days" | "goodput" | "interruptions" | "energyMegawattHours" | "costUsd";
+
+export function runPercentiles(result: SimulationResult): Readonly<Record<RunPercentile, Percentiles>> {
+  return {
+    days: result.days,
+    goodput: result.goodput,
+    interruptions: result.interruptions.total,
+    energyMegawattHours: result.energyMegawattHours,
+    costUsd: result.costUsd,
+  };
 }
 
 export interface SimulationResult {
@@ -130,7 +144,7 @@ export function runModelOf(
 ): { model: RunModel; result: Omit<SimulationResult["checkpoint"], "mean">; mtbfSeconds: number } {
   const { gpus } = run;
   const causeRates = reliability.mix.causes.map(
-    (c) => (c.ratePerGpuHour * reliability.rateScale * gpus) / 3600,
+    (c) => (c.ratePerGpuHour * reliability.rateScale * gpus) / SECONDS_PER_HOUR,
   );
   const unexpected = causeRates.reduce((a, b) => a + b, 0);
   const mtbfSeconds = unexpected > 0 ? 1 / unexpected : Number.POSITIVE_INFINITY;
@@ -169,13 +183,13 @@ export function runModelOf(
     checkpointSeconds: cost.blockingSeconds,
     causeRates,
     causeHardware: reliability.mix.causes.map((c) => c.hardware),
-    plannedRatePerSecond: (reliability.mix.plannedPerDay * reliability.rateScale) / 86400,
+    plannedRatePerSecond: (reliability.mix.plannedPerDay * reliability.rateScale) / SECONDS_PER_DAY,
     detectSeconds: reliability.detectSeconds,
     restartSeconds: reliability.restartSeconds,
     loadSeconds: cost.loadSeconds,
     hardwareExtraSeconds,
     ...(reliability.wearIn ? { wearIn: reliability.wearIn } : {}),
-    ...(settings.days !== undefined ? { windowSeconds: settings.days * 86400 } : {}),
+    ...(settings.days !== undefined ? { windowSeconds: settings.days * SECONDS_PER_DAY } : {}),
   };
   return {
     model,
@@ -222,7 +236,7 @@ export function simulateRun(
   // Goodput counts compute at the ideal rate: time lost to stragglers is not good.
   const pace = 1 - reliability.stragglerSlowdown;
   const goodputs = outcomes.map((o) => (o.usefulSeconds * pace) / o.wallSeconds);
-  const hours = outcomes.map((o) => o.wallSeconds / 3600);
+  const hours = outcomes.map((o) => o.wallSeconds / SECONDS_PER_HOUR);
   const days = hours.map((h) => h / 24);
   const simple =
     reliability.mix.plannedPerDay === 0 &&
@@ -240,7 +254,7 @@ export function simulateRun(
     trials: settings.trials,
     seed: settings.seed,
     ...(settings.days !== undefined ? { windowDays: settings.days } : {}),
-    mtbfHours: mtbfSeconds / 3600,
+    mtbfHours: mtbfSeconds / SECONDS_PER_HOUR,
     checkpoint: {
       ...checkpointResult,
       mean: outcomes.reduce((sum, o) => sum + o.checkpoints, 0) / Math.max(1, outcomes.length),
@@ -265,7 +279,12 @@ export function simulateRun(
     ),
     costUsd: percentiles(hours.map((h) => (yearlyUsd * h) / 8760)),
     ...(simple && run.steps !== undefined
-      ? { analytic: { days: analyticWall / 86400, goodput: (model.workSeconds * pace) / analyticWall } }
+      ? {
+          analytic: {
+            days: analyticWall / SECONDS_PER_DAY,
+            goodput: (model.workSeconds * pace) / analyticWall,
+          },
+        }
       : {}),
     seconds: (nowMilliseconds() - started) / 1000,
   };

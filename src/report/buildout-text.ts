@@ -1,6 +1,6 @@
 import type { BuildoutReport } from "../scenario/buildout-scenario.ts";
 import { formatPercent, formatUsd } from "../units.ts";
-import { COST_TERMS, labelOf, POWER_TERMS } from "./glossary.ts";
+import { COST_TERMS, OPEX_TERMS, POWER_TERMS, RESULT_TERMS, termKeys } from "./glossary.ts";
 import { renderTable } from "./table.ts";
 
 function count(value: number): string {
@@ -63,12 +63,11 @@ export function renderBuildoutText(report: BuildoutReport): string {
     renderTable(
       ["component", "peak", "typical"],
       [
-        ...Object.keys(POWER_TERMS).map((key) => [
-          labelOf(POWER_TERMS, key),
-          ((power.peakWatts[key as keyof typeof power.peakWatts] ?? 0) / 1e6).toFixed(2),
-          ((power.typicalWatts[key as keyof typeof power.typicalWatts] ?? 0) / 1e6).toFixed(2),
+        ...termKeys(POWER_TERMS).map((key) => [
+          POWER_TERMS[key].label,
+          (power.peakWatts[key] / 1e6).toFixed(2),
+          (power.typicalWatts[key] / 1e6).toFixed(2),
         ]),
-        ["IT total", power.itMegawatts.toFixed(2), (power.typicalWatts.total / 1e6).toFixed(2)],
         [
           `facility (PUE ${power.pue.toFixed(2)})`,
           power.facilityMegawatts.toFixed(2),
@@ -84,14 +83,17 @@ export function renderBuildoutText(report: BuildoutReport): string {
     renderTable(
       ["item", "USD", "share"],
       [
-        ...Object.keys(COST_TERMS).map((key) => {
-          const value = capex[key as keyof typeof capex];
-          return [labelOf(COST_TERMS, key), formatUsd(value), formatPercent(value / capex.total)];
-        }),
-        ["capex total", formatUsd(capex.total), "100.0%"],
-        ["electricity per year", formatUsd(r.cost.opexBreakdownUsdPerYear.electricity), ""],
-        ["maintenance per year", formatUsd(r.cost.opexBreakdownUsdPerYear.maintenance), ""],
-        ["amortized capex per year", formatUsd(r.cost.capexUsdPerYear), ""],
+        ...termKeys(COST_TERMS).map((key) => [
+          COST_TERMS[key].label,
+          formatUsd(capex[key]),
+          formatPercent(capex[key] / capex.total),
+        ]),
+        ...termKeys(OPEX_TERMS).map((key) => [
+          OPEX_TERMS[key].label,
+          formatUsd(r.cost.opexBreakdownUsdPerYear[key]),
+          "",
+        ]),
+        [RESULT_TERMS.capexUsdPerYear.label, formatUsd(r.cost.capexUsdPerYear), ""],
       ],
     ),
   );

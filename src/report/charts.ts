@@ -2,11 +2,13 @@ import * as Plot from "@observablehq/plot";
 import type { PlanResult } from "../parallel/plan.ts";
 import type { Histogram, SimulationResult } from "../reliability/simulate.ts";
 import type { SweepRow, Variation } from "../scenario/sweep.ts";
+import { GiB } from "../units.ts";
+import { MEMORY_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
 
 // SVG charts drawn by Observable Plot. The document is passed in (linkedom in Node, the page's own in
 // a browser), so the same code renders in both.
 
-type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
+export type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
 
 /** The little of a DOM element used here (the core compiles without the DOM library). */
 interface Rendered {
@@ -50,7 +52,7 @@ function bars(document: PlotDocument, data: { term: string; value: number }[], l
       document,
       width: WIDTH,
       height: HEIGHT,
-      marginLeft: 210,
+      marginLeft: 240,
       x: { label, grid: true },
       y: { label: null },
       marks: [
@@ -63,21 +65,21 @@ function bars(document: PlotDocument, data: { term: string; value: number }[], l
 
 /** Step time and memory per GPU of a plan, by term. */
 export function planChartSvg(plan: PlanResult, document: PlotDocument): string {
-  const { total: stepTotal, ...step } = plan.step.breakdown;
-  const { total: memoryTotal, ...memory } = plan.memory.perGpuBytes;
-  const stepData = Object.entries(step)
-    .filter(([, v]) => v > 0)
-    .map(([term, value]) => ({ term, value }));
-  const memoryData = Object.entries(memory)
-    .filter(([, v]) => v > 0)
-    .map(([term, value]) => ({ term, value: value / 1024 ** 3 }));
+  const stepTotal = plan.step.breakdown.total;
+  const memoryTotal = plan.memory.perGpuBytes.total;
+  const stepData = termKeys(STEP_TERMS)
+    .filter((term) => term !== "total" && plan.step.breakdown[term] > 0)
+    .map((term) => ({ term: STEP_TERMS[term].label, value: plan.step.breakdown[term] }));
+  const memoryData = termKeys(MEMORY_TERMS)
+    .filter((term) => term !== "total" && plan.memory.perGpuBytes[term] > 0)
+    .map((term) => ({ term: MEMORY_TERMS[term].label, value: plan.memory.perGpuBytes[term] / GiB }));
   return stack([
     {
       title: `Step time by term (${stepTotal.toFixed(2)} s)`,
       svg: bars(document, stepData, "seconds per step"),
     },
     {
-      title: `Memory per GPU by term (${(memoryTotal / 1024 ** 3).toFixed(1)} GiB)`,
+      title: `Memory per GPU by term (${(memoryTotal / GiB).toFixed(1)} GiB)`,
       svg: bars(document, memoryData, "GiB"),
     },
   ]);

@@ -1,5 +1,11 @@
-// What each reported term is and how it is computed: one label and one explanation per term, shared by
-// the text reports (labels) and the web page (labels and tooltips).
+import type { BuildoutResult } from "../facility/buildout.ts";
+import type { MemoryBreakdown } from "../parallel/memory.ts";
+import type { StepBreakdown } from "../parallel/step-time.ts";
+import type { RunPercentile } from "../reliability/simulate.ts";
+
+// What each reported term is and how it is computed: one label and one explanation per key of each
+// breakdown, checked by the compiler, shared by the text reports, the web page (labels and tooltips)
+// and the search's "loses by". The order of the entries is the order of the report rows.
 
 export interface Term {
   readonly label: string;
@@ -7,7 +13,7 @@ export interface Term {
   readonly help: string;
 }
 
-export const MEMORY_TERMS: Readonly<Record<string, Term>> = {
+export const MEMORY_TERMS = {
   weights: {
     label: "weights (incl. low-precision copies)",
     help: "parameters on this GPU x the recipe's weight bytes (sharded over dp x cp by ZeRO 3), plus low-precision cast copies",
@@ -41,9 +47,9 @@ export const MEMORY_TERMS: Readonly<Record<string, Term>> = {
     help: "the stack's caching-allocator reserve over live tensors, as a share of activations, logits and working buffers",
   },
   total: { label: "total", help: "sum of the terms above, on the largest pipeline stage" },
-};
+} as const satisfies Record<keyof MemoryBreakdown, Term>;
 
-export const STEP_TERMS: Readonly<Record<string, Term>> = {
+export const STEP_TERMS = {
   matmul: {
     label: "matrix math (GEMMs)",
     help: "GEMM FLOPs / (peak x efficiency at that GEMM shape); the efficiency curve is fitted to measured H100 kernels (data/h100-sxm-measured-ceilings.json)",
@@ -72,6 +78,10 @@ export const STEP_TERMS: Readonly<Record<string, Term>> = {
     label: "CP ring exchange (exposed)",
     help: "key/value blocks passed around the context-parallel ring, minus the part hidden behind attention",
   },
+  expertParallelComm: {
+    label: "EP all-to-all (exposed)",
+    help: "expert-parallel dispatch and combine of routed tokens (and their gradients) on the MoE layers, at the busiest rank's load, minus what the stack overlaps",
+  },
   pipelineComm: {
     label: "PP point-to-point",
     help: "activations sent between pipeline stages: micro-batches x virtual stages x bytes / link bandwidth, hidden where the stack posts them ahead",
@@ -97,9 +107,9 @@ export const STEP_TERMS: Readonly<Record<string, Term>> = {
     help: "a fixed figure of the software stack per step: data loading, logging, optimizer launches",
   },
   total: { label: "step time", help: "sum of the terms above on the bottleneck pipeline stage" },
-};
+} as const satisfies Record<keyof StepBreakdown, Term>;
 
-export const POWER_TERMS: Readonly<Record<string, Term>> = {
+export const POWER_TERMS = {
   gpus: { label: "GPUs", help: "GPUs x TDP at peak; x the platform's typical GPU fraction in training" },
   serverOther: {
     label: "CPUs, memory, NICs, fans (servers)",
@@ -108,9 +118,10 @@ export const POWER_TERMS: Readonly<Record<string, Term>> = {
   switches: { label: "network switches", help: "switches x switch power (datasheet)" },
   optics: { label: "optical transceivers", help: "transceivers x module power (datasheet)" },
   storage: { label: "storage", help: "terabytes x watts per terabyte (site)" },
-};
+  total: { label: "IT total", help: "sum of the components above (IT load, before cooling and losses)" },
+} as const satisfies Record<keyof BuildoutResult["power"]["peakWatts"], Term>;
 
-export const COST_TERMS: Readonly<Record<string, Term>> = {
+export const COST_TERMS = {
   servers: { label: "GPU servers", help: "servers x server price (platform)" },
   switches: { label: "network switches", help: "switches x switch price" },
   optics: { label: "optical transceivers", help: "transceivers x module price" },
@@ -119,7 +130,34 @@ export const COST_TERMS: Readonly<Record<string, Term>> = {
     label: "building, power and cooling",
     help: "critical IT megawatts x facility cost per IT megawatt (site)",
   },
-};
+  total: { label: "capex total", help: "sum of the items above" },
+} as const satisfies Record<keyof BuildoutResult["cost"]["capexBreakdownUsd"], Term>;
+
+export const OPEX_TERMS = {
+  electricity: { label: "electricity per year", help: "typical IT MW x PUE x 8,760 h x $/MWh (site)" },
+  maintenance: {
+    label: "maintenance per year",
+    help: "hardware capex x the site's maintenance fraction a year",
+  },
+} as const satisfies Record<keyof BuildoutResult["cost"]["opexBreakdownUsdPerYear"], Term>;
+
+/** The run's figures over the Monte Carlo trials (P10/P50/P90), in report order. */
+export const RUN_TERMS = {
+  days: {
+    label: "wall-clock days",
+    help: "days from start to the last token: training, checkpoints, failures, restarts and lost work",
+  },
+  goodput: { label: "goodput", help: "time spent on training that is kept / wall-clock time of the run" },
+  interruptions: {
+    label: "interruptions",
+    help: "failures and planned stops that halt the job, drawn from the failure mix's rates per GPU-hour",
+  },
+  energyMegawattHours: {
+    label: "energy (MWh)",
+    help: "facility power while training and while idle x hours",
+  },
+  costUsd: { label: "cluster cost for the run", help: "wall-clock GPU-hours x $ per GPU-hour" },
+} as const satisfies Record<RunPercentile, Term>;
 
 /** The headline results of a plan and its run. */
 export const RESULT_TERMS = {
@@ -131,10 +169,7 @@ export const RESULT_TERMS = {
     label: "days with failures (P50)",
     help: "median of the Monte Carlo: failures drawn from the failure mix's rates, each costing detection, restart and the work since the last checkpoint",
   },
-  goodput: {
-    label: "goodput",
-    help: "time spent on training that is kept / wall-clock time of the run",
-  },
+  goodput: RUN_TERMS.goodput,
   interruptions: {
     label: "interruptions",
     help: "failures that stop the job over the run: GPUs x the mix's rate per GPU-hour x hours",
@@ -143,7 +178,7 @@ export const RESULT_TERMS = {
     label: "MFU",
     help: "model FLOPs per second per GPU / the accelerator's dense BF16 peak (PaLM's convention, attention as set)",
   },
-  stepTime: { label: "step time", help: STEP_TERMS.total?.help ?? "" },
+  stepTime: { label: "step time", help: STEP_TERMS.total.help },
   memoryPerGpu: {
     label: "memory per GPU",
     help: "sum of the memory terms on the largest pipeline stage, against the HBM capacity",
@@ -161,12 +196,17 @@ export const RESULT_TERMS = {
     label: "training cost",
     help: "GPU-hours of uninterrupted compute x $ per GPU-hour of the build-out (the generic 2025 site's when none is given)",
   },
+  capexUsdPerYear: {
+    label: "amortized capex per year",
+    help: "hardware capex / hardware years + building capex / building years (site)",
+  },
   facilityMegawatts: {
     label: "facility MW",
     help: "IT power at peak x PUE",
   },
 } satisfies Record<string, Term>;
 
-export function labelOf(terms: Readonly<Record<string, Term>>, key: string): string {
-  return terms[key]?.label ?? key;
+/** The keys of a glossary, in report order. */
+export function termKeys<K extends string>(terms: Readonly<Record<K, Term>>): K[] {
+  return Object.keys(terms) as K[];
 }

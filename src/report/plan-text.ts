@@ -1,9 +1,9 @@
 import { TIGHT_MEMORY_FRACTION } from "../parallel/memory.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
 import type { ScenarioPlan } from "../scenario/plan-scenario.ts";
-import { formatPercent, formatSeconds, GiB } from "../units.ts";
+import { formatPercent, formatSeconds, GiB, SECONDS_PER_DAY } from "../units.ts";
 import { renderBuildoutText } from "./buildout-text.ts";
-import { labelOf, MEMORY_TERMS, STEP_TERMS } from "./glossary.ts";
+import { MEMORY_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
 import { paint } from "./style.ts";
 import { renderTable } from "./table.ts";
 
@@ -46,14 +46,11 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
     lines.push(`          chosen by the search: ${result.chosenFields.join(", ")}`);
   lines.push("");
 
-  const memoryRows = Object.entries(memory.perGpuBytes)
-    .filter(([term]) => term !== "total")
-    .map(([term, bytes]) => [
-      labelOf(MEMORY_TERMS, term),
-      (bytes / GiB).toFixed(2),
-      formatPercent(bytes / memory.perGpuBytes.total),
-    ]);
-  memoryRows.push(["total", (memory.perGpuBytes.total / GiB).toFixed(2), "100.0%"]);
+  const memoryRows = termKeys(MEMORY_TERMS).map((term) => [
+    MEMORY_TERMS[term].label,
+    (memory.perGpuBytes[term] / GiB).toFixed(2),
+    formatPercent(memory.perGpuBytes[term] / memory.perGpuBytes.total),
+  ]);
   lines.push(`Memory per GPU (pipeline stage ${memory.stage}, the largest)`);
   lines.push(renderTable(["term", "GiB", "share"], memoryRows));
   const verdict =
@@ -68,14 +65,13 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
   );
   lines.push("");
 
-  const stepRows = Object.entries(step.breakdown)
-    .filter(([term, seconds]) => term !== "total" && seconds > 0)
-    .map(([term, seconds]) => [
-      labelOf(STEP_TERMS, term),
-      seconds.toFixed(4),
-      formatPercent(seconds / step.seconds),
+  const stepRows = termKeys(STEP_TERMS)
+    .filter((term) => term === "total" || step.breakdown[term] > 0)
+    .map((term) => [
+      STEP_TERMS[term].label,
+      step.breakdown[term].toFixed(4),
+      formatPercent(step.breakdown[term] / step.seconds),
     ]);
-  stepRows.push(["total", step.seconds.toFixed(4), "100.0%"]);
   const { partition } = step;
   const stages =
     plan.layout.pp > 1
@@ -99,7 +95,7 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
   if (plan.training) {
     const t = plan.training;
     lines.push(
-      `Training    ${scaled(t.tokens)} tokens: ${grouped(t.steps)} steps, ${formatSeconds(t.days * 86400)} ` +
+      `Training    ${scaled(t.tokens)} tokens: ${grouped(t.steps)} steps, ${formatSeconds(t.days * SECONDS_PER_DAY)} ` +
         `of uninterrupted compute, ${scaled(t.gpuHours)} GPU-hours`,
     );
   }
@@ -113,7 +109,7 @@ export function renderPlanText(result: ScenarioPlan, run?: SimulationResult): st
   }
   lines.push("");
   lines.push(renderSearchText(result));
-  if (result.buildout) {
+  if (result.buildout.stated) {
     lines.push("");
     lines.push(renderBuildoutText(result.buildout));
   }
@@ -141,7 +137,7 @@ export function renderSearchText(result: ScenarioPlan): string {
         ? "best"
         : ranked.losesBy.length === 0
           ? "ties on time, more memory"
-          : ranked.losesBy.map((d) => `+${d.seconds.toFixed(3)} s ${labelOf(STEP_TERMS, d.term)}`).join(", ");
+          : ranked.losesBy.map((d) => `+${d.seconds.toFixed(3)} s ${STEP_TERMS[d.term].label}`).join(", ");
     return [
       `${i + 1}. ${layoutLabel(plan.layout)}`,
       plan.step.seconds.toFixed(3),

@@ -1,6 +1,16 @@
-import type { SimulationResult } from "../reliability/simulate.ts";
+import { type RunPercentile, runPercentiles, type SimulationResult } from "../reliability/simulate.ts";
 import { formatPercent, formatSeconds, formatUsd } from "../units.ts";
+import { RUN_TERMS, termKeys } from "./glossary.ts";
 import { renderTable } from "./table.ts";
+
+/** How each of the run's figures is written, in the text report and the page alike. */
+export const RUN_FIGURE_FORMATS: Readonly<Record<RunPercentile, (value: number) => string>> = {
+  days: (v) => v.toFixed(1),
+  goodput: (v) => formatPercent(v),
+  interruptions: (v) => Math.round(v).toLocaleString("en-US"),
+  energyMegawattHours: (v) => Math.round(v).toLocaleString("en-US"),
+  costUsd: formatUsd,
+};
 
 export function renderSimulationText(result: SimulationResult): string {
   const lines: string[] = [];
@@ -19,21 +29,15 @@ export function renderSimulationText(result: SimulationResult): string {
       `${Math.round(c.mean).toLocaleString("en-US")} checkpoints per run`,
   );
   lines.push("");
-  const row = (
-    label: string,
-    p: { p10: number; p50: number; p90: number },
-    format: (v: number) => string,
-  ) => [label, format(p.p10), format(p.p50), format(p.p90)];
+  const percentiles = runPercentiles(result);
   lines.push(
     renderTable(
       ["", "P10", "P50", "P90"],
-      [
-        row("wall-clock days", result.days, (v) => v.toFixed(1)),
-        row("goodput", result.goodput, (v) => formatPercent(v)),
-        row("interruptions", result.interruptions.total, (v) => Math.round(v).toLocaleString("en-US")),
-        row("energy (MWh)", result.energyMegawattHours, (v) => Math.round(v).toLocaleString("en-US")),
-        row("cluster cost for the run", result.costUsd, formatUsd),
-      ],
+      termKeys(RUN_TERMS).map((key) => {
+        const p = percentiles[key];
+        const format = RUN_FIGURE_FORMATS[key];
+        return [RUN_TERMS[key].label, format(p.p10), format(p.p50), format(p.p90)];
+      }),
     ),
   );
   if (result.analytic) {

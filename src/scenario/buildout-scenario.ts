@@ -3,6 +3,8 @@ import { type Budget, largestWithin } from "../facility/inverse.ts";
 import type { FacilitySetup } from "./facility.ts";
 
 export interface BuildoutReport {
+  /** The scenario names a site or a budget; else this is the generic site's build-out of its GPUs. */
+  readonly stated: boolean;
   readonly site: { readonly name: string; readonly displayName: string };
   readonly result: BuildoutResult;
   /** What fixed the size: a GPU count, the money, or the power envelope. */
@@ -117,6 +119,7 @@ export function buildoutScenario(facility: FacilitySetup): BuildoutReport {
   const chips = facility.chipsPerYear;
   const yearly = chips === undefined ? undefined : buildout({ ...base, gpus: chips });
   return {
+    stated: facility.stated,
     site: { name: facility.site.name, displayName: facility.site.displayName },
     result,
     sizedBy,

@@ -1,4 +1,5 @@
 import type { SimulationResult } from "../reliability/simulate.ts";
+import { GiB } from "../units.ts";
 import type { Scenario } from "./normalize.ts";
 import { planScenario, type ScenarioPlan } from "./plan-scenario.ts";
 import { simulateScenario } from "./simulate-scenario.ts";
@@ -29,7 +30,7 @@ export function summarizeScenario(scenario: Scenario): ScenarioSummary {
 export function summarize(result: ScenarioPlan, run: SimulationResult | undefined): ScenarioSummary {
   const { plan, buildout } = result;
   const l = plan.layout;
-  const b = buildout?.result;
+  const b = buildout.stated ? buildout.result : undefined;
   const metric = (
     key: string,
     label: string,
@@ -51,7 +52,7 @@ export function summarize(result: ScenarioPlan, run: SimulationResult | undefine
       metric("stepSeconds", "step time (s)", plan.step.seconds, "lower"),
       metric("tokensPerSecond", "tokens/s (M)", plan.throughput.tokensPerSecond / 1e6, "higher"),
       metric("mfu", "MFU (%)", plan.throughput.mfu * 100, "higher"),
-      metric("memoryGiB", "memory per GPU (GiB)", plan.memory.perGpuBytes.total / 1024 ** 3, "lower"),
+      metric("memoryGiB", "memory per GPU (GiB)", plan.memory.perGpuBytes.total / GiB, "lower"),
       metric("days", "days, uninterrupted", plan.training?.days, "lower"),
       metric("daysP50", "days with failures (P50)", run?.days.p50, "lower"),
       metric("goodput", "goodput P50 (%)", run ? run.goodput.p50 * 100 : undefined, "higher"),

@@ -9,6 +9,8 @@ import type { ParsedScenario } from "./schema.ts";
 
 /** What the build-out stage needs: the site's assumptions, the hardware, and what fixes the size. */
 export interface FacilitySetup {
+  /** The scenario names a site or a budget (else the generic site is assumed for costs and checkpoints). */
+  readonly stated: boolean;
   readonly site: Site;
   readonly platform: Platform;
   readonly gear: NetworkGear;
@@ -19,33 +21,42 @@ export interface FacilitySetup {
   readonly chipsPerYear: number | undefined;
 }
 
-function resolveSite(site: ParsedScenario["site"]): Site {
-  if (site === undefined) return lookup(SITES, "generic-2025", "site", "site");
-  if (typeof site === "string") return lookup(SITES, site, "site", "site");
+const GENERIC_SITE = "generic-2025";
+
+/** The site's fields, and whether its rack power limit is the generic preset's (not one the user chose). */
+function resolveSite(site: ParsedScenario["site"]): { site: Site; genericRack: boolean } {
+  if (site === undefined || typeof site === "string") {
+    const name = site ?? GENERIC_SITE;
+    return { site: lookup(SITES, name, "site", "site"), genericRack: name === GENERIC_SITE };
+  }
   const { preset, fabric, ...fields } = site;
-  const base = lookup(SITES, preset ?? "generic-2025", "site.preset", "site");
+  const base = lookup(SITES, preset ?? GENERIC_SITE, "site.preset", "site");
   const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
   const definedFabric = Object.fromEntries(
     Object.entries(fabric ?? {}).filter(([, value]) => value !== undefined),
   );
   return {
-    ...base,
-    ...defined,
-    name: site.name ?? (preset ? `${base.name}-custom` : "custom-site"),
-    fabric: { ...base.fabric, ...definedFabric },
+    site: {
+      ...base,
+      ...defined,
+      name: site.name ?? (preset ? `${base.name}-custom` : "custom-site"),
+      fabric: { ...base.fabric, ...definedFabric },
+    },
+    genericRack: base.name === GENERIC_SITE && fields.rackKilowatts === undefined,
   };
 }
 
-/** The facility inputs, when the scenario has a site or a budget (else the build-out is skipped). */
-export function resolveFacility(
-  scenario: ParsedScenario,
-  accelerator: Accelerator,
-): FacilitySetup | undefined {
-  if (scenario.site === undefined && scenario.budget === undefined) return undefined;
-  const site = resolveSite(scenario.site);
+/**
+ * The facility inputs of every scenario: its site (the generic one when it names none) and budget.
+ * The generic site's air-cooled rack limit gives way to a rack-scale system (GB200 NVL72), which
+ * brings its own liquid-cooled rack; a limit the user set stays.
+ */
+export function resolveFacility(scenario: ParsedScenario, accelerator: Accelerator): FacilitySetup {
+  const stated = scenario.site !== undefined || scenario.budget !== undefined;
+  const { site: named, genericRack } = resolveSite(scenario.site);
   const sitePath = typeof scenario.site === "object" ? "site.platform" : "site";
-  const platform = site.platform
-    ? lookup(PLATFORMS, site.platform, sitePath, "platform")
+  const platform = named.platform
+    ? lookup(PLATFORMS, named.platform, sitePath, "platform")
     : defaultPlatformFor(accelerator.name);
   if (!platform) {
     throw new InputError(
@@ -57,6 +68,9 @@ export function resolveFacility(
   if (!platform.accelerators.includes(accelerator.name)) {
     throw new InputError("site.platform", platform.name, `a platform that carries ${accelerator.name}`);
   }
+  const site = genericRack
+    ? { ...named, rackKilowatts: Math.max(named.rackKilowatts, platform.serverMaxWatts / 1000) }
+    : named;
   const gear = lookup(NETWORK_GEAR, site.network, "site.network", "network family");
   const budget: Budget = {
     ...(scenario.budget?.usd !== undefined ? { usd: scenario.budget.usd } : {}),
@@ -75,5 +89,14 @@ export function resolveFacility(
       "a GPU count (or a budget: usd or megawatts, or a site that has one)",
     );
   }
-  return { site, platform, gear, accelerator, gpus, budget, chipsPerYear: scenario.budget?.chipsPerYear };
+  return {
+    stated,
+    site,
+    platform,
+    gear,
+    accelerator,
+    gpus,
+    budget,
+    chipsPerYear: scenario.budget?.chipsPerYear,
+  };
 }

@@ -10,6 +10,7 @@ import type { ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
 import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
 import type { SearchConstraints } from "../parallel/search.ts";
+import { GiB } from "../units.ts";
 import { type FacilitySetup, resolveFacility } from "./facility.ts";
 import { toInputError } from "./issues.ts";
 import { expandSectionPresets } from "./presets.ts";
@@ -42,7 +43,8 @@ export interface Scenario {
   /** GPUs may wait for the build-out to size the cluster from a budget. */
   readonly cluster: Omit<ClusterSetup, "gpus"> & { readonly gpus: number | undefined };
   /** Present when the scenario has a site or a budget. */
-  readonly facility?: FacilitySetup;
+  /** The site and budget; the generic site when the scenario names neither. */
+  readonly facility: FacilitySetup;
   /** Failures, checkpoints and Monte Carlo settings for the run simulation (defaults when absent). */
   readonly run: RunSettings;
 }
@@ -248,13 +250,12 @@ function resolveSearch(
   if (pinned.tp !== undefined && pinned.tp > maxTp) {
     throw new InputError("layout.tp", pinned.tp, `at most search.maxTp (${maxTp})`);
   }
-  const headroomBytes =
-    search.memoryHeadroomGiB === undefined ? undefined : search.memoryHeadroomGiB * 1024 ** 3;
+  const headroomBytes = search.memoryHeadroomGiB === undefined ? undefined : search.memoryHeadroomGiB * GiB;
   if (headroomBytes !== undefined && headroomBytes >= accelerator.hbmBytes) {
     throw new InputError(
       "search.memoryHeadroomGiB",
       search.memoryHeadroomGiB,
-      `less than the ${(accelerator.hbmBytes / 1024 ** 3).toFixed(1)} GiB of ${accelerator.name}`,
+      `less than the ${(accelerator.hbmBytes / GiB).toFixed(1)} GiB of ${accelerator.name}`,
     );
   }
   return { pinned, maxTp, memoryHeadroomBytes: headroomBytes, batch, top: search.top };
@@ -278,16 +279,9 @@ export function normalizeScenario(value: unknown): Scenario {
     resolved?.setup.recipe ?? "megatron",
   );
   const facility = resolveFacility(scenario, accelerator);
-  const gpus = scenario.cluster.gpus ?? facility?.gpus;
-  if (gpus === undefined && !facility) {
-    throw new InputError(
-      "cluster.gpus",
-      undefined,
-      "a GPU count (or a budget: usd or megawatts, or a site that has one)",
-    );
-  }
+  const gpus = facility.gpus;
   const size = gpus === undefined ? "a budget's worth of" : gpus.toLocaleString("en-US");
-  const subject = model?.name ?? facility?.site.displayName ?? "cluster";
+  const subject = model?.name ?? (facility.stated ? facility.site.displayName : "cluster");
   return {
     name: scenario.name ?? `${subject} on ${size} ${accelerator.name}`,
     ...(model ? { model } : {}),
@@ -295,7 +289,7 @@ export function normalizeScenario(value: unknown): Scenario {
       ? { training: resolved.setup, search: resolveSearch(scenario, accelerator, resolved.batch) }
       : {}),
     cluster: { accelerator, gpus, stack, hardware: hardwareCalibrationFor(accelerator.generation) },
-    ...(facility ? { facility } : {}),
+    facility,
     run: resolveRunSettings(scenario),
   };
 }

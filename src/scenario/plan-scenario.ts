@@ -21,8 +21,8 @@ export interface ScenarioPlan {
   readonly accuracy: ErrorBand;
   /** Layout fields the search chose because the scenario left them open. */
   readonly chosenFields: readonly (keyof Layout)[];
-  /** The build-out the cluster came from, when the scenario has a site or a budget. */
-  readonly buildout?: BuildoutReport;
+  /** The build-out the cluster came from: the scenario's site or budget, else the generic site's. */
+  readonly buildout: BuildoutReport;
   readonly search: {
     readonly evaluated: number;
     readonly feasible: number;
@@ -49,14 +49,9 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
   if (!model) throw new InputError("model", undefined, "a catalog model name or a model section");
   if (!training || !search)
     throw new InputError("training", undefined, "a training section (sequenceLength and a batch)");
-  const built = scenario.facility ? buildoutScenario(scenario.facility) : undefined;
-  const gpus = built?.result.gpus ?? scenario.cluster.gpus;
-  if (gpus === undefined) throw new InputError("cluster.gpus", undefined, "a GPU count");
-  const cluster: ClusterSetup = {
-    ...scenario.cluster,
-    gpus,
-    ...(built ? { fabric: built.result.network } : {}),
-  };
+  const built = buildoutScenario(scenario.facility);
+  const gpus = built.result.gpus;
+  const cluster: ClusterSetup = { ...scenario.cluster, gpus, fabric: built.result.network };
   const result = searchLayouts({ model, training, cluster }, search, onProgress);
   const best = result.top[0];
   if (!best) throw new Error("a successful search returns at least one layout");
@@ -74,7 +69,7 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
       (field) => search.pinned[field] === undefined && (field !== "ep" || model.moe !== undefined),
     ),
     search: result,
-    ...(built ? { buildout: built } : {}),
+    buildout: built,
   };
 }
 

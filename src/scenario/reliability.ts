@@ -1,6 +1,7 @@
 import { FAILURE_MIXES } from "../catalog/failure-mixes.ts";
 import { lookup } from "../catalog/lookup.ts";
 import type { CheckpointSettings, ReliabilitySettings, SimulationSettings } from "../reliability/simulate.ts";
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
 import type { ParsedScenario } from "./schema.ts";
 
 export interface RunSettings {
@@ -44,11 +45,11 @@ export function resolveRunSettings(scenario: ParsedScenario): RunSettings {
       detectSeconds: (raw.detectMinutes ?? DEFAULTS.detectMinutes) * 60,
       restartSeconds: (raw.restartMinutes ?? DEFAULTS.restartMinutes) * 60,
       spares: raw.spares ?? true,
-      repairSeconds: (raw.repairHours ?? DEFAULTS.repairHours) * 3600,
+      repairSeconds: (raw.repairHours ?? DEFAULTS.repairHours) * SECONDS_PER_HOUR,
       shrink: raw.shrink ?? false,
       stragglerSlowdown: raw.stragglerSlowdown ?? 0,
       ...(raw.wearIn
-        ? { wearIn: { extra: raw.wearIn.extra, halfLifeSeconds: raw.wearIn.halfLifeDays * 86400 } }
+        ? { wearIn: { extra: raw.wearIn.extra, halfLifeSeconds: raw.wearIn.halfLifeDays * SECONDS_PER_DAY } }
         : {}),
     },
     checkpoint: {

@@ -1,7 +1,6 @@
 import { InfeasibleError, InputError } from "../errors.ts";
 import { normalizeScenario } from "./normalize.ts";
 import { planScenario } from "./plan-scenario.ts";
-import { buildoutFor } from "./simulate-scenario.ts";
 
 // Sweeps: the same scenario with one or more fields varied over a list or a range, one plan per point.
 
@@ -112,16 +111,16 @@ export function sweepScenario(raw: unknown, variations: readonly Variation[]): S
       const normalized = normalizeScenario(scenario);
       const result = planScenario(normalized);
       const plan = result.plan;
-      const built = result.buildout?.result;
-      // Without a site, the run is costed as the simulation costs it: on the generic site's build-out.
-      const costed = plan.training ? (built ?? buildoutFor(normalized, result)) : undefined;
+      // Without a site, the run is costed on the generic site's build-out, as the simulation costs it.
+      const costed = result.buildout.result;
+      const built = result.buildout.stated ? costed : undefined;
       return {
         values,
         gpus: result.scenario.gpus,
         stepSeconds: plan.step.seconds,
         tokensPerSecond: plan.throughput.tokensPerSecond,
         mfu: plan.throughput.mfu,
-        ...(plan.training && costed
+        ...(plan.training
           ? {
               days: plan.training.days,
               gpuHours: plan.training.gpuHours,

@@ -21,7 +21,7 @@ function resultsOf(
   plan: ScenarioPlan,
   run: SimulationResult | undefined,
 ): Record<string, number | undefined> {
-  const b = plan.buildout?.result;
+  const b = plan.buildout.stated ? plan.buildout.result : undefined;
   return {
     "days uninterrupted": plan.plan.training?.days,
     "days with failures (mean)": run?.days.mean,

@@ -8,7 +8,7 @@ import type { Layout } from "../parallel/layout.ts";
 import { type PlanResult, planLayout } from "../parallel/plan.ts";
 import type { PlanInput, TrainingSetup } from "../parallel/plan-input.ts";
 import { searchLayouts } from "../parallel/search.ts";
-import { GiB } from "../units.ts";
+import { GiB, SECONDS_PER_HOUR } from "../units.ts";
 import { PUBLISHED_RUNS, type PublishedRun } from "./published-runs.ts";
 
 export interface RunAccuracy {
@@ -210,7 +210,7 @@ export function totalChecks(summary: AccuracySummary): TotalCheck[] {
         description: total.description,
         source: total.source,
         publishedGpuHours: total.publishedGpuHours,
-        predictedGpuHours: (steps * result.plan.step.seconds * result.run.gpus) / 3600,
+        predictedGpuHours: (steps * result.plan.step.seconds * result.run.gpus) / SECONDS_PER_HOUR,
         caveat: total.caveat,
       },
     ];

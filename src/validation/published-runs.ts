@@ -1,6 +1,7 @@
 import type { Source } from "../catalog/source.ts";
 import type { Recipe } from "../model/precision.ts";
 import type { Layout } from "../parallel/layout.ts";
+import { SECONDS_PER_HOUR } from "../units.ts";
 
 /** How a source counted FLOPs, so its TFLOP/s can be turned back into a step time. */
 export interface FlopConvention {
@@ -500,7 +501,7 @@ function heldOutRuns(): PublishedRun[] {
       4096,
       15360,
       { tp: 1, pp: 16, ep: 64, zero: 1 },
-      1e12 / (180e3 * 3600),
+      1e12 / (180e3 * SECONDS_PER_HOUR),
       { accelerator: "h800", stack: "deepseek-dualpipe" },
     ),
   ];

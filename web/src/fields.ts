@@ -1,9 +1,12 @@
-import { ACCELERATORS } from "../../src/catalog/accelerators.ts";
-import { FAILURE_MIXES } from "../../src/catalog/failure-mixes.ts";
-import { MODELS } from "../../src/catalog/models.ts";
-import { SITES } from "../../src/catalog/sites.ts";
-import { STACKS } from "../../src/catalog/stacks.ts";
-import { CHECKPOINT_PRESETS, TRAINING_PRESETS } from "../../src/scenario/presets.ts";
+import {
+  ACCELERATORS,
+  CHECKPOINT_PRESETS,
+  FAILURE_MIXES,
+  MODELS,
+  SITES,
+  STACKS,
+  TRAINING_PRESETS,
+} from "../../src/index.ts";
 
 // Every section of a scenario file as form fields: presets first, the rest folded away. Each field
 // edits one dotted path of the file and carries the help shown in its tooltip.

@@ -1,10 +1,14 @@
 import { stringify } from "yaml";
-import type { SimulationResult } from "../../src/reliability/simulate.ts";
-import type { ScenarioSummary } from "../../src/scenario/compare.ts";
-import { parseScenarioText } from "../../src/scenario/normalize.ts";
-import type { ScenarioPlan } from "../../src/scenario/plan-scenario.ts";
-import type { SweepRow, Variation } from "../../src/scenario/sweep.ts";
-import { findUncertain, type UncertaintyResult } from "../../src/scenario/uncertainty.ts";
+import {
+  findUncertain,
+  parseScenarioText,
+  type ScenarioPlan,
+  type ScenarioSummary,
+  type SimulationResult,
+  type SweepRow,
+  type UncertaintyResult,
+  type Variation,
+} from "../../src/index.ts";
 import { FIELDS } from "./fields.ts";
 import { clearFieldErrors, formHtml, showFieldError, sourceChanged, writeForm } from "./form.ts";
 import { JobRunner, type Outcome } from "./jobs.ts";
@@ -129,7 +133,7 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
   const plan = planned.result;
   views.summary.innerHTML = summaryView(plan, undefined);
   views.plan.innerHTML = planView(plan);
-  views.buildout.innerHTML = plan.buildout ? buildoutView(plan.buildout) : "";
+  views.buildout.innerHTML = plan.buildout.stated ? buildoutView(plan.buildout) : "";
   views.run.innerHTML = "";
   views.uncertainty.innerHTML = "";
   // The page shows the new plan at the next frame: the latency benchmark (bench/web.bench.ts) reads this.

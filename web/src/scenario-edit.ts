@@ -1,5 +1,5 @@
 import { parse, stringify } from "yaml";
-import { SITES } from "../../src/catalog/sites.ts";
+import { SITES } from "../../src/index.ts";
 
 // The page edits the scenario file itself, field by field, so a download is exactly what the CLI
 // reads and fields the form does not show survive a round trip.

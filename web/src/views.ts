@@ -1,22 +1,32 @@
-import { TIGHT_MEMORY_FRACTION } from "../../src/parallel/memory.ts";
-import type { SimulationResult } from "../../src/reliability/simulate.ts";
-import { planChartSvg, runChartSvg, sweepChartSvg } from "../../src/report/charts.ts";
 import {
+  type BuildoutReport,
   COST_TERMS,
-  labelOf,
+  formatPercent,
+  formatQuantity,
+  formatUsd,
+  GiB,
+  layoutLabel,
   MEMORY_TERMS,
+  OPEX_TERMS,
   POWER_TERMS,
+  planChartSvg,
   RESULT_TERMS,
+  RUN_FIGURE_FORMATS,
+  RUN_TERMS,
+  runChartSvg,
+  runPercentiles,
+  type ScenarioPlan,
+  type ScenarioSummary,
+  type SimulationResult,
   STEP_TERMS,
+  type SweepRow,
+  sweepChartSvg,
   type Term,
-} from "../../src/report/glossary.ts";
-import { layoutLabel } from "../../src/report/plan-text.ts";
-import type { BuildoutReport } from "../../src/scenario/buildout-scenario.ts";
-import type { ScenarioSummary } from "../../src/scenario/compare.ts";
-import type { ScenarioPlan } from "../../src/scenario/plan-scenario.ts";
-import type { SweepRow, Variation } from "../../src/scenario/sweep.ts";
-import type { UncertaintyResult } from "../../src/scenario/uncertainty.ts";
-import { formatPercent, formatQuantity, formatUsd } from "../../src/units.ts";
+  TIGHT_MEMORY_FRACTION,
+  termKeys,
+  type UncertaintyResult,
+  type Variation,
+} from "../../src/index.ts";
 
 // The results as HTML. Every number carries a tooltip (title) with its formula or source.
 
@@ -92,8 +102,8 @@ export function summaryView(result: ScenarioPlan, run: SimulationResult | undefi
     ),
     card(
       RESULT_TERMS.memoryPerGpu,
-      `${number(p.memory.perGpuBytes.total / 1024 ** 3)} GiB, ${p.memory.verdict}`,
-      ` (capacity ${number(p.memory.capacityBytes / 1024 ** 3)} GiB; tight above ${formatPercent(TIGHT_MEMORY_FRACTION, 0)}: likely to run out of memory)`,
+      `${number(p.memory.perGpuBytes.total / GiB)} GiB, ${p.memory.verdict}`,
+      ` (capacity ${number(p.memory.capacityBytes / GiB)} GiB; tight above ${formatPercent(TIGHT_MEMORY_FRACTION, 0)}: likely to run out of memory)`,
     ),
     card(RESULT_TERMS.tokensPerSecond, `${number(p.throughput.tokensPerSecond / 1e6, 2)} M`),
     card(
@@ -107,11 +117,11 @@ export function summaryView(result: ScenarioPlan, run: SimulationResult | undefi
       card(
         { label: "run cost (P50)", help: "wall-clock GPU-hours of the simulated run x $ per GPU-hour" },
         formatUsd(run.costUsd.p50),
-        buildout ? " of this build-out" : " of a generic 2025 build-out (no site given)",
+        buildout.stated ? " of this build-out" : " of a generic 2025 build-out (no site given)",
       ),
     );
   }
-  if (buildout) {
+  if (buildout.stated) {
     cards.push(card(RESULT_TERMS.capex, formatUsd(buildout.result.cost.capexUsd)));
     cards.push(card(RESULT_TERMS.usdPerGpuHour, `$${number(buildout.result.cost.usdPerGpuHour, 2)}`));
     cards.push(card(RESULT_TERMS.facilityMegawatts, number(buildout.result.power.facilityMegawatts)));
@@ -121,29 +131,29 @@ export function summaryView(result: ScenarioPlan, run: SimulationResult | undefi
 
 export function planView(result: ScenarioPlan): string {
   const p = result.plan;
-  const { total: stepTotal, ...step } = p.step.breakdown;
-  const { total: memoryTotal, ...memory } = p.memory.perGpuBytes;
-  const gib = (bytes: number) => number(bytes / 1024 ** 3, 2);
-  const stepRows = Object.entries(step)
-    .filter(([, seconds]) => seconds > 0)
-    .map(([term, seconds]) =>
-      termRow(STEP_TERMS[term] ?? { label: term, help: term }, [
-        number(seconds, 4),
-        formatPercent(seconds / stepTotal),
+  const stepTotal = p.step.breakdown.total;
+  const memoryTotal = p.memory.perGpuBytes.total;
+  const gib = (bytes: number) => number(bytes / GiB, 2);
+  const stepRows = termKeys(STEP_TERMS)
+    .filter((term) => term !== "total" && p.step.breakdown[term] > 0)
+    .map((term) =>
+      termRow(STEP_TERMS[term], [
+        number(p.step.breakdown[term], 4),
+        formatPercent(p.step.breakdown[term] / stepTotal),
       ]),
     );
-  const memoryRows = Object.entries(memory)
-    .filter(([, bytes]) => bytes > 0)
-    .map(([term, bytes]) =>
-      termRow(MEMORY_TERMS[term] ?? { label: term, help: term }, [
-        gib(bytes),
-        formatPercent(bytes / memoryTotal),
+  const memoryRows = termKeys(MEMORY_TERMS)
+    .filter((term) => term !== "total" && p.memory.perGpuBytes[term] > 0)
+    .map((term) =>
+      termRow(MEMORY_TERMS[term], [
+        gib(p.memory.perGpuBytes[term]),
+        formatPercent(p.memory.perGpuBytes[term] / memoryTotal),
       ]),
     );
   const searchHelp = [
     "rank by time per token",
     "the parallel shape",
-    STEP_TERMS.total?.help ?? "",
+    STEP_TERMS.total.help,
     RESULT_TERMS.mfu.help,
     RESULT_TERMS.memoryPerGpu.help,
     "the step-time terms this layout loses most on, per step of the best",
@@ -157,7 +167,7 @@ export function planView(result: ScenarioPlan): string {
       gib(r.plan.memory.perGpuBytes.total),
       i === 0
         ? "best"
-        : r.losesBy.map((d) => `+${number(d.seconds, 3)} s ${labelOf(STEP_TERMS, d.term)}`).join(", ") ||
+        : r.losesBy.map((d) => `+${number(d.seconds, 3)} s ${STEP_TERMS[d.term].label}`).join(", ") ||
           "ties on time, more memory",
     ].map((text, column) => cell(text, searchHelp[column])),
   );
@@ -169,17 +179,14 @@ export function planView(result: ScenarioPlan): string {
     table(
       `Step time by term (bottleneck stage ${p.step.bottleneckStage})`,
       ["term", "seconds", "share"],
-      [...stepRows, termRow(STEP_TERMS.total as Term, [number(stepTotal, 4), "100%"])],
+      [...stepRows, termRow(STEP_TERMS.total, [number(stepTotal, 4), "100%"])],
     ),
     table(
       `Memory per GPU (stage ${p.memory.stage}, the largest)`,
       ["term", "GiB", "share"],
       [
         ...memoryRows,
-        termRow(MEMORY_TERMS.total as Term, [
-          gib(memoryTotal),
-          formatPercent(memoryTotal / p.memory.capacityBytes),
-        ]),
+        termRow(MEMORY_TERMS.total, [gib(memoryTotal), formatPercent(memoryTotal / p.memory.capacityBytes)]),
       ],
     ),
     table(
@@ -191,24 +198,17 @@ export function planView(result: ScenarioPlan): string {
 }
 
 export function runView(run: SimulationResult): string {
-  const row = (term: Term, values: { p10: number; p50: number; p90: number }, show: (v: number) => string) =>
-    termRow(term, [show(values.p10), show(values.p50), show(values.p90)]);
   const mc = ` (Monte Carlo, ${run.trials} trials, seed ${run.seed})`;
-  const rows = [
-    row({ label: "days", help: RESULT_TERMS.daysWithFailures.help + mc }, run.days, (v) => number(v)),
-    row({ label: "goodput", help: RESULT_TERMS.goodput.help + mc }, run.goodput, formatPercent),
-    row(
-      { label: "interruptions", help: RESULT_TERMS.interruptions.help + mc },
-      run.interruptions.total,
-      (v) => number(v, 0),
-    ),
-    row(
-      { label: "energy (MWh)", help: `facility power while training and while idle x hours${mc}` },
-      run.energyMegawattHours,
-      (v) => number(v, 0),
-    ),
-    row({ label: "cost", help: `wall-clock GPU-hours x $ per GPU-hour${mc}` }, run.costUsd, formatUsd),
-  ];
+  const percentiles = runPercentiles(run);
+  const rows = termKeys(RUN_TERMS).map((key) => {
+    const p = percentiles[key];
+    const show = RUN_FIGURE_FORMATS[key];
+    return termRow({ label: RUN_TERMS[key].label, help: RUN_TERMS[key].help + mc }, [
+      show(p.p10),
+      show(p.p50),
+      show(p.p90),
+    ]);
+  });
   const checkpoint = run.checkpoint;
   const facts = [
     termRow(
@@ -271,11 +271,8 @@ export function buildoutView(report: BuildoutReport): string {
       [number(b.network.transceivers, 0)],
     ),
   ];
-  const powerRows = Object.keys(POWER_TERMS).map((key) =>
-    termRow(POWER_TERMS[key] as Term, [
-      mw(b.power.peakWatts[key as keyof typeof b.power.peakWatts]),
-      mw(b.power.typicalWatts[key as keyof typeof b.power.typicalWatts]),
-    ]),
+  const powerRows = termKeys(POWER_TERMS).map((key) =>
+    termRow(POWER_TERMS[key], [mw(b.power.peakWatts[key]), mw(b.power.typicalWatts[key])]),
   );
   powerRows.push(
     termRow(
@@ -283,20 +280,15 @@ export function buildoutView(report: BuildoutReport): string {
       [number(b.power.facilityMegawatts, 1), number(b.power.typicalFacilityMegawatts, 1)],
     ),
   );
-  const costRows = Object.keys(COST_TERMS).map((key) =>
-    termRow(COST_TERMS[key] as Term, [
-      formatUsd(b.cost.capexBreakdownUsd[key as keyof typeof b.cost.capexBreakdownUsd]),
-    ]),
-  );
-  costRows.push(
-    termRow({ label: "electricity per year", help: "typical IT MW x PUE x 8,760 h x $/MWh" }, [
-      formatUsd(b.cost.opexBreakdownUsdPerYear.electricity),
-    ]),
-    termRow({ label: "maintenance per year", help: "hardware capex x the site's maintenance fraction" }, [
-      formatUsd(b.cost.opexBreakdownUsdPerYear.maintenance),
-    ]),
+  const capex = b.cost.capexBreakdownUsd;
+  const costRows = [
+    ...termKeys(COST_TERMS).map((key) => termRow(COST_TERMS[key], [formatUsd(capex[key])])),
+    ...termKeys(OPEX_TERMS).map((key) =>
+      termRow(OPEX_TERMS[key], [formatUsd(b.cost.opexBreakdownUsdPerYear[key])]),
+    ),
+    termRow(RESULT_TERMS.capexUsdPerYear, [formatUsd(b.cost.capexUsdPerYear)]),
     termRow(RESULT_TERMS.usdPerGpuHour, [`$${number(b.cost.usdPerGpuHour, 2)}`]),
-  );
+  ];
   const sources = report.assumptions.map((a) => [
     cell(a.what),
     cell(a.value, a.source),

@@ -1,12 +1,18 @@
 // Plans and simulates off the page's thread, so typing never waits for a search or a Monte Carlo. The
 // page runs two of these: one for plans (quick), one for runs, sweeps and samples (long, cancellable).
-import { InfeasibleError, InputError } from "../../src/errors.ts";
-import { summarizeScenario } from "../../src/scenario/compare.ts";
-import { scenarioAtMedians } from "../../src/scenario/normalize.ts";
-import { planScenario, type ScenarioPlan } from "../../src/scenario/plan-scenario.ts";
-import { simulateScenario, withTrials } from "../../src/scenario/simulate-scenario.ts";
-import { parseVariation, sweepScenario } from "../../src/scenario/sweep.ts";
-import { uncertaintyOf } from "../../src/scenario/uncertain-plan.ts";
+import {
+  InfeasibleError,
+  InputError,
+  parseVariation,
+  planScenario,
+  type ScenarioPlan,
+  scenarioAtMedians,
+  simulateScenario,
+  summarizeScenario,
+  sweepScenario,
+  uncertaintyOf,
+  withTrials,
+} from "../../src/index.ts";
 
 export type JobRequest =
   | { readonly kind: "plan"; readonly scenario: unknown }

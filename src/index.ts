@@ -1,0 +1,83 @@
+// The public API of gigacluster: the scenario format, the stages (build-out, plan, simulate), the
+// analyses over them, the reports, the catalog and the validation. The CLI and the web app use only
+// what is exported here; `import { ... } from "gigacluster"` gives the same to other projects.
+
+// Catalog: every figure with its source.
+export { ACCELERATORS, type Accelerator, type Generation } from "./catalog/accelerators.ts";
+export { FAILURE_MIXES, type FailureMix } from "./catalog/failure-mixes.ts";
+export {
+  HARDWARE_CALIBRATIONS,
+  type HardwareCalibration,
+  hardwareCalibrationFor,
+} from "./catalog/hardware-calibrations.ts";
+export { nearestName } from "./catalog/lookup.ts";
+export { type CatalogModel, MODELS } from "./catalog/models.ts";
+export { NETWORK_GEAR, type NetworkGear } from "./catalog/network-gear.ts";
+export { PLATFORMS, type Platform } from "./catalog/platforms.ts";
+export { SITES, type Site } from "./catalog/sites.ts";
+export type { Source } from "./catalog/source.ts";
+export { DEFAULT_STACK, findStack, type SoftwareStack, STACKS } from "./catalog/stacks.ts";
+// Errors every stage may throw: bad input (exit 1) and infeasible input (exit 2).
+export { InfeasibleError, InputError } from "./errors.ts";
+export type { BuildoutResult } from "./facility/buildout.ts";
+export { TIGHT_MEMORY_FRACTION } from "./parallel/memory.ts";
+export type { PlanResult } from "./parallel/plan.ts";
+export type { RankedLayout } from "./parallel/search.ts";
+export { STEP_COMPONENTS } from "./parallel/step-time.ts";
+export { runPercentiles, type SimulationResult } from "./reliability/simulate.ts";
+// Reports: text and Markdown tables, SVG charts, JSON.
+export { renderBuildoutText } from "./report/buildout-text.ts";
+export {
+  CATALOG_SECTIONS,
+  type CatalogSection,
+  catalogListing,
+  renderCatalogText,
+} from "./report/catalog-text.ts";
+export { type PlotDocument, planChartSvg, runChartSvg, sweepChartSvg } from "./report/charts.ts";
+export { renderCompareText } from "./report/compare-text.ts";
+export {
+  COST_TERMS,
+  MEMORY_TERMS,
+  OPEX_TERMS,
+  POWER_TERMS,
+  RESULT_TERMS,
+  RUN_TERMS,
+  STEP_TERMS,
+  type Term,
+  termKeys,
+} from "./report/glossary.ts";
+export { toJson } from "./report/json.ts";
+export { layoutLabel, renderPlanText, renderSearchText } from "./report/plan-text.ts";
+export { RUN_FIGURE_FORMATS, renderSimulationText } from "./report/simulate-text.ts";
+export { setReportStyle, type TableStyle } from "./report/style.ts";
+export { renderSweepText } from "./report/sweep-text.ts";
+export { renderUncertaintyText } from "./report/uncertainty-text.ts";
+export { renderValidationText } from "./report/validate-text.ts";
+// The stages, in pipeline order, and the analyses over them.
+export { type BuildoutReport, buildoutScenario } from "./scenario/buildout-scenario.ts";
+export { type ScenarioSummary, summarizeScenario } from "./scenario/compare.ts";
+export { scenarioJsonSchema } from "./scenario/json-schema.ts";
+export {
+  loadScenario,
+  normalizeScenario,
+  parseScenarioText,
+  type Scenario,
+  scenarioAtMedians,
+} from "./scenario/normalize.ts";
+export { planScenario, type ScenarioPlan } from "./scenario/plan-scenario.ts";
+export { CHECKPOINT_PRESETS, TRAINING_PRESETS } from "./scenario/presets.ts";
+export { simulateScenario, withTrials } from "./scenario/simulate-scenario.ts";
+export { parseVariation, type SweepRow, sweepCsv, sweepScenario, type Variation } from "./scenario/sweep.ts";
+export { uncertaintyOf } from "./scenario/uncertain-plan.ts";
+export { findUncertain, type UncertaintyResult } from "./scenario/uncertainty.ts";
+export {
+  formatPercent,
+  formatQuantity,
+  formatUsd,
+  GiB,
+  SECONDS_PER_DAY,
+  SECONDS_PER_HOUR,
+} from "./units.ts";
+// Validation against published runs.
+export { evaluateAccuracy, totalChecks } from "./validation/accuracy.ts";
+export { accuracyByStack } from "./validation/cross-validation.ts";
