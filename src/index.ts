@@ -24,6 +24,13 @@ export { TIGHT_MEMORY_FRACTION } from "./parallel/memory.ts";
 export type { PlanResult } from "./parallel/plan.ts";
 export type { RankedLayout } from "./parallel/search.ts";
 export { STEP_COMPONENTS } from "./parallel/step-time.ts";
+// The stages, in pipeline order, and the analyses over them.
+export { type BuildoutReport, buildoutScenario } from "./pipeline/buildout.ts";
+export { type ScenarioSummary, summarizeScenario } from "./pipeline/compare.ts";
+export { planScenario, type ScenarioPlan } from "./pipeline/plan.ts";
+export { simulateScenario, withTrials } from "./pipeline/simulate.ts";
+export { parseVariation, type SweepRow, sweepScenario, type Variation } from "./pipeline/sweep.ts";
+export { type UncertaintyResult, uncertaintyOf } from "./pipeline/uncertainty.ts";
 export { runPercentiles, type SimulationResult } from "./reliability/simulate.ts";
 // Reports: text and Markdown tables, SVG charts, JSON.
 export { renderBuildoutText } from "./report/buildout-text.ts";
@@ -50,12 +57,10 @@ export { toJson } from "./report/json.ts";
 export { layoutLabel, renderPlanText, renderSearchText } from "./report/plan-text.ts";
 export { RUN_FIGURE_FORMATS, renderSimulationText } from "./report/simulate-text.ts";
 export { setReportStyle, type TableStyle } from "./report/style.ts";
+export { sweepCsv } from "./report/sweep-csv.ts";
 export { renderSweepText } from "./report/sweep-text.ts";
 export { renderUncertaintyText } from "./report/uncertainty-text.ts";
 export { renderValidationText } from "./report/validate-text.ts";
-// The stages, in pipeline order, and the analyses over them.
-export { type BuildoutReport, buildoutScenario } from "./scenario/buildout-scenario.ts";
-export { type ScenarioSummary, summarizeScenario } from "./scenario/compare.ts";
 export { scenarioJsonSchema } from "./scenario/json-schema.ts";
 export {
   loadScenario,
@@ -64,12 +69,8 @@ export {
   type Scenario,
   scenarioAtMedians,
 } from "./scenario/normalize.ts";
-export { planScenario, type ScenarioPlan } from "./scenario/plan-scenario.ts";
 export { CHECKPOINT_PRESETS, TRAINING_PRESETS } from "./scenario/presets.ts";
-export { simulateScenario, withTrials } from "./scenario/simulate-scenario.ts";
-export { parseVariation, type SweepRow, sweepCsv, sweepScenario, type Variation } from "./scenario/sweep.ts";
-export { uncertaintyOf } from "./scenario/uncertain-plan.ts";
-export { findUncertain, type UncertaintyResult } from "./scenario/uncertainty.ts";
+export { findUncertain } from "./scenario/uncertain-values.ts";
 export {
   formatPercent,
   formatQuantity,

@@ -8,10 +8,10 @@ import { SITES } from "../src/catalog/sites.ts";
 import { sizeFabric } from "../src/fabric/clos.ts";
 import { buildout } from "../src/facility/buildout.ts";
 import { largestWithin } from "../src/facility/inverse.ts";
-import { buildoutScenario } from "../src/scenario/buildout-scenario.ts";
+import { buildoutScenario } from "../src/pipeline/buildout.ts";
+import { planScenario } from "../src/pipeline/plan.ts";
+import { simulateScenario } from "../src/pipeline/simulate.ts";
 import { loadScenario } from "../src/scenario/normalize.ts";
-import { planScenario } from "../src/scenario/plan-scenario.ts";
-import { simulateScenario } from "../src/scenario/simulate-scenario.ts";
 import { accelerator, relativeError } from "./helpers.ts";
 
 const site = (name: string) => lookup(SITES, name, "site", "site");

@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import { parseHTML } from "linkedom";
 import { planLayout } from "../src/parallel/plan.ts";
 import { losesBy } from "../src/parallel/search.ts";
+import { planScenario } from "../src/pipeline/plan.ts";
+import { simulateScenario, withTrials } from "../src/pipeline/simulate.ts";
 import { runPercentiles } from "../src/reliability/simulate.ts";
 import {
   COST_TERMS,
@@ -16,8 +18,6 @@ import {
 import { renderPlanText } from "../src/report/plan-text.ts";
 import { setReportStyle } from "../src/report/style.ts";
 import { loadScenario } from "../src/scenario/normalize.ts";
-import { planScenario } from "../src/scenario/plan-scenario.ts";
-import { simulateScenario, withTrials } from "../src/scenario/simulate-scenario.ts";
 import { planView } from "../web/src/views.ts";
 
 const sameKeys = (object: object, terms: object) =>

@@ -8,6 +8,8 @@ import { NETWORK_GEAR } from "../src/catalog/network-gear.ts";
 import { PLATFORMS } from "../src/catalog/platforms.ts";
 import { SITES } from "../src/catalog/sites.ts";
 import { buildout } from "../src/facility/buildout.ts";
+import { planScenario } from "../src/pipeline/plan.ts";
+import { simulateScenario } from "../src/pipeline/simulate.ts";
 import { dalyIntervalSeconds, youngIntervalSeconds } from "../src/reliability/checkpoint.ts";
 import { standardExponential } from "../src/reliability/exponential.ts";
 import { simulateTrials } from "../src/reliability/monte-carlo.ts";
@@ -19,8 +21,6 @@ import {
   simulateRun,
 } from "../src/reliability/simulate.ts";
 import { normalizeScenario } from "../src/scenario/normalize.ts";
-import { planScenario } from "../src/scenario/plan-scenario.ts";
-import { simulateScenario } from "../src/scenario/simulate-scenario.ts";
 import { accelerator, relativeError } from "./helpers.ts";
 
 const llama3 = lookup(FAILURE_MIXES, "llama-3", "", "");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { InfeasibleError, InputError } from "../src/errors.ts";
+import { planScenario } from "../src/pipeline/plan.ts";
 import { loadScenario } from "../src/scenario/normalize.ts";
-import { planScenario } from "../src/scenario/plan-scenario.ts";
 
 const valid = `
 model: llama-3-70b

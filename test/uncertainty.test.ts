@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { InputError } from "../src/errors.ts";
-import { analyzeUncertainty, findUncertain, quantile } from "../src/scenario/uncertainty.ts";
+import { analyzeUncertainty } from "../src/pipeline/uncertainty.ts";
+import { findUncertain, quantile } from "../src/scenario/uncertain-values.ts";
 
 describe("uncertain inputs", () => {
   it("finds ranges and distributions anywhere in a scenario", () => {

@@ -1,4 +1,4 @@
-import type { BuildoutReport } from "../scenario/buildout-scenario.ts";
+import type { BuildoutReport } from "../pipeline/buildout.ts";
 import { formatPercent, formatUsd } from "../units.ts";
 import { COST_TERMS, OPEX_TERMS, POWER_TERMS, RESULT_TERMS, termKeys } from "./glossary.ts";
 import { renderTable } from "./table.ts";

@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import type { PlanResult } from "../parallel/plan.ts";
+import type { SweepRow, Variation } from "../pipeline/sweep.ts";
 import type { Histogram, SimulationResult } from "../reliability/simulate.ts";
-import type { SweepRow, Variation } from "../scenario/sweep.ts";
 import { GiB } from "../units.ts";
 import { MEMORY_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
 

@@ -1,4 +1,4 @@
-import type { ScenarioSummary } from "../scenario/compare.ts";
+import type { ScenarioSummary } from "../pipeline/compare.ts";
 import { paint } from "./style.ts";
 import { renderTable } from "./table.ts";
 

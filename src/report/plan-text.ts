@@ -1,6 +1,6 @@
 import { TIGHT_MEMORY_FRACTION } from "../parallel/memory.ts";
+import type { ScenarioPlan } from "../pipeline/plan.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
-import type { ScenarioPlan } from "../scenario/plan-scenario.ts";
 import { formatPercent, formatSeconds, GiB, SECONDS_PER_DAY } from "../units.ts";
 import { renderBuildoutText } from "./buildout-text.ts";
 import { MEMORY_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";

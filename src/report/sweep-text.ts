@@ -1,4 +1,4 @@
-import type { SweepRow, Variation } from "../scenario/sweep.ts";
+import type { SweepRow, Variation } from "../pipeline/sweep.ts";
 import { formatPercent } from "../units.ts";
 import { renderTable } from "./table.ts";
 

@@ -1,4 +1,4 @@
-import type { UncertaintyResult } from "../scenario/uncertainty.ts";
+import type { UncertaintyResult } from "../pipeline/uncertainty.ts";
 import { formatQuantity } from "../units.ts";
 import { renderTable } from "./table.ts";
 

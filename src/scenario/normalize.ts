@@ -11,10 +11,9 @@ import type { Layout } from "../parallel/layout.ts";
 import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
 import type { SearchConstraints } from "../parallel/search.ts";
 import { GiB } from "../units.ts";
-import { type FacilitySetup, resolveFacility } from "./facility.ts";
-import { toInputError } from "./issues.ts";
 import { expandSectionPresets } from "./presets.ts";
-import { type RunSettings, resolveRunSettings } from "./reliability.ts";
+import { type FacilitySetup, resolveFacility } from "./resolve-facility.ts";
+import { type RunSettings, resolveRunSettings } from "./resolve-run-settings.ts";
 import {
   budgetSchema,
   checkpointSchema,
@@ -31,7 +30,8 @@ import {
   siteObjectSchema,
   trainingSchema,
 } from "./schema.ts";
-import { findUncertain, quantile, withValues } from "./uncertainty.ts";
+import { toInputError } from "./schema-issues.ts";
+import { findUncertain, quantile, withValues } from "./uncertain-values.ts";
 
 export interface Scenario {
   readonly name: string;

@@ -1,9 +1,9 @@
 import { InputError } from "../errors.ts";
 import { stateBytesPerParameter } from "../model/precision.ts";
 import { type SimulationResult, simulateRun } from "../reliability/simulate.ts";
+import type { Scenario } from "../scenario/normalize.ts";
 import { gbpsToBytesPerSecond } from "../units.ts";
-import type { Scenario } from "./normalize.ts";
-import type { ScenarioPlan } from "./plan-scenario.ts";
+import type { ScenarioPlan } from "./plan.ts";
 
 /** The same scenario with a different number of Monte Carlo trials (quick looks, many samples). */
 export function withTrials(scenario: Scenario, trials: number): Scenario {

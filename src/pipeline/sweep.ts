@@ -1,6 +1,6 @@
 import { InfeasibleError, InputError } from "../errors.ts";
-import { normalizeScenario } from "./normalize.ts";
-import { planScenario } from "./plan-scenario.ts";
+import { normalizeScenario } from "../scenario/normalize.ts";
+import { planScenario } from "./plan.ts";
 
 // Sweeps: the same scenario with one or more fields varied over a list or a range, one plan per point.
 
@@ -142,34 +142,4 @@ export function sweepScenario(raw: unknown, variations: readonly Variation[]): S
       throw error;
     }
   });
-}
-
-const SWEEP_COLUMNS = [
-  "gpus",
-  "stepSeconds",
-  "tokensPerSecond",
-  "mfu",
-  "days",
-  "gpuHours",
-  "capexUsd",
-  "usdPerGpuHour",
-  "trainingUsd",
-  "facilityMegawatts",
-  "error",
-] as const;
-
-function csvCell(value: unknown): string {
-  if (value === undefined) return "";
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export function sweepCsv(rows: readonly SweepRow[], variations: readonly Variation[]): string {
-  const header = [...variations.map((v) => v.path), ...SWEEP_COLUMNS];
-  const lines = rows.map((row) =>
-    [...variations.map((v) => row.values[v.path]), ...SWEEP_COLUMNS.map((column) => row[column])]
-      .map(csvCell)
-      .join(","),
-  );
-  return [header.join(","), ...lines].join("\n");
 }

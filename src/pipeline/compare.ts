@@ -1,8 +1,8 @@
 import type { SimulationResult } from "../reliability/simulate.ts";
+import type { Scenario } from "../scenario/normalize.ts";
 import { GiB } from "../units.ts";
-import type { Scenario } from "./normalize.ts";
-import { planScenario, type ScenarioPlan } from "./plan-scenario.ts";
-import { simulateScenario } from "./simulate-scenario.ts";
+import { planScenario, type ScenarioPlan } from "./plan.ts";
+import { simulateScenario } from "./simulate.ts";
 
 /** The headline numbers of one scenario, for side-by-side comparison. */
 export interface ScenarioSummary {

@@ -1,10 +1,8 @@
-import { xoroshiro128plus } from "pure-rand";
 import { InputError } from "../errors.ts";
 
-// Uncertain inputs: any number in a scenario may be a range "low..high" (uniform) or a distribution
-// { normal: [mean, sd] } / { triangular: [min, mode, max] } / { uniform: [low, high] }. The analysis
-// samples them all together for P10/P50/P90 of each result, and swings each alone from its P10 to its
-// P90 (the others at their medians) to rank which input moves each result most.
+// Uncertain inputs in the scenario format: any number may be a range "low..high" (uniform) or a
+// distribution { normal: [mean, sd] } / { triangular: [min, mode, max] } / { uniform: [low, high] }.
+// pipeline/uncertainty.ts samples them.
 
 export type Distribution =
   | { readonly kind: "uniform"; readonly low: number; readonly high: number; readonly integer: boolean }
@@ -124,104 +122,4 @@ export function withValues(raw: unknown, values: ReadonlyMap<string, number>): u
     node[keys[keys.length - 1] as string] = value;
   }
   return copy;
-}
-
-export interface UncertaintyResult {
-  readonly samples: number;
-  readonly seed: number;
-  readonly inputs: readonly {
-    readonly path: string;
-    readonly p10: number;
-    readonly p50: number;
-    readonly p90: number;
-  }[];
-  readonly outputs: Readonly<
-    Record<string, { readonly p10: number; readonly p50: number; readonly p90: number }>
-  >;
-  /** For each result, the inputs ordered by how far their P10-to-P90 swing moves it. */
-  readonly sensitivity: Readonly<
-    Record<
-      string,
-      readonly {
-        readonly input: string;
-        readonly atP10: number;
-        readonly atP90: number;
-        readonly swing: number;
-      }[]
-    >
-  >;
-}
-
-export function analyzeUncertainty(
-  raw: unknown,
-  inputs: readonly UncertainInput[],
-  evaluate: (scenario: unknown) => Readonly<Record<string, number | undefined>>,
-  options: {
-    readonly samples: number;
-    readonly seed: number;
-    readonly onProgress?: (done: number, total: number) => void;
-  },
-): UncertaintyResult {
-  // Every sample, then each input alone at its P10 and its P90.
-  const evaluations = options.samples + 2 * inputs.length;
-  let evaluated = 0;
-  const evaluateCounted = (scenario: unknown) => {
-    const result = evaluate(scenario);
-    options.onProgress?.(++evaluated, evaluations);
-    return result;
-  };
-  const medians = new Map(inputs.map((i) => [i.path, quantile(i.distribution, 0.5)]));
-  const rng = xoroshiro128plus(options.seed);
-  const draws: Record<string, number[]> = {};
-  for (let s = 0; s < options.samples; s++) {
-    const values = new Map(
-      inputs.map((i) => [i.path, quantile(i.distribution, ((rng.unsafeNext() >>> 0) + 0.5) / 4294967296)]),
-    );
-    for (const [name, value] of Object.entries(evaluateCounted(withValues(raw, values)))) {
-      if (value === undefined || !Number.isFinite(value)) continue;
-      const list = draws[name] ?? [];
-      list.push(value);
-      draws[name] = list;
-    }
-  }
-  const percentile = (values: number[], q: number) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  };
-  const outputs = Object.fromEntries(
-    Object.entries(draws).map(([name, values]) => [
-      name,
-      { p10: percentile(values, 0.1), p50: percentile(values, 0.5), p90: percentile(values, 0.9) },
-    ]),
-  );
-  const swings = inputs.map((input) => {
-    const at = (p: number) =>
-      evaluateCounted(withValues(raw, new Map([...medians, [input.path, quantile(input.distribution, p)]])));
-    return { input: input.path, low: at(0.1), high: at(0.9) };
-  });
-  const sensitivity = Object.fromEntries(
-    Object.keys(outputs).map((name) => [
-      name,
-      swings
-        .map((s) => {
-          const atP10 = s.low[name] ?? Number.NaN;
-          const atP90 = s.high[name] ?? Number.NaN;
-          return { input: s.input, atP10, atP90, swing: Math.abs(atP90 - atP10) };
-        })
-        .filter((s) => Number.isFinite(s.swing))
-        .sort((x, y) => y.swing - x.swing),
-    ]),
-  );
-  return {
-    samples: options.samples,
-    seed: options.seed,
-    inputs: inputs.map((i) => ({
-      path: i.path,
-      p10: quantile(i.distribution, 0.1),
-      p50: quantile(i.distribution, 0.5),
-      p90: quantile(i.distribution, 0.9),
-    })),
-    outputs,
-    sensitivity,
-  };
 }

@@ -1,6 +1,6 @@
 import { type BuildoutResult, buildout } from "../facility/buildout.ts";
 import { type Budget, largestWithin } from "../facility/inverse.ts";
-import type { FacilitySetup } from "./facility.ts";
+import type { FacilitySetup } from "../scenario/resolve-facility.ts";
 
 export interface BuildoutReport {
   /** The scenario names a site or a budget; else this is the generic site's build-out of its GPUs. */

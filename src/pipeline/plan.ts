@@ -3,10 +3,10 @@ import type { Layout } from "../parallel/layout.ts";
 import type { PlanResult } from "../parallel/plan.ts";
 import type { ClusterSetup } from "../parallel/plan-input.ts";
 import { type RankedLayout, searchLayouts } from "../parallel/search.ts";
+import type { Scenario } from "../scenario/normalize.ts";
 import type { ErrorBand } from "../validation/cross-validation.ts";
 import { ERROR_BANDS } from "../validation/error-bands.ts";
-import { type BuildoutReport, buildoutScenario } from "./buildout-scenario.ts";
-import type { Scenario } from "./normalize.ts";
+import { type BuildoutReport, buildoutScenario } from "./buildout.ts";
 
 export interface ScenarioPlan {
   readonly scenario: {
