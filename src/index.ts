@@ -33,15 +33,27 @@ export { parseVariation, type SweepRow, sweepScenario, type Variation } from "./
 export { type UncertaintyResult, uncertaintyOf } from "./pipeline/uncertainty.ts";
 export { runPercentiles, type SimulationResult } from "./reliability/simulate.ts";
 // Reports: text and Markdown tables, SVG charts, JSON.
-export { renderBuildoutText } from "./report/buildout-text.ts";
+export { buildoutReport } from "./report/buildout-report.ts";
 export {
   CATALOG_SECTIONS,
   type CatalogSection,
   catalogListing,
-  renderCatalogText,
-} from "./report/catalog-text.ts";
+  catalogReport,
+} from "./report/catalog-report.ts";
 export { type PlotDocument, planChartSvg, runChartSvg, sweepChartSvg } from "./report/charts.ts";
-export { renderCompareText } from "./report/compare-text.ts";
+export { compareReport } from "./report/compare-report.ts";
+export {
+  drawHtml,
+  drawText,
+  escapeHtml,
+  type Line,
+  PLAIN_TEXT,
+  type ReportDocument,
+  type ReportStyle,
+  type Section,
+  type Span,
+  type Table,
+} from "./report/document.ts";
 export {
   COST_TERMS,
   MEMORY_TERMS,
@@ -53,14 +65,20 @@ export {
   type Term,
   termKeys,
 } from "./report/glossary.ts";
-export { toJson } from "./report/json.ts";
-export { layoutLabel, renderPlanText, renderSearchText } from "./report/plan-text.ts";
-export { RUN_FIGURE_FORMATS, renderSimulationText } from "./report/simulate-text.ts";
-export { setReportStyle, type TableStyle } from "./report/style.ts";
+export {
+  buildoutJson,
+  infeasiblePlanJson,
+  planJson,
+  searchJson,
+  toJson,
+  validationJson,
+} from "./report/json.ts";
+export { layoutLabel, planReport, searchReport } from "./report/plan-report.ts";
+export { simulationReport } from "./report/simulate-report.ts";
 export { sweepCsv } from "./report/sweep-csv.ts";
-export { renderSweepText } from "./report/sweep-text.ts";
-export { renderUncertaintyText } from "./report/uncertainty-text.ts";
-export { renderValidationText } from "./report/validate-text.ts";
+export { sweepReport } from "./report/sweep-report.ts";
+export { uncertaintyReport } from "./report/uncertainty-report.ts";
+export { validationReport } from "./report/validate-report.ts";
 export { scenarioJsonSchema } from "./scenario/json-schema.ts";
 export {
   loadScenario,

@@ -6,6 +6,7 @@ import { losesBy } from "../src/parallel/search.ts";
 import { planScenario } from "../src/pipeline/plan.ts";
 import { simulateScenario, withTrials } from "../src/pipeline/simulate.ts";
 import { runPercentiles } from "../src/reliability/simulate.ts";
+import { drawText } from "../src/report/document.ts";
 import {
   COST_TERMS,
   MEMORY_TERMS,
@@ -15,8 +16,7 @@ import {
   STEP_TERMS,
   termKeys,
 } from "../src/report/glossary.ts";
-import { renderPlanText } from "../src/report/plan-text.ts";
-import { setReportStyle } from "../src/report/style.ts";
+import { planReport } from "../src/report/plan-report.ts";
 import { loadScenario } from "../src/scenario/normalize.ts";
 import { planView } from "../web/src/views.ts";
 
@@ -51,11 +51,10 @@ describe("glossary: one entry per key of every breakdown", () => {
 
   it("a mixture-of-experts plan names expert-parallel all-to-all in its text, Markdown and web table", () => {
     assert.ok(mixtralPlan.plan.step.breakdown.expertParallelComm > 0);
-    setReportStyle({ table: "text", colour: false });
-    assert.match(renderPlanText(mixtralPlan), new RegExp(`${EP_LABEL.replace(/[()]/g, "\\$&")}\\s+\\d`));
-    setReportStyle({ table: "markdown", colour: false });
-    assert.match(renderPlanText(mixtralPlan), new RegExp(`\\| ${EP_LABEL.replace(/[()]/g, "\\$&")} \\|`));
-    setReportStyle({ table: "text", colour: false });
+    const report = planReport(mixtralPlan);
+    const label = EP_LABEL.replace(/[()]/g, "\\$&");
+    assert.match(drawText(report), new RegExp(`${label}\\s+\\d`));
+    assert.match(drawText(report, { format: "markdown", colour: false }), new RegExp(`\\| ${label} \\|`));
     const { document } = parseHTML("<!doctype html><html><body></body></html>");
     (globalThis as { document?: unknown }).document = document;
     const html = planView(mixtralPlan);

@@ -3,41 +3,46 @@ import { Command, CommanderError } from "commander";
 import { parseHTML } from "linkedom";
 import {
   accuracyByStack,
+  buildoutJson,
+  buildoutReport,
   buildoutScenario,
   CATALOG_SECTIONS,
   type CatalogSection,
   catalogListing,
+  catalogReport,
+  compareReport,
+  drawText,
   evaluateAccuracy,
   InfeasibleError,
   InputError,
+  infeasiblePlanJson,
   loadScenario,
   nearestName,
   parseScenarioText,
   parseVariation,
   planChartSvg,
+  planJson,
+  planReport,
   planScenario,
-  renderBuildoutText,
-  renderCatalogText,
-  renderCompareText,
-  renderPlanText,
-  renderSearchText,
-  renderSimulationText,
-  renderSweepText,
-  renderUncertaintyText,
-  renderValidationText,
+  type ReportStyle,
   runChartSvg,
   type ScenarioSummary,
   scenarioAtMedians,
   scenarioJsonSchema,
-  setReportStyle,
+  searchJson,
+  searchReport,
   simulateScenario,
+  simulationReport,
   summarizeScenario,
   sweepChartSvg,
   sweepCsv,
+  sweepReport,
   sweepScenario,
   toJson,
-  totalChecks,
   uncertaintyOf,
+  uncertaintyReport,
+  validationJson,
+  validationReport,
 } from "../index.ts";
 
 // Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
@@ -100,13 +105,12 @@ interface OutputOptions {
 }
 
 /** Markdown when asked; colour only on a terminal, never in JSON or Markdown, and never under NO_COLOR. */
-function applyStyle(options: OutputOptions): void {
+function styleOf(options: OutputOptions): ReportStyle {
   const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !options.json && !options.markdown;
-  setReportStyle({ table: options.markdown ? "markdown" : "text", colour });
+  return { format: options.markdown ? "markdown" : "text", colour };
 }
 
 function runPlan(file: string, options: OutputOptions, io: Io): number {
-  applyStyle(options);
   // Parsed once: planned at the medians of any ranges, and sampled over them below.
   const raw = parseScenarioText(readScenarioFile(file));
   const scenario = scenarioAtMedians(raw);
@@ -116,13 +120,7 @@ function runPlan(file: string, options: OutputOptions, io: Io): number {
   } catch (error) {
     // A layout that does not fit still shows its whole plan in JSON, so a user can see why.
     if (options.json && error instanceof InfeasibleError && error.closest) {
-      io.out(
-        toJson({
-          scenario: { name: scenario.name },
-          ...(error.closest as object),
-          infeasible: error.message,
-        }),
-      );
+      io.out(toJson(infeasiblePlanJson(scenario.name, error.closest as object, error.message)));
     }
     throw error;
   }
@@ -132,45 +130,35 @@ function runPlan(file: string, options: OutputOptions, io: Io): number {
     : undefined;
   if (options.svg) writeSvg(options.svg, planChartSvg(result.plan, chartDocument()));
   const uncertainty = uncertaintyOf(raw);
-  if (options.json) {
-    const { plan, search, ...rest } = result;
-    const top = search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
-    io.out(
-      toJson({
-        ...rest,
-        ...plan,
-        search: { ...search, top },
-        ...(run ? { run } : {}),
-        ...(uncertainty ? { uncertainty } : {}),
-      }),
-    );
-  } else {
-    io.out(renderPlanText(result, run));
-    if (uncertainty) io.out(`\n${renderUncertaintyText(uncertainty)}`);
+  if (options.json) io.out(toJson(planJson(result, run, uncertainty)));
+  else {
+    const sections = [
+      ...planReport(result, run).sections,
+      ...(uncertainty ? uncertaintyReport(uncertainty).sections : []),
+    ];
+    io.out(drawText({ sections }, styleOf(options)));
   }
   return 0;
 }
 
 function runSimulate(file: string, options: OutputOptions, io: Io): number {
-  applyStyle(options);
   const scenario = loadScenario(readScenarioFile(file));
   const result = planScenario(scenario);
   const run = simulateScenario(scenario, result, progressBar(options.json));
   if (options.svg) writeSvg(options.svg, runChartSvg(run, chartDocument()));
-  io.out(options.json ? toJson(run) : `${scenario.name}\n\n${renderSimulationText(run)}`);
+  const sections = [{ title: scenario.name }, ...simulationReport(run).sections];
+  io.out(options.json ? toJson(run) : drawText({ sections }, styleOf(options)));
   return 0;
 }
 
 function runBuildout(file: string, options: OutputOptions, io: Io): number {
-  applyStyle(options);
   const scenario = loadScenario(readScenarioFile(file));
   const report = buildoutScenario(scenario.facility);
-  io.out(options.json ? toJson({ ...report, ...report.result }) : renderBuildoutText(report));
+  io.out(options.json ? toJson(buildoutJson(report)) : drawText(buildoutReport(report), styleOf(options)));
   return 0;
 }
 
 function runSweep(file: string, options: OutputOptions & { vary: string[]; csv?: boolean }, io: Io): number {
-  applyStyle(options);
   if (options.vary.length === 0)
     throw new InputError("--vary", undefined, "at least one path=values, e.g. cluster.gpus=1024..200000");
   const raw = parseScenarioText(readScenarioFile(file));
@@ -179,15 +167,14 @@ function runSweep(file: string, options: OutputOptions & { vary: string[]; csv?:
   if (options.svg) writeSvg(options.svg, sweepChartSvg(rows, variations, chartDocument()));
   if (options.json) io.out(toJson({ variations, rows }));
   else if (options.csv) io.out(sweepCsv(rows, variations));
-  else io.out(renderSweepText(rows, variations));
+  else io.out(drawText(sweepReport(rows, variations), styleOf(options)));
   return rows.every((row) => row.error !== undefined) ? 2 : 0;
 }
 
 function runCompare(first: string, second: string, options: OutputOptions, io: Io): number {
-  applyStyle(options);
   const summaries = [first, second].map((file) => summarizeScenario(loadScenario(readScenarioFile(file))));
   const [a, b] = summaries as [ScenarioSummary, ScenarioSummary];
-  io.out(options.json ? toJson({ a, b }) : renderCompareText(a, b));
+  io.out(options.json ? toJson({ a, b }) : drawText(compareReport(a, b), styleOf(options)));
   return 0;
 }
 
@@ -203,39 +190,13 @@ function catalogSection(name: string): CatalogSection {
 }
 
 function runValidate(options: OutputOptions, io: Io): number {
-  applyStyle(options);
   const summary = evaluateAccuracy();
   const byStack = accuracyByStack(summary);
-  if (options.json) {
-    io.out(
-      toJson({
-        byStack,
-        meanAbsoluteStepError: summary.meanAbsoluteStepError,
-        maxAbsoluteStepError: summary.maxAbsoluteStepError,
-        within10Percent: summary.within10Percent,
-        maxAbsoluteMemoryError: summary.maxAbsoluteMemoryError,
-        totals: totalChecks(summary),
-        runs: summary.runs.map((r) => ({
-          id: r.run.id,
-          group: r.run.group,
-          source: r.run.source.ref,
-          confidence: r.run.confidence,
-          layout: r.plan.layout,
-          publishedStepSeconds: r.publishedStepSeconds,
-          predictedStepSeconds: r.predictedStepSeconds,
-          stepError: r.stepError,
-          publishedTflops: r.publishedTflops,
-          predictedTflops: r.predictedTflops,
-          flopConvention:
-            r.run.published.kind === "tflopsPerGpu" ? r.run.published.convention.description : undefined,
-          memory: r.memory,
-          memoryVerdict: r.plan.memory.verdict,
-        })),
-      }),
-    );
-  } else {
-    io.out(renderValidationText(summary, byStack));
-  }
+  io.out(
+    options.json
+      ? toJson(validationJson(summary, byStack))
+      : drawText(validationReport(summary, byStack), styleOf(options)),
+  );
   return 0;
 }
 
@@ -315,10 +276,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--json", "print one JSON object")
     .option("--markdown", "print Markdown tables (to paste into a document)")
     .action((file: string, options: OutputOptions) => {
-      applyStyle(options);
       const result = planScenario(loadScenario(readScenarioFile(file)));
-      const top = result.search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
-      io.out(options.json ? toJson({ ...result.search, top }) : renderSearchText(result));
+      io.out(options.json ? toJson(searchJson(result)) : drawText(searchReport(result), styleOf(options)));
     });
   program
     .command("catalog")
@@ -331,7 +290,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.out(
         options.json
           ? toJson(Object.fromEntries(listings.map((l) => [l.section, l.entries])))
-          : listings.map(renderCatalogText).join("\n\n"),
+          : drawText({ sections: listings.flatMap((l) => catalogReport(l).sections) }),
       );
     });
   program

@@ -1,3 +1,10 @@
+import type { BuildoutReport } from "../pipeline/buildout.ts";
+import type { ScenarioPlan } from "../pipeline/plan.ts";
+import type { UncertaintyResult } from "../pipeline/uncertainty.ts";
+import type { SimulationResult } from "../reliability/simulate.ts";
+import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
+import type { StackAccuracy } from "../validation/cross-validation.ts";
+
 // JSON output for machines. A non-finite number would be printed as null and hide a bug, so refuse it.
 
 function findNonFinite(value: unknown, path: string): string | undefined {
@@ -20,4 +27,68 @@ export function toJson(value: unknown): string {
   const bad = findNonFinite(value, "");
   if (bad) throw new Error(`internal error: ${bad} is not a finite number`);
   return JSON.stringify(value, null, 2);
+}
+
+// The JSON projections of the reports: the shapes other tools read (field names and paths are a contract).
+
+/** A plan: the scenario, the best layout's plan at the top level, the search, the run and the uncertainty. */
+export function planJson(
+  result: ScenarioPlan,
+  run?: SimulationResult,
+  uncertainty?: UncertaintyResult,
+): Record<string, unknown> {
+  const { plan, search, ...rest } = result;
+  return {
+    ...rest,
+    ...plan,
+    search: searchJson(result),
+    ...(run ? { run } : {}),
+    ...(uncertainty ? { uncertainty } : {}),
+  };
+}
+
+/** The search: its counts and the ranked layouts, each a whole plan with what it loses by. */
+export function searchJson(result: ScenarioPlan): Record<string, unknown> {
+  const top = result.search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
+  return { ...result.search, top };
+}
+
+/** A pinned layout that does not fit: its whole plan still, and why it is infeasible. */
+export function infeasiblePlanJson(name: string, closest: object, message: string): Record<string, unknown> {
+  return { scenario: { name }, ...closest, infeasible: message };
+}
+
+/** A build-out: the report's fields, with the result's at the top level. */
+export function buildoutJson(report: BuildoutReport): Record<string, unknown> {
+  return { ...report, ...report.result };
+}
+
+export function validationJson(
+  summary: AccuracySummary,
+  byStack: readonly StackAccuracy[],
+): Record<string, unknown> {
+  return {
+    byStack,
+    meanAbsoluteStepError: summary.meanAbsoluteStepError,
+    maxAbsoluteStepError: summary.maxAbsoluteStepError,
+    within10Percent: summary.within10Percent,
+    maxAbsoluteMemoryError: summary.maxAbsoluteMemoryError,
+    totals: totalChecks(summary),
+    runs: summary.runs.map((r) => ({
+      id: r.run.id,
+      group: r.run.group,
+      source: r.run.source.ref,
+      confidence: r.run.confidence,
+      layout: r.plan.layout,
+      publishedStepSeconds: r.publishedStepSeconds,
+      predictedStepSeconds: r.predictedStepSeconds,
+      stepError: r.stepError,
+      publishedTflops: r.publishedTflops,
+      predictedTflops: r.predictedTflops,
+      flopConvention:
+        r.run.published.kind === "tflopsPerGpu" ? r.run.published.convention.description : undefined,
+      memory: r.memory,
+      memoryVerdict: r.plan.memory.verdict,
+    })),
+  };
 }

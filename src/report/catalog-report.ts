@@ -6,7 +6,7 @@ import { PLATFORMS } from "../catalog/platforms.ts";
 import { SITES } from "../catalog/sites.ts";
 import { STACKS } from "../catalog/stacks.ts";
 import { parameterCounts } from "../model/transformer.ts";
-import { renderTable } from "./table.ts";
+import { type ReportDocument, row } from "./document.ts";
 
 /** Every catalog, as rows a user can read and a source for each entry. */
 export const CATALOG_SECTIONS = [
@@ -143,7 +143,7 @@ export function catalogListing(section: CatalogSection): CatalogListing {
   }
 }
 
-export function renderCatalogText(listing: CatalogListing): string {
+export function catalogReport(listing: CatalogListing): ReportDocument {
   const textColumns = listing.header
     .map((_, i) => i)
     .filter(
@@ -151,5 +151,17 @@ export function renderCatalogText(listing: CatalogListing): string {
         i > 0 &&
         /source|what|description|also called|network|switch|cooling|MoE/.test(listing.header[i] ?? ""),
     );
-  return `${listing.section}\n${renderTable(listing.header, listing.rows, textColumns)}`;
+  return {
+    sections: [
+      {
+        title: listing.section,
+        table: {
+          header: listing.header,
+          rows: listing.rows.map((cells) => row(cells)),
+          textColumns,
+          help: `the ${listing.section} catalog`,
+        },
+      },
+    ],
+  };
 }

@@ -1,0 +1,48 @@
+import type { ScenarioSummary } from "../pipeline/compare.ts";
+import { type ReportDocument, type Span, span } from "./document.ts";
+
+/** Differences under this share are not marked better or worse. */
+const NOTABLE = 0.05;
+
+function shown(value: number | undefined): string {
+  if (value === undefined) return "-";
+  const abs = Math.abs(value);
+  return value.toLocaleString("en-US", { maximumFractionDigits: abs >= 100 ? 0 : abs >= 10 ? 1 : 2 });
+}
+
+/** Two scenarios side by side: signed differences, notable ones marked better or worse. */
+export function compareReport(a: ScenarioSummary, b: ScenarioSummary): ReportDocument {
+  const rows = a.metrics.map((metric, i): Span[] => {
+    const x = metric.value;
+    const y = b.metrics[i]?.value;
+    const help = `${metric.label}${metric.better === "neither" ? "" : `: ${metric.better} is better`}`;
+    let change = span("", "B / A - 1");
+    if (x !== undefined && y !== undefined && x !== 0) {
+      const ratio = y / x - 1;
+      const signed = `${ratio >= 0 ? "+" : ""}${(ratio * 100).toFixed(1)}%`;
+      if (Math.abs(ratio) >= NOTABLE && metric.better !== "neither") {
+        const improved = ratio > 0 === (metric.better === "higher");
+        change = span(`${signed} ${improved ? "better" : "worse"}`, "B / A - 1", improved ? "good" : "bad");
+      } else {
+        change = span(signed, "B / A - 1");
+      }
+    }
+    return [span(metric.label, help), span(shown(x), help), span(shown(y), help), change];
+  });
+  return {
+    sections: [
+      {
+        lines: [
+          `A: ${a.name} (${a.gpus.toLocaleString("en-US")} x ${a.accelerator}; ${a.layout})`,
+          `B: ${b.name} (${b.gpus.toLocaleString("en-US")} x ${b.accelerator}; ${b.layout})`,
+        ],
+        table: {
+          header: ["", "A", "B", "B against A"],
+          rows,
+          textColumns: [3],
+          help: "scenario A and scenario B",
+        },
+      },
+    ],
+  };
+}

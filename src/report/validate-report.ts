@@ -1,0 +1,143 @@
+import { formatPercent } from "../units.ts";
+import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
+import { leaveOneStackOutMean, type StackAccuracy } from "../validation/cross-validation.ts";
+import { type Line, type ReportDocument, row, type Section, span } from "./document.ts";
+import { layoutLabel } from "./plan-report.ts";
+
+const STEP_GOAL = 0.05;
+const RUN_LIMIT = 0.1;
+const MEMORY_LIMIT = 0.1;
+
+function signed(fraction: number): string {
+  return `${fraction >= 0 ? "+" : ""}${(fraction * 100).toFixed(1)}%`;
+}
+
+const LEAVE_OUT_GOAL = 0.1;
+
+/** The accuracy table: every published run against the model, by group and by stack, and the totals. */
+export function validationReport(
+  summary: AccuracySummary,
+  byStack: readonly StackAccuracy[],
+): ReportDocument {
+  const sections: Section[] = [];
+  const groups = [...new Set(summary.runs.map((r) => r.run.group))];
+  for (const group of groups) {
+    const rows = summary.runs
+      .filter((r) => r.run.group === group)
+      .map((r) => {
+        const l = r.plan.layout;
+        return [
+          ...row([
+            r.run.id + (r.run.confidence === "stated" ? "" : " (u)"),
+            layoutLabel(l),
+            r.publishedTflops !== undefined ? r.publishedTflops.toFixed(1) : "-",
+            r.predictedTflops !== undefined ? r.predictedTflops.toFixed(1) : "-",
+            r.publishedStepSeconds.toFixed(2),
+            r.predictedStepSeconds.toFixed(2),
+            signed(r.stepError),
+          ]),
+          Math.abs(r.stepError) > RUN_LIMIT ? span("MISS", undefined, "bad") : span(""),
+          ...row([
+            r.searched ? r.searched.step.seconds.toFixed(2) : "-",
+            r.searched ? layoutLabel(r.searched.layout) : "",
+          ]),
+        ];
+      });
+    sections.push({
+      title: group,
+      table: {
+        header: [
+          "run",
+          "published layout",
+          "pub TFLOP/s",
+          "ours",
+          "pub step s",
+          "ours s",
+          "error",
+          "",
+          "searched s",
+          "searched best layout",
+        ],
+        rows,
+        textColumns: [1, 7, 9],
+        help: "published figures against the model's, with the published layout and the best the search finds",
+      },
+    });
+  }
+  const memoryRuns = summary.runs.filter((r) => r.memory);
+  if (memoryRuns.length > 0) {
+    sections.push({
+      title: "Memory per GPU against Korthikanti et al. 2022, Fig. 1 (GiB)",
+      table: {
+        header: ["run", "model states pub", "ours", "error", "activations pub", "ours", "error"],
+        rows: memoryRuns.map((r) => {
+          const m = r.memory as NonNullable<typeof r.memory>;
+          return row([
+            r.run.id,
+            m.modelStatesGiB.toFixed(2),
+            m.predictedModelStatesGiB.toFixed(2),
+            signed(m.predictedModelStatesGiB / m.modelStatesGiB - 1),
+            m.activationsGiB.toFixed(2),
+            m.predictedActivationsGiB.toFixed(2),
+            signed(m.predictedActivationsGiB / m.activationsGiB - 1),
+          ]);
+        }),
+        help: "memory per GPU, published against the model's",
+      },
+    });
+  }
+  const leaveOut = leaveOneStackOutMean(byStack);
+  sections.push({
+    title:
+      "Step time by software stack; leave-one-stack-out: the generation's constants refitted without the stack's runs",
+    table: {
+      header: ["stack", "runs", "mean |error|", "worst", "left out of the fit"],
+      rows: byStack.map((s) =>
+        row([
+          s.stack,
+          String(s.runs),
+          formatPercent(s.meanAbsoluteStepError),
+          formatPercent(s.maxAbsoluteStepError),
+          formatPercent(s.leaveOutMeanAbsoluteStepError),
+        ]),
+      ),
+      help: "step-time error by software stack",
+    },
+    notes: [
+      `Leave-one-stack-out mean ${formatPercent(leaveOut)} (goal ${formatPercent(LEAVE_OUT_GOAL, 0)}: ${leaveOut <= LEAVE_OUT_GOAL ? "met" : "MISSED"})`,
+    ],
+  });
+  sections.push({
+    title: "Whole-run totals (the chain from step time to GPU-hours)",
+    table: {
+      header: ["run", "published GPU-hours", "ours", "ours / published", "note"],
+      rows: totalChecks(summary).map((t) =>
+        row([
+          t.description,
+          `${(t.publishedGpuHours / 1e6).toFixed(2)} M`,
+          `${(t.predictedGpuHours / 1e6).toFixed(2)} M`,
+          (t.predictedGpuHours / t.publishedGpuHours).toFixed(2),
+          t.caveat,
+        ]),
+      ),
+      textColumns: [4],
+      help: "whole-run GPU-hours, published against the model's",
+    },
+  });
+  const misses = summary.runs.filter((r) => Math.abs(r.stepError) > RUN_LIMIT);
+  const closing: Line[] = [
+    `Step time: mean absolute error ${formatPercent(summary.meanAbsoluteStepError)} over ${summary.runs.length} runs ` +
+      `(goal ${formatPercent(STEP_GOAL, 0)}: ${summary.meanAbsoluteStepError <= STEP_GOAL ? "met" : "MISSED"}); ` +
+      `${summary.within10Percent} of ${summary.runs.length} within ${formatPercent(RUN_LIMIT, 0)}, worst ${formatPercent(summary.maxAbsoluteStepError)}.`,
+  ];
+  if (misses.length > 0)
+    closing.push(`Runs off by more than 10%: ${misses.map((r) => r.run.id).join(", ")}.`);
+  closing.push(
+    `Memory: worst error ${formatPercent(summary.maxAbsoluteMemoryError)} (goal ${formatPercent(MEMORY_LIMIT, 0)}: ${summary.maxAbsoluteMemoryError <= MEMORY_LIMIT ? "met" : "MISSED"}).`,
+    "Published TFLOP/s are turned into step times with each source's own FLOP convention; (u): part of the setup is inferred. " +
+      "Layout fields a source does not state are chosen by the planner's search. " +
+      "'searched': the best layout the search finds with only the cluster and the batch fixed.",
+  );
+  sections.push({ lines: closing });
+  return { sections };
+}
