@@ -79,6 +79,7 @@ export { sweepCsv } from "./report/sweep-csv.ts";
 export { sweepReport } from "./report/sweep-report.ts";
 export { uncertaintyReport } from "./report/uncertainty-report.ts";
 export { validationReport } from "./report/validate-report.ts";
+export { type FieldInfo, fieldInfo } from "./scenario/field-meta.ts";
 export { scenarioJsonSchema } from "./scenario/json-schema.ts";
 export {
   loadScenario,
@@ -88,6 +89,7 @@ export {
   scenarioAtMedians,
 } from "./scenario/normalize.ts";
 export { CHECKPOINT_PRESETS, TRAINING_PRESETS } from "./scenario/presets.ts";
+export type { FieldCatalog, FieldMeta } from "./scenario/schema.ts";
 export { findUncertain } from "./scenario/uncertain-values.ts";
 export {
   formatPercent,

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { fieldInfo } from "../src/scenario/field-meta.ts";
 import { scenarioJsonSchema } from "../src/scenario/json-schema.ts";
+import { FIELDS } from "../web/src/fields.ts";
 
 describe("shipped JSON Schema", () => {
   it("is up to date with the zod schema (npm run schema rewrites it)", () => {
@@ -9,5 +11,44 @@ describe("shipped JSON Schema", () => {
       readFileSync(new URL("../schema/scenario.schema.json", import.meta.url), "utf8"),
     );
     assert.deepEqual(shipped, JSON.parse(JSON.stringify(scenarioJsonSchema())));
+  });
+});
+
+describe("the schema as the one source of fields", () => {
+  it("gives every property of the shipped JSON Schema a title and a description (editors show them)", () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (typeof node !== "object" || node === null) return;
+      const schema = node as { properties?: Record<string, unknown>; anyOf?: unknown[] };
+      for (const [key, property] of Object.entries(schema.properties ?? {})) {
+        const at = path ? `${path}.${key}` : key;
+        const described = property as { title?: string; description?: string };
+        if (!described.title || !described.description) missing.push(at);
+        walk(property, at);
+      }
+      for (const option of schema.anyOf ?? []) walk(option, path);
+    };
+    walk(scenarioJsonSchema(), "");
+    assert.deepEqual(missing, []);
+  });
+
+  it("generates every form field of the page from the schema: label, help, kind and choices", () => {
+    for (const field of FIELDS) {
+      const info = fieldInfo(field.path);
+      assert.equal(field.label, info.meta.title, field.path);
+      assert.ok(field.help.startsWith(info.meta.description), field.path);
+      if (info.values) {
+        assert.deepEqual(
+          field.choices?.slice(1).map((c) => c.value),
+          [...info.values],
+          field.path,
+        );
+      }
+    }
+    assert.equal(fieldInfo("layout.zero").kind, "select");
+    assert.deepEqual(fieldInfo("layout.zero").values, ["0", "1", "2", "3"]);
+    assert.equal(fieldInfo("checkpoint.interval").kind, "number");
+    assert.equal(fieldInfo("model.moe.experts").meta.title, "Experts (MoE)");
+    assert.throws(() => fieldInfo("cluster.nothing"), /no scenario field cluster\.nothing/);
   });
 });

@@ -1,189 +1,616 @@
 import { z } from "zod";
+import type { Site } from "../catalog/sites.ts";
+import type { ModelSpec } from "../model/transformer.ts";
 
-// The scenario file format: the single source of its types and of the JSON Schema shipped for editors.
+// The scenario file format: the single source of its types, of every field's label, help and unit,
+// of the JSON Schema shipped for editors (title and description on every field) and of the web
+// page's form (web/src/fields.ts keeps only the order and folding of the fields).
 
 // Bounds keep a typo (1e30 GPUs) from turning into an hours-long search or an out-of-memory error.
 const count = z.number().int().positive().max(1_000_000_000);
 const small = z.number().int().positive().max(100_000);
 const positive = z.number().positive();
 
-export const moeSchema = z.strictObject({
-  experts: small,
-  expertsPerToken: small,
-  expertFfnHidden: count,
-  sharedExperts: z.number().int().nonnegative().default(0),
-  denseLayers: z.number().int().nonnegative().default(0),
-  layerInterval: count.default(1),
-  /** 0: dropless. */
-  capacityFactor: z.number().nonnegative().default(0),
-  loadImbalance: z.number().min(1).default(1),
-  /** Node-limited routing; 0: no limit. */
-  maxNodesPerToken: z.number().int().nonnegative().default(0),
-});
+/** Where a field's choices come from, when they are catalog names rather than a fixed list. */
+export type FieldCatalog =
+  | "models"
+  | "accelerators"
+  | "stacks"
+  | "sites"
+  | "platforms"
+  | "network"
+  | "failures"
+  | "training-presets"
+  | "checkpoint-presets";
 
-export const mlaSchema = z.strictObject({
-  qLoraRank: z.number().int().nonnegative(),
-  kvLoraRank: count,
-  qkNopeHeadDim: count,
-  qkRopeHeadDim: count,
-  vHeadDim: count,
-});
+/** A field's label and help, for editors (JSON Schema title and description) and the page's form. */
+export interface FieldMeta {
+  readonly title: string;
+  readonly description: string;
+  readonly unit?: string;
+  /** What leaving the field out means ("searched", "the preset's", ...). */
+  readonly emptyMeans?: string;
+  readonly catalog?: FieldCatalog;
+}
 
-export const modelObjectSchema = z.strictObject({
-  /** A catalog model whose fields this object overrides. */
-  preset: z.string().optional(),
-  name: z.string().optional(),
-  layers: small.optional(),
-  hidden: count.optional(),
-  heads: small.optional(),
-  kvHeads: small.optional(),
-  ffnHidden: count.optional(),
-  gated: z.boolean().optional(),
-  vocab: count.optional(),
-  tiedEmbeddings: z.boolean().optional(),
-  dropout: z.boolean().optional(),
-  moe: moeSchema.optional(),
-  mla: mlaSchema.optional(),
-});
+const field = <T extends z.ZodType>(schema: T, meta: FieldMeta): T => schema.meta({ ...meta });
+
+export const moeSchema = z
+  .strictObject({
+    experts: field(small, { title: "Experts (MoE)", description: "Routed experts per MoE layer." }),
+    expertsPerToken: field(small, {
+      title: "Experts per token (top-k)",
+      description: "Routed experts each token is sent to.",
+    }),
+    expertFfnHidden: field(count, {
+      title: "Expert FFN hidden size",
+      description: "MLP inner width of one expert.",
+    }),
+    sharedExperts: field(z.number().int().nonnegative(), {
+      title: "Shared experts",
+      description: "Experts every token passes through, each expertFfnHidden wide.",
+    }).default(0),
+    denseLayers: field(z.number().int().nonnegative(), {
+      title: "Leading dense layers",
+      description: "First layers with a dense MLP instead of experts (DeepSeek-V3: 3).",
+    }).default(0),
+    layerInterval: field(count, {
+      title: "MoE layer interval",
+      description: "After the dense layers, every n-th layer is MoE (1: all of them).",
+    }).default(1),
+    capacityFactor: field(z.number().nonnegative(), {
+      title: "Capacity factor",
+      description: "Expert capacity over the balanced load; tokens beyond it are dropped. 0: dropless.",
+    }).default(0),
+    loadImbalance: field(z.number().min(1), {
+      title: "Load imbalance",
+      description: "Tokens on the busiest expert-parallel rank over the mean; 1 is perfectly balanced.",
+    }).default(1),
+    maxNodesPerToken: field(z.number().int().nonnegative(), {
+      title: "Nodes per token",
+      description:
+        "Node-limited routing: scale-up domains a token may be sent to (DeepSeek-V3: 4); 0: no limit.",
+    }).default(0),
+  })
+  .meta({ title: "Mixture of experts", description: "MoE MLPs; leave out for a dense model." });
+
+export const mlaSchema = z
+  .strictObject({
+    qLoraRank: field(z.number().int().nonnegative(), {
+      title: "Query latent rank",
+      description: "Rank of the compressed query (0: no query compression).",
+    }),
+    kvLoraRank: field(count, {
+      title: "Key/value latent rank",
+      description: "Rank of the compressed keys and values.",
+    }),
+    qkNopeHeadDim: field(count, {
+      title: "Query/key head width (no rotary)",
+      description: "Per-head width of the query/key part without rotary embedding.",
+    }),
+    qkRopeHeadDim: field(count, {
+      title: "Query/key rotary width",
+      description: "Per-head width of the rotary query/key part.",
+    }),
+    vHeadDim: field(count, { title: "Value head width", description: "Per-head width of the values." }),
+  })
+  .meta({
+    title: "Multi-head latent attention",
+    description: "DeepSeek-V2/V3 latent attention; leave out for multi-head or grouped-query attention.",
+  });
+
+const preferPreset = "; empty: the preset's.";
+
+export const modelObjectSchema = z
+  .strictObject({
+    preset: field(z.string(), {
+      title: "Model",
+      description: "A catalog model; the fields beside it override its figures one by one.",
+      catalog: "models",
+      emptyMeans: "custom (fields below)",
+    }).optional(),
+    name: field(z.string(), { title: "Name", description: "Name of a custom model." }).optional(),
+    layers: field(small, { title: "Layers", description: `Transformer layers${preferPreset}` }).optional(),
+    hidden: field(count, { title: "Hidden size", description: `Model width d${preferPreset}` }).optional(),
+    heads: field(small, { title: "Attention heads", description: `Query heads${preferPreset}` }).optional(),
+    kvHeads: field(small, {
+      title: "Key/value heads",
+      description: `Grouped-query attention groups; equal to heads for multi-head${preferPreset}`,
+    }).optional(),
+    ffnHidden: field(count, {
+      title: "FFN hidden size",
+      description: `MLP inner width${preferPreset}`,
+    }).optional(),
+    gated: field(z.boolean(), {
+      title: "Gated MLP (SwiGLU)",
+      description: "Three MLP matrices instead of two.",
+      emptyMeans: "preset's",
+    }).optional(),
+    vocab: field(count, {
+      title: "Vocabulary",
+      description: `Tokens in the vocabulary${preferPreset}`,
+    }).optional(),
+    tiedEmbeddings: field(z.boolean(), {
+      title: "Tied embeddings",
+      description: "Input embedding and output layer share one matrix.",
+      emptyMeans: "preset's",
+    }).optional(),
+    dropout: field(z.boolean(), {
+      title: "Dropout",
+      description: "Dropout layers present (GPT-style): masks add to activation memory.",
+      emptyMeans: "preset's",
+    }).optional(),
+    moe: moeSchema.optional(),
+    mla: mlaSchema.optional(),
+  })
+  .meta({ title: "Model", description: "A catalog model's name, or a section of fields (over a preset)." });
 
 /** A fixed count, or a range the layout search may pick from (it takes the largest that fits the layout). */
-const countOrRange = z.union([count, z.strictObject({ min: count, max: count })]);
+const countOrRange = z.union([
+  count,
+  z.strictObject({
+    min: field(count, { title: "Smallest", description: "The smallest value the search may pick." }),
+    max: field(count, { title: "Largest", description: "The largest value the search may pick." }),
+  }),
+]);
 
-export const trainingSchema = z.strictObject({
-  preset: z.string().optional(),
-  sequenceLength: count.max(16_777_216),
-  globalBatchSequences: countOrRange.optional(),
-  globalBatchTokens: countOrRange.optional(),
-  tokens: positive.max(1e18).optional(),
-  precision: z.enum(["bf16", "fp8"]).default("bf16"),
-  recipe: z.enum(["megatron", "megatron-fp8-params", "pytorch-amp"]).default("megatron"),
-  attentionFlops: z.enum(["causal", "full"]).default("full"),
-});
+export const trainingSchema = z
+  .strictObject({
+    preset: field(z.string(), {
+      title: "Recipe preset",
+      description: "A published pre-training recipe; the fields beside it override it.",
+      catalog: "training-presets",
+      emptyMeans: "none (fields below)",
+    }).optional(),
+    sequenceLength: field(count.max(16_777_216), {
+      title: "Sequence length (tokens)",
+      description: "Tokens per training sequence.",
+      unit: "tokens",
+    }),
+    globalBatchSequences: field(countOrRange, {
+      title: "Global batch (sequences)",
+      description: "Sequences per optimizer step; { min, max } lets the search pick.",
+      unit: "sequences",
+    }).optional(),
+    globalBatchTokens: field(countOrRange, {
+      title: "Global batch (tokens)",
+      description: "Tokens per optimizer step (or sequences above); { min, max } lets the search pick.",
+      unit: "tokens",
+    }).optional(),
+    tokens: field(positive.max(1e18), {
+      title: "Training tokens",
+      description: "The token budget; gives the time to train. 15e12 is 15 trillion.",
+      unit: "tokens",
+    }).optional(),
+    precision: field(z.enum(["bf16", "fp8"]), {
+      title: "Precision",
+      description: "Matrix math in BF16, or in FP8 (attention, router and output stay BF16).",
+      emptyMeans: "bf16 (default)",
+    }).default("bf16"),
+    recipe: field(z.enum(["megatron", "megatron-fp8-params", "pytorch-amp"]), {
+      title: "Mixed-precision recipe",
+      description:
+        "Bytes per parameter of weights, gradients and optimizer state: Megatron's, Megatron's with FP8 weights, or PyTorch AMP's.",
+      emptyMeans: "megatron (default)",
+    }).default("megatron"),
+    attentionFlops: field(z.enum(["causal", "full"]), {
+      title: "Attention FLOPs counted",
+      description: "For MFU: the full attention matrix (PaLM's convention) or only its causal half.",
+      emptyMeans: "full (default)",
+    }).default("full"),
+  })
+  .meta({ title: "Training", description: "Sequence length, batch, token budget and precision." });
 
-export const clusterSchema = z.strictObject({
-  /** Optional when the site names one. */
-  accelerator: z.string().optional(),
-  /** Optional when the site or the budget decides it. */
-  gpus: count.max(10_000_000).optional(),
-  /** Software stack (megatron-core, deepspeed, fsdp2, pytorch-eager, ...); hardware constants follow the accelerator. */
-  stack: z.string().optional(),
-  /** Scale-out NIC rate per GPU where the cluster differs from the accelerator's usual one (4 x 100G per 8 GPUs: 50). */
-  scaleOutGbpsPerGpu: z.number().positive().max(100_000).optional(),
-});
+export const clusterSchema = z
+  .strictObject({
+    accelerator: field(z.string(), {
+      title: "Accelerator",
+      description: "The GPU; optional when the site names one.",
+      catalog: "accelerators",
+      emptyMeans: "the site's",
+    }).optional(),
+    gpus: field(count.max(10_000_000), {
+      title: "GPUs",
+      description: "GPUs in the job; optional when the site or the budget decides it.",
+      unit: "GPUs",
+    }).optional(),
+    stack: field(z.string(), {
+      title: "Software stack",
+      description:
+        "Megatron-Core, DeepSpeed, FSDP2/TorchTitan or plain PyTorch: its overlaps, fusions, schedule, host cost and memory habits; hardware constants follow the accelerator.",
+      catalog: "stacks",
+      emptyMeans: "megatron-core",
+    }).optional(),
+    scaleOutGbpsPerGpu: field(z.number().positive().max(100_000), {
+      title: "NIC Gb/s per GPU",
+      description:
+        "Scale-out network rate per GPU, where it differs from the accelerator's usual one (4 x 100G per 8 GPUs: 50).",
+      unit: "Gb/s",
+    }).optional(),
+  })
+  .meta({ title: "Cluster", description: "The accelerator, how many, and the software stack." });
+
+const searched = { emptyMeans: "searched" } as const;
+const degree = (title: string) =>
+  field(small, {
+    title,
+    description: "Pins this degree; empty: the search picks it.",
+    ...searched,
+  }).optional();
 
 /** Fields left out are chosen by the layout search; `layout: auto` (or no layout) searches them all. */
-export const layoutSchema = z.strictObject({
-  tp: small.optional(),
-  pp: small.optional(),
-  cp: small.optional(),
-  dp: count.optional(),
-  ep: small.optional(),
-  microBatch: small.optional(),
-  virtualStages: small.optional(),
-  recompute: z.enum(["none", "selective", "full"]).optional(),
-  zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
-  sequenceParallel: z.boolean().optional(),
-  /** Layers on the first / last pipeline stage (Megatron's decoder-first/last-pipeline-num-layers). */
-  firstStageLayers: small.optional(),
-  lastStageLayers: small.optional(),
-});
+export const layoutSchema = z
+  .strictObject({
+    tp: degree("Tensor parallel (tp)"),
+    pp: degree("Pipeline parallel (pp)"),
+    cp: degree("Context parallel (cp)"),
+    dp: field(count, {
+      title: "Data parallel (dp)",
+      description: "Pins this degree; empty: the search picks it.",
+      ...searched,
+    }).optional(),
+    ep: degree("Expert parallel (ep)"),
+    microBatch: field(small, {
+      title: "Micro-batch (sequences)",
+      description: "Pins the micro-batch; empty: the search picks it.",
+      ...searched,
+    }).optional(),
+    virtualStages: field(small, {
+      title: "Virtual stages (interleaving)",
+      description: "Pins the interleaving depth; empty: the search picks it.",
+      ...searched,
+    }).optional(),
+    recompute: field(z.enum(["none", "selective", "full"]), {
+      title: "Activation recompute",
+      description: "Pins the recompute policy; empty: searched.",
+      ...searched,
+    }).optional(),
+    zero: field(z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]), {
+      title: "ZeRO stage",
+      description: "Pins the optimizer-state sharding; empty: searched.",
+      ...searched,
+    }).optional(),
+    sequenceParallel: field(z.boolean(), {
+      title: "Sequence parallel",
+      description: "Pins sequence parallelism; empty: searched.",
+      ...searched,
+    }).optional(),
+    firstStageLayers: field(small, {
+      title: "Layers on the first stage",
+      description: "Megatron's decoder-first-pipeline-num-layers; empty: the stack's partition.",
+    }).optional(),
+    lastStageLayers: field(small, {
+      title: "Layers on the last stage",
+      description: "Megatron's decoder-last-pipeline-num-layers; empty: the stack's partition.",
+    }).optional(),
+  })
+  .meta({ title: "Layout", description: "Parallel layout; fields left out are chosen by the search." });
 
-export const searchSchema = z.strictObject({
-  /** Largest tensor-parallel degree; defaults to the accelerator's scale-up domain. */
-  maxTp: count.optional(),
-  /** Memory to keep free on every GPU; default: the 10% margin below which a footprint is "tight". */
-  memoryHeadroomGiB: z.number().nonnegative().optional(),
-  /** How many of the best layouts to report. */
-  top: count.max(50).default(5),
-});
+export const searchSchema = z
+  .strictObject({
+    maxTp: field(count, {
+      title: "Largest tp",
+      description: "Largest tensor-parallel degree; defaults to the accelerator's scale-up domain.",
+    }).optional(),
+    memoryHeadroomGiB: field(z.number().nonnegative(), {
+      title: "Memory headroom (GiB)",
+      description:
+        "Memory to keep free on every GPU; default: the 10% margin below which a footprint is 'tight'.",
+      unit: "GiB",
+    }).optional(),
+    top: field(count.max(50), {
+      title: "Layouts listed",
+      description: "How many of the best layouts to report (up to 50).",
+    }).default(5),
+  })
+  .meta({ title: "Search", description: "Limits and margins of the layout search." });
 
 const fraction = z.number().positive().max(1);
 
-export const siteObjectSchema = z.strictObject({
-  preset: z.string().optional(),
-  name: z.string().optional(),
-  displayName: z.string().optional(),
-  accelerator: z.string().optional(),
-  gpus: count.max(10_000_000).optional(),
-  platform: z.string().optional(),
-  network: z.string().optional(),
-  powerMegawatts: positive.optional(),
-  pue: z.number().min(1).max(3).optional(),
-  rackKilowatts: positive.optional(),
-  rackUnits: count.optional(),
-  fabric: z
-    .strictObject({
-      leafOversubscription: z.number().min(1).optional(),
-      podGpus: z.number().int().nonnegative().optional(),
-      podOversubscription: z.number().min(1).optional(),
-      opticalNicLinks: z.boolean().optional(),
-    })
-    .optional(),
-  storageTerabytesPerGpu: z.number().nonnegative().optional(),
-  storageWattsPerTerabyte: z.number().nonnegative().optional(),
-  storageUsdPerTerabyte: z.number().nonnegative().optional(),
-  facilityUsdPerItMegawatt: z.number().nonnegative().optional(),
-  electricityUsdPerMegawattHour: z.number().nonnegative().optional(),
-  maintenanceFractionPerYear: z.number().nonnegative().max(1).optional(),
-  hardwareYears: positive.optional(),
-  facilityYears: positive.optional(),
-  utilization: fraction.optional(),
-});
+export const siteObjectSchema = z
+  .strictObject({
+    preset: field(z.string(), {
+      title: "Site",
+      description: "A data-centre design (power, racks, network, prices); the fields beside it override it.",
+      catalog: "sites",
+      emptyMeans: "none",
+    }).optional(),
+    name: field(z.string(), { title: "Name", description: "Name of the site." }).optional(),
+    displayName: field(z.string(), {
+      title: "Display name",
+      description: "The site's name in reports.",
+    }).optional(),
+    accelerator: field(z.string(), {
+      title: "Site accelerator",
+      description: "The GPU the site holds.",
+      catalog: "accelerators",
+    }).optional(),
+    gpus: field(count.max(10_000_000), {
+      title: "Site GPUs",
+      description: "GPUs the site holds.",
+      unit: "GPUs",
+    }).optional(),
+    platform: field(z.string(), {
+      title: "Server platform",
+      description: "The server or rack-scale system holding the GPUs.",
+      catalog: "platforms",
+    }).optional(),
+    network: field(z.string(), {
+      title: "Network family",
+      description: "Switches and optics of the scale-out fabric.",
+      catalog: "network",
+    }).optional(),
+    powerMegawatts: field(positive, {
+      title: "Site power (MW)",
+      description: "The facility power envelope the site is built to.",
+      unit: "MW",
+    }).optional(),
+    pue: field(z.number().min(1).max(3), {
+      title: "PUE",
+      description: "Facility power / IT power.",
+    }).optional(),
+    rackKilowatts: field(positive, {
+      title: "Rack limit (kW)",
+      description: "Power and cooling per rack.",
+      unit: "kW",
+    }).optional(),
+    rackUnits: field(count, {
+      title: "Rack units",
+      description: "Usable height of a rack.",
+      unit: "U",
+    }).optional(),
+    fabric: z
+      .strictObject({
+        leafOversubscription: field(z.number().min(1), {
+          title: "Leaf oversubscription",
+          description: "Down-links per up-link at the leaf switches; 1 is non-blocking.",
+        }).optional(),
+        podGpus: field(z.number().int().nonnegative(), {
+          title: "GPUs per pod",
+          description: "GPUs per full-bisection pod; 0: the tree's natural pod.",
+          unit: "GPUs",
+        }).optional(),
+        podOversubscription: field(z.number().min(1), {
+          title: "Pod oversubscription",
+          description: "Oversubscription above the pods; 1 is non-blocking.",
+        }).optional(),
+        opticalNicLinks: field(z.boolean(), {
+          title: "Optical NIC links",
+          description: "GPU-to-leaf links over optics (else copper).",
+        }).optional(),
+      })
+      .meta({ title: "Fabric", description: "How the scale-out fabric is laid out." })
+      .optional(),
+    storageTerabytesPerGpu: field(z.number().nonnegative(), {
+      title: "Storage per GPU (TB)",
+      description: "Shared storage per GPU.",
+      unit: "TB",
+    }).optional(),
+    storageWattsPerTerabyte: field(z.number().nonnegative(), {
+      title: "Storage power (W/TB)",
+      description: "Power of the storage per terabyte.",
+      unit: "W/TB",
+    }).optional(),
+    storageUsdPerTerabyte: field(z.number().nonnegative(), {
+      title: "Storage price ($/TB)",
+      description: "Price of the storage per terabyte.",
+      unit: "$/TB",
+    }).optional(),
+    facilityUsdPerItMegawatt: field(z.number().nonnegative(), {
+      title: "Facility $ per IT MW",
+      description: "Building, power and cooling per MW of critical IT load.",
+      unit: "$/MW",
+    }).optional(),
+    electricityUsdPerMegawattHour: field(z.number().nonnegative(), {
+      title: "Electricity ($/MWh)",
+      description: "Price of energy.",
+      unit: "$/MWh",
+    }).optional(),
+    maintenanceFractionPerYear: field(z.number().nonnegative().max(1), {
+      title: "Maintenance per year",
+      description: "Hardware support as a share of its price a year.",
+    }).optional(),
+    hardwareYears: field(positive, {
+      title: "Hardware life (years)",
+      description: "Straight-line amortization of IT hardware.",
+      unit: "years",
+    }).optional(),
+    facilityYears: field(positive, {
+      title: "Building life (years)",
+      description: "Straight-line amortization of the building.",
+      unit: "years",
+    }).optional(),
+    utilization: field(fraction, {
+      title: "Utilization",
+      description: "Share of hours the GPUs are used, for $ per GPU-hour.",
+    }).optional(),
+  })
+  .meta({
+    title: "Site",
+    description: "A site preset's name, or a section of facility assumptions (over a preset).",
+  });
 
-export const budgetSchema = z.strictObject({
-  usd: positive.max(1e13).optional(),
-  /** Facility power at peak (IT x PUE). */
-  megawatts: positive.max(1e6).optional(),
-  /** Chips added per year (an export licence, a supply deal): what power they need each year. */
-  chipsPerYear: count.max(100_000_000).optional(),
-});
+export const budgetSchema = z
+  .strictObject({
+    usd: field(positive.max(1e13), {
+      title: "Budget ($)",
+      description: "The most GPUs this much capex buys; 12e9 is $12 B.",
+      unit: "$",
+    }).optional(),
+    megawatts: field(positive.max(1e6), {
+      title: "Power envelope (MW)",
+      description: "The most GPUs this facility power (IT x PUE) holds at peak.",
+      unit: "MW",
+    }).optional(),
+    chipsPerYear: field(count.max(100_000_000), {
+      title: "Chips per year",
+      description:
+        "Chips added per year (an export licence, a supply deal): the power and capex they need each year.",
+    }).optional(),
+  })
+  .meta({ title: "Budget", description: "Money or power that sizes the cluster instead of a GPU count." });
 
-export const reliabilitySchema = z.strictObject({
-  preset: z.string().optional(),
-  rateScale: z.number().nonnegative().optional(),
-  detectMinutes: z.number().nonnegative().optional(),
-  restartMinutes: z.number().nonnegative().optional(),
-  spares: z.boolean().optional(),
-  repairHours: z.number().nonnegative().optional(),
-  shrink: z.boolean().optional(),
-  stragglerSlowdown: z.number().nonnegative().max(0.9).optional(),
-  wearIn: z.strictObject({ extra: z.number().nonnegative(), halfLifeDays: positive }).optional(),
-});
+export const reliabilitySchema = z
+  .strictObject({
+    preset: field(z.string(), {
+      title: "Failure mix",
+      description: "Failure rates per GPU-hour by cause, from a published fleet.",
+      catalog: "failures",
+      emptyMeans: "default",
+    }).optional(),
+    rateScale: field(z.number().nonnegative(), {
+      title: "Failure rate x",
+      description: "Multiplies every cause's rate.",
+    }).optional(),
+    detectMinutes: field(z.number().nonnegative(), {
+      title: "Detection (minutes)",
+      description: "Time from a failure to noticing it.",
+      unit: "min",
+    }).optional(),
+    restartMinutes: field(z.number().nonnegative(), {
+      title: "Restart (minutes)",
+      description: "Time to reschedule and reload after a failure.",
+      unit: "min",
+    }).optional(),
+    spares: field(z.boolean(), {
+      title: "Hot spares",
+      description: "Whether a failed node is replaced at once from a pool of spares.",
+      emptyMeans: "default",
+    }).optional(),
+    repairHours: field(z.number().nonnegative(), {
+      title: "Repair (hours)",
+      description: "Time a failed node is out.",
+      unit: "h",
+    }).optional(),
+    shrink: field(z.boolean(), {
+      title: "Shrink instead of waiting",
+      description: "Whether the job goes on with fewer data-parallel replicas while a node is repaired.",
+      emptyMeans: "default",
+    }).optional(),
+    stragglerSlowdown: field(z.number().nonnegative().max(0.9), {
+      title: "Straggler slowdown",
+      description: "Fraction of speed lost to slow nodes.",
+    }).optional(),
+    wearIn: z
+      .strictObject({
+        extra: field(z.number().nonnegative(), {
+          title: "Wear-in extra rate",
+          description: "Extra failure rate of new hardware, as a multiple of the steady rate.",
+        }),
+        halfLifeDays: field(positive, {
+          title: "Wear-in half-life (days)",
+          description: "Days for the extra rate to halve.",
+          unit: "days",
+        }),
+      })
+      .meta({ title: "Wear-in", description: "Early failures of new hardware (infant mortality)." })
+      .optional(),
+  })
+  .meta({ title: "Reliability", description: "A failure mix's name, or its settings." });
 
-export const checkpointSchema = z.strictObject({
-  preset: z.string().optional(),
-  mode: z.enum(["sync", "async", "in-memory"]).optional(),
-  /** Minutes of training between checkpoints, or the optimum by Daly's or Young's formula. */
-  interval: z.union([positive, z.enum(["daly", "young"])]).optional(),
-  writeGBpsPerNode: positive.optional(),
-  readGBpsPerNode: positive.optional(),
-  aggregateWriteGBps: positive.optional(),
-  aggregateReadGBps: positive.optional(),
-});
+export const checkpointSchema = z
+  .strictObject({
+    preset: field(z.string(), {
+      title: "Checkpoint preset",
+      description: "A published checkpoint set-up: storage bandwidth and mode.",
+      catalog: "checkpoint-presets",
+      emptyMeans: "none (fields below)",
+    }).optional(),
+    mode: field(z.enum(["sync", "async", "in-memory"]), {
+      title: "Checkpoints",
+      description:
+        "Synchronous writes stall training; asynchronous ones copy to host memory first; in-memory ones keep a peer's copy.",
+      emptyMeans: "default",
+    }).optional(),
+    interval: field(z.union([positive, z.enum(["daly", "young"])]), {
+      title: "Checkpoint interval",
+      description:
+        "Minutes of training between checkpoints, or daly / young for the optimum by their formulas.",
+      unit: "min",
+      emptyMeans: "daly",
+    }).optional(),
+    writeGBpsPerNode: field(positive, {
+      title: "Write per node (GB/s)",
+      description: "Per-node write bandwidth to the checkpoint store.",
+      unit: "GB/s",
+    }).optional(),
+    readGBpsPerNode: field(positive, {
+      title: "Read per node (GB/s)",
+      description: "Per-node read bandwidth from the checkpoint store.",
+      unit: "GB/s",
+    }).optional(),
+    aggregateWriteGBps: field(positive, {
+      title: "Storage write (GB/s, all nodes)",
+      description: "Aggregate write bandwidth of the checkpoint store.",
+      unit: "GB/s",
+    }).optional(),
+    aggregateReadGBps: field(positive, {
+      title: "Storage read (GB/s, all nodes)",
+      description: "Aggregate read bandwidth of the checkpoint store.",
+      unit: "GB/s",
+    }).optional(),
+  })
+  .meta({ title: "Checkpoints", description: "How and how often the run saves its state." });
 
-export const simulationSchema = z.strictObject({
-  trials: count.max(1_000_000).optional(),
-  seed: z.number().int().optional(),
-  /** Simulate a fixed wall-clock window (how fleets report failures) instead of the whole run. */
-  days: positive.optional(),
-});
+export const simulationSchema = z
+  .strictObject({
+    trials: field(count.max(1_000_000), {
+      title: "Monte Carlo trials",
+      description: "Runs simulated; more trials, tighter percentiles.",
+    }).optional(),
+    seed: field(z.number().int(), {
+      title: "Seed",
+      description: "Random seed: the same seed gives the same result.",
+    }).optional(),
+    days: field(positive, {
+      title: "Fixed window (days)",
+      description: "Simulate this wall-clock window (how fleets report failures) instead of the whole run.",
+      unit: "days",
+    }).optional(),
+  })
+  .meta({ title: "Simulation", description: "The Monte Carlo of the run over time." });
+
+export const uncertaintySchema = z
+  .strictObject({
+    samples: field(count.max(10_000), {
+      title: "Uncertainty samples",
+      description: "Samples drawn when a field holds a range (low..high) or a distribution.",
+    }).optional(),
+    seed: field(z.number().int(), {
+      title: "Uncertainty seed",
+      description: "Random seed of the sampling.",
+    }).optional(),
+  })
+  .meta({ title: "Uncertainty", description: "Sampling of the inputs given as ranges or distributions." });
 
 export const scenarioSchema = z.strictObject({
-  name: z.string().optional(),
-  description: z.string().optional(),
-  model: z.union([z.string(), modelObjectSchema]).optional(),
+  name: field(z.string(), { title: "Name", description: "The scenario's name in reports." }).optional(),
+  description: field(z.string(), {
+    title: "Description",
+    description: "What the scenario is about.",
+  }).optional(),
+  model: z
+    .union([z.string(), modelObjectSchema])
+    .meta({ title: "Model", description: "A catalog model's name, or a section of fields (over a preset)." })
+    .optional(),
   training: trainingSchema.optional(),
   cluster: clusterSchema.default({}),
-  site: z.union([z.string(), siteObjectSchema]).optional(),
+  site: z
+    .union([z.string(), siteObjectSchema])
+    .meta({ title: "Site", description: "A site preset's name, or a section of facility assumptions." })
+    .optional(),
   budget: budgetSchema.optional(),
-  reliability: z.union([z.string(), reliabilitySchema]).optional(),
+  reliability: z
+    .union([z.string(), reliabilitySchema])
+    .meta({ title: "Reliability", description: "A failure mix's name, or its settings." })
+    .optional(),
   checkpoint: checkpointSchema.optional(),
   simulation: simulationSchema.optional(),
-  /** Sampling of the inputs given as ranges or distributions. */
-  uncertainty: z
-    .strictObject({ samples: count.max(10_000).optional(), seed: z.number().int().optional() })
+  uncertainty: uncertaintySchema.optional(),
+  layout: z
+    .union([z.literal("auto"), layoutSchema])
+    .meta({ title: "Layout", description: "auto (searched), or the fields to pin; the rest are searched." })
     .optional(),
-  layout: z.union([z.literal("auto"), layoutSchema]).optional(),
   search: searchSchema.optional(),
 });
 
@@ -195,6 +622,21 @@ export type ParsedScenario = z.output<typeof scenarioSchema>;
  * preset's name (presets.ts expands it into the fields above before the file is checked).
  */
 export const scenarioFileSchema = scenarioSchema.extend({
-  training: z.union([z.string(), trainingSchema]).optional(),
-  checkpoint: z.union([z.string(), checkpointSchema]).optional(),
+  training: z
+    .union([z.string(), trainingSchema])
+    .meta({ title: "Training", description: "A recipe preset's name, or the training fields." })
+    .optional(),
+  checkpoint: z
+    .union([z.string(), checkpointSchema])
+    .meta({ title: "Checkpoints", description: "A checkpoint preset's name, or the checkpoint fields." })
+    .optional(),
 });
+
+// The catalog types and the scenario's sections that override them must agree field by field.
+type Unknown<Section, Known> = Exclude<keyof Section, keyof Known>;
+type Agrees<Section, Known> = [Unknown<Section, Known>] extends [never] ? true : Unknown<Section, Known>;
+export const MODEL_FIELDS_KNOWN: Agrees<
+  z.output<typeof modelObjectSchema>,
+  ModelSpec & { preset?: string }
+> = true;
+export const SITE_FIELDS_KNOWN: Agrees<z.output<typeof siteObjectSchema>, Site & { preset?: string }> = true;
