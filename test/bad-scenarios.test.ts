@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { main } from "../src/cli/main.ts";
 
-// A corpus of bad scenarios through the built CLI: each exits with the documented code and a message
+// A corpus of bad scenarios through the CLI: each exits with the documented code and a message
 // that names the field, never a stack trace, never NaN or Infinity.
 const root = fileURLToPath(new URL("..", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "gigacluster-bad-"));
@@ -131,23 +132,39 @@ const corpus: { name: string; text: string; command?: string; exit: number; mess
   },
 ];
 
+async function runInProcess(
+  args: readonly string[],
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await main(args, { out: (text) => out.push(text), err: (text) => err.push(text) });
+  return { status, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+function runBuilt(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [join(root, "bin", "gigacluster.js"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 20000,
+  });
+}
+
+// In-process through main(argv, io); the first entries also through the built command, as a smoke test
+// that the process prints the same message and exit code.
+const SMOKE = 3;
+
 describe("bad scenarios", () => {
-  for (const entry of corpus) {
-    it(entry.name, () => {
+  for (const [index, entry] of corpus.entries()) {
+    it(entry.name, async () => {
       const file = join(scratch, `${entry.name.replaceAll(" ", "-")}.yaml`);
       writeFileSync(file, entry.text);
-      const result = spawnSync(
-        process.execPath,
-        [join(root, "bin", "gigacluster.js"), entry.command ?? "plan", file],
-        {
-          cwd: root,
-          encoding: "utf8",
-          timeout: 20000,
-        },
-      );
-      assert.equal(result.status, entry.exit, `${result.stderr}${result.stdout}`);
-      assert.match(result.stderr, entry.message);
-      assert.doesNotMatch(result.stderr, /\n\s+at |NaN|Infinity/);
+      const args = [entry.command ?? "plan", file];
+      const results = [await runInProcess(args), ...(index < SMOKE ? [runBuilt(args)] : [])];
+      for (const result of results) {
+        assert.equal(result.status, entry.exit, `${result.stderr}${result.stdout}`);
+        assert.match(result.stderr, entry.message);
+        assert.doesNotMatch(result.stderr, /\n\s+at |NaN|Infinity/);
+      }
     });
   }
 });

@@ -5,13 +5,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { main } from "../src/cli/main.ts";
 
-// End to end: the built CLI (npm test builds it first) as a user runs it.
+// The CLI in-process through main(argv, io), as a user runs it; a few smoke tests run the built
+// command (npm test builds it first) in a process of its own.
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "gigacluster.js");
 const scratch = mkdtempSync(join(tmpdir(), "gigacluster-"));
+process.chdir(root);
 
-function run(...args: string[]) {
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, {
+    out: (text) => out.push(`${text}\n`),
+    err: (text) => err.push(`${text}\n`),
+  });
+  return { code, stdout: out.join(""), stderr: err.join("") };
+}
+
+function runBuilt(...args: string[]) {
   const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -23,20 +36,20 @@ function scenarioFile(name: string, text: string): string {
 }
 
 describe("gigacluster CLI", () => {
-  it("plan prints the breakdowns of the bundled example", () => {
-    const { code, stdout, stderr } = run("plan", "examples/llama-3-405b.yaml");
+  it("plan prints the breakdowns of the bundled example", async () => {
+    const { code, stdout, stderr } = runBuilt("plan", "examples/llama-3-405b.yaml");
     assert.equal(code, 0, stderr);
     for (const heading of ["Memory per GPU", "Step time", "Throughput", "Training"])
       assert.match(stdout, new RegExp(heading));
     assert.doesNotMatch(stdout, /NaN|Infinity|undefined/);
   });
 
-  it("plan searches the layouts a scenario leaves open and reports the runners-up", () => {
+  it("plan searches the layouts a scenario leaves open and reports the runners-up", async () => {
     const file = scenarioFile(
       "auto.yaml",
       "model: llama-3-70b\ntraining: { sequenceLength: 8192, globalBatchSequences: 512 }\ncluster: { accelerator: h100-sxm, gpus: 512 }\n",
     );
-    const { code, stdout } = run("plan", file, "--json");
+    const { code, stdout } = await run("plan", file, "--json");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     assert.ok(result.search.evaluated >= result.search.feasible && result.search.feasible > 0);
@@ -47,11 +60,11 @@ describe("gigacluster CLI", () => {
       assert.ok(ranked.memory.fits);
       assert.ok(ranked.step.seconds >= result.step.seconds);
     }
-    assert.match(run("plan", file).stdout, /Layout search: [\d,]+ layouts evaluated/);
+    assert.match((await run("plan", file)).stdout, /Layout search: [\d,]+ layouts evaluated/);
   });
 
-  it("plan --json gives the documented fields", () => {
-    const { code, stdout } = run("plan", "examples/llama-3-405b.yaml", "--json");
+  it("plan --json gives the documented fields", async () => {
+    const { code, stdout } = await run("plan", "examples/llama-3-405b.yaml", "--json");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     for (const key of [
@@ -78,37 +91,37 @@ describe("gigacluster CLI", () => {
     assert.ok(result.training.days > 0 && result.training.gpuHours > 0);
   });
 
-  it("validate prints the accuracy table with the real errors", () => {
-    const { code, stdout } = run("validate");
+  it("validate prints the accuracy table with the real errors", async () => {
+    const { code, stdout } = await run("validate");
     assert.equal(code, 0);
     assert.match(stdout, /mean absolute error/);
     assert.match(stdout, /korthikanti-2022-175b-seq-sel/);
-    const json = JSON.parse(run("validate", "--json").stdout);
+    const json = JSON.parse((await run("validate", "--json")).stdout);
     assert.equal(json.runs.length, 41);
     assert.equal(json.byStack.length, 4);
   });
 
-  it("bad input exits 1 with the field, the value and a hint, never a stack trace", () => {
+  it("bad input exits 1 with the field, the value and a hint, never a stack trace", async () => {
     const file = scenarioFile(
       "typo.yaml",
       "model: llama-3-450b\ntraining: { sequenceLength: 4096, globalBatchSequences: 64 }\ncluster: { accelerator: h100-sxm, gpus: 64 }\nlayout: { tp: 8, pp: 1 }\n",
     );
-    const { code, stderr } = run("plan", file);
+    const { code, stderr } = runBuilt("plan", file);
     assert.equal(code, 1);
     assert.match(stderr, /model: got "llama-3-450b", expected a known model .*did you mean "llama-3-405b"/);
     assert.doesNotMatch(stderr, /\n\s+at /);
   });
 
-  it("a missing file and an empty file are input errors", () => {
-    assert.equal(run("plan", join(scratch, "missing.yaml")).code, 1);
-    const empty = run("plan", scenarioFile("empty.yaml", ""));
+  it("a missing file and an empty file are input errors", async () => {
+    assert.equal((await run("plan", join(scratch, "missing.yaml"))).code, 1);
+    const empty = await run("plan", scenarioFile("empty.yaml", ""));
     assert.equal(empty.code, 1);
     assert.match(empty.stderr, /expected a scenario/);
   });
 
-  it("a layout that cannot run or does not fit exits 2", () => {
+  it("a layout that cannot run or does not fit exits 2", async () => {
     const base = "model: llama-3-70b\ntraining: { sequenceLength: 8192, globalBatchSequences: 64 }\n";
-    const impossible = run(
+    const impossible = await run(
       "plan",
       scenarioFile(
         "bad-layout.yaml",
@@ -117,7 +130,7 @@ describe("gigacluster CLI", () => {
     );
     assert.equal(impossible.code, 2);
     assert.match(impossible.stderr, /tp x pp x cp x dp = 8 x 2 x 1 x 8 = 128, but the cluster has 64 GPUs/);
-    const tooBig = run(
+    const tooBig = await run(
       "plan",
       scenarioFile(
         "too-big.yaml",
@@ -130,7 +143,7 @@ describe("gigacluster CLI", () => {
       /nothing fits in memory: the smallest footprint among \d+ layouts is [\d.]+ GiB per GPU/,
     );
     // A pinned layout that does not fit still prints its whole plan in JSON, with the verdict.
-    const pinned = run(
+    const pinned = await run(
       "plan",
       scenarioFile(
         "pinned-too-big.yaml",
@@ -146,8 +159,8 @@ describe("gigacluster CLI", () => {
     assert.match(closest.infeasible, /nothing fits in memory/);
   });
 
-  it("buildout answers what a budget buys, with the documented JSON fields", () => {
-    const { code, stdout } = run("buildout", "examples/budget-12b.yaml", "--json");
+  it("buildout answers what a budget buys, with the documented JSON fields", async () => {
+    const { code, stdout } = await run("buildout", "examples/budget-12b.yaml", "--json");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     for (const key of ["gpus", "servers", "racks"]) assert.ok(result[key] > 0, key);
@@ -156,29 +169,32 @@ describe("gigacluster CLI", () => {
     assert.ok(result.cost.capexUsd <= 12e9 && result.cost.capexUsd > 11e9);
     assert.ok(result.cost.opexUsdPerYear > 0 && result.cost.usdPerGpuHour > 0);
     assert.equal(result.sizedBy, "budget");
-    assert.match(run("buildout", "examples/stargate-uae-200mw.yaml").stdout, /chips a year need [\d.]+ GW/);
+    assert.match(
+      (await run("buildout", "examples/stargate-uae-200mw.yaml")).stdout,
+      /chips a year need [\d.]+ GW/,
+    );
   });
 
-  it("plan folds the build-out into one report from a site to time-to-train", () => {
-    const { code, stdout } = run("plan", "examples/colossus-100k.yaml");
+  it("plan folds the build-out into one report from a site to time-to-train", async () => {
+    const { code, stdout } = await run("plan", "examples/colossus-100k.yaml");
     assert.equal(code, 0);
     assert.match(stdout, /Training {4}15\.60 T tokens/);
     assert.match(stdout, /Build-out: xAI Colossus/);
     assert.match(stdout, /per GPU-hour/);
   });
 
-  it("a rack too small for one server is an input error naming the field", () => {
+  it("a rack too small for one server is an input error naming the field", async () => {
     const file = scenarioFile(
       "rack.yaml",
       "site: { preset: generic-2025, rackKilowatts: 5 }\ncluster: { accelerator: h100-sxm, gpus: 64 }\n",
     );
-    const { code, stderr } = run("buildout", file);
+    const { code, stderr } = await run("buildout", file);
     assert.equal(code, 1);
     assert.match(stderr, /site\.rackKilowatts: got 5, expected at least 10\.2 kW/);
   });
 
-  it("simulate reproduces the Llama 3 window with the documented JSON fields, and no progress bar in a pipe", () => {
-    const { code, stdout, stderr } = run("simulate", "examples/llama-3-54-days.yaml", "--json");
+  it("simulate reproduces the Llama 3 window with the documented JSON fields, and no progress bar in a pipe", async () => {
+    const { code, stdout, stderr } = runBuilt("simulate", "examples/llama-3-54-days.yaml", "--json");
     assert.equal(code, 0);
     assert.doesNotMatch(stderr, /simulating/);
     const result = JSON.parse(stdout);
@@ -192,18 +208,21 @@ describe("gigacluster CLI", () => {
       assert.ok(result.days[key] > 0, key);
     }
     assert.deepEqual(
-      JSON.parse(run("simulate", "examples/llama-3-54-days.yaml", "--json").stdout).goodput,
+      JSON.parse((await run("simulate", "examples/llama-3-54-days.yaml", "--json")).stdout).goodput,
       result.goodput,
     );
   });
 
-  it("plan folds the simulated P50 into its report when there is a token budget", () => {
-    assert.match(run("plan", "examples/llama-3-405b.yaml").stdout, /With failures {2}P50 [\d.]+ days/);
+  it("plan folds the simulated P50 into its report when there is a token budget", async () => {
+    assert.match(
+      (await run("plan", "examples/llama-3-405b.yaml")).stdout,
+      /With failures {2}P50 [\d.]+ days/,
+    );
   });
 
-  it("sweep varies any field over a range and writes CSV, JSON and an SVG chart", () => {
+  it("sweep varies any field over a range and writes CSV, JSON and an SVG chart", async () => {
     const svg = join(scratch, "sweep.svg");
-    const csv = run(
+    const csv = await run(
       "sweep",
       "examples/llama-3-405b-search.yaml",
       "--vary",
@@ -227,16 +246,20 @@ describe("gigacluster CLI", () => {
     const chart = readFileSync(svg, "utf8");
     assert.match(chart, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.match(chart, /Time to train/);
-    const json = JSON.parse(
-      run("sweep", "examples/llama-3-405b-search.yaml", "--vary", "training.precision=bf16,fp8", "--json")
-        .stdout,
+    const swept = await run(
+      "sweep",
+      "examples/llama-3-405b-search.yaml",
+      "--vary",
+      "training.precision=bf16,fp8",
+      "--json",
     );
+    const json = JSON.parse(swept.stdout);
     assert.equal(json.rows.length, 2);
     assert.ok(json.rows[1].stepSeconds < json.rows[0].stepSeconds, "FP8 steps are faster");
   });
 
-  it("a sweep point that cannot run is reported in its row, not as a crash", () => {
-    const { code, stdout } = run(
+  it("a sweep point that cannot run is reported in its row, not as a crash", async () => {
+    const { code, stdout } = await run(
       "sweep",
       "examples/llama-3-405b.yaml",
       "--vary",
@@ -247,29 +270,32 @@ describe("gigacluster CLI", () => {
     assert.match(stdout, /\n8,.*the layout cannot run/);
   });
 
-  it("plan and simulate draw their charts with --svg", () => {
+  it("plan and simulate draw their charts with --svg", async () => {
     const plan = join(scratch, "plan.svg");
     const simulate = join(scratch, "simulate.svg");
-    assert.equal(run("plan", "examples/llama-3-405b.yaml", "--svg", plan).code, 0);
-    assert.equal(run("simulate", "examples/llama-3-54-days.yaml", "--svg", simulate).code, 0);
+    assert.equal((await run("plan", "examples/llama-3-405b.yaml", "--svg", plan)).code, 0);
+    assert.equal((await run("simulate", "examples/llama-3-54-days.yaml", "--svg", simulate)).code, 0);
     assert.match(readFileSync(plan, "utf8"), /Step time by term[\s\S]*Memory per GPU by term/);
     assert.match(readFileSync(simulate, "utf8"), /Goodput over 2000 trials/);
   });
 
-  it("catalog lists every catalog with sources, and schema prints the JSON Schema", () => {
-    const catalog = run("catalog");
+  it("catalog lists every catalog with sources, and schema prints the JSON Schema", async () => {
+    const catalog = await run("catalog");
     assert.equal(catalog.code, 0);
     for (const section of ["accelerators", "models", "sites", "platforms", "network", "failures", "stacks"]) {
       assert.match(catalog.stdout, new RegExp(`^${section}$`, "m"));
     }
-    assert.match(run("catalog", "accelerators").stdout, /h100-sxm .*NVIDIA H100 Tensor Core GPU datasheet/);
-    const schema = JSON.parse(run("schema").stdout);
+    assert.match(
+      (await run("catalog", "accelerators")).stdout,
+      /h100-sxm .*NVIDIA H100 Tensor Core GPU datasheet/,
+    );
+    const schema = JSON.parse((await run("schema")).stdout);
     assert.equal(schema.type, "object");
     assert.ok(schema.properties.model && schema.properties.site && schema.properties.reliability);
   });
 
-  it("compare puts two scenarios side by side and marks the notable differences", () => {
-    const { code, stdout } = run(
+  it("compare puts two scenarios side by side and marks the notable differences", async () => {
+    const { code, stdout } = await run(
       "compare",
       "examples/llama-3-405b.yaml",
       "examples/meta-24k-llama-3-405b.yaml",
@@ -279,22 +305,21 @@ describe("gigacluster CLI", () => {
     assert.match(stdout, /GPUs\s+16,384\s+24,576\s+\+50\.0%/);
     assert.match(stdout, /(better|worse)/);
     const json = JSON.parse(
-      run("compare", "examples/llama-3-405b.yaml", "examples/llama-3-405b-search.yaml", "--json").stdout,
+      (await run("compare", "examples/llama-3-405b.yaml", "examples/llama-3-405b-search.yaml", "--json"))
+        .stdout,
     );
     assert.equal(json.a.metrics.length, json.b.metrics.length);
   });
 
-  it("--markdown prints tables to paste into a document; pipes get no colour codes", () => {
-    const markdown = run("buildout", "examples/budget-12b.yaml", "--markdown").stdout;
+  it("--markdown prints tables to paste into a document; pipes get no colour codes", async () => {
+    const markdown = (await run("buildout", "examples/budget-12b.yaml", "--markdown")).stdout;
     assert.match(markdown, /^\| item \| count \| note \|$/m);
     assert.match(markdown, /^\| :-- \| --: \| :-- \|$/m);
-    for (const args of [["validate"], ["plan", "examples/llama-3-405b.yaml"]]) {
-      assert.doesNotMatch(run(...args).stdout, new RegExp(String.fromCharCode(27)));
-    }
+    assert.doesNotMatch((await run("validate")).stdout, new RegExp(String.fromCharCode(27)));
   });
 
-  it("search prints the layout search alone", () => {
-    const { code, stdout } = run("search", "examples/llama-3-405b-search.yaml", "--json");
+  it("search prints the layout search alone", async () => {
+    const { code, stdout } = await run("search", "examples/llama-3-405b-search.yaml", "--json");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     assert.ok(result.evaluated > 0 && result.top.length > 0 && result.top[0].layout);

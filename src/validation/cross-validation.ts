@@ -61,7 +61,18 @@ function predictHeldOut(held: readonly RunAccuracy[], training: readonly Publish
   );
 }
 
+// Refitting without each stack is the slow part of `validate`: kept per summary.
+const byStackOf = new WeakMap<AccuracySummary, StackAccuracy[]>();
+
 export function accuracyByStack(summary: AccuracySummary): StackAccuracy[] {
+  const known = byStackOf.get(summary);
+  if (known) return known;
+  const byStack = stackAccuracy(summary);
+  byStackOf.set(summary, byStack);
+  return byStack;
+}
+
+function stackAccuracy(summary: AccuracySummary): StackAccuracy[] {
   const runs = summary.runs.map((r) => r.run);
   const stacks = [...new Set(runs.map((run) => stackOf(run).name))];
   return stacks.map((stack) => {
