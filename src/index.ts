@@ -89,6 +89,7 @@ export {
   scenarioAtMedians,
 } from "./scenario/normalize.ts";
 export { CHECKPOINT_PRESETS, TRAINING_PRESETS } from "./scenario/presets.ts";
+export type { ClusterSize, FacilitySetup } from "./scenario/resolve-facility.ts";
 export type { FieldCatalog, FieldMeta } from "./scenario/schema.ts";
 export { findUncertain } from "./scenario/uncertain-values.ts";
 export {

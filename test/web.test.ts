@@ -204,7 +204,7 @@ describe("web app in Chromium", { skip }, () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
     const text = readFileSync(await download.path(), "utf8");
     assert.match(text, /model: llama-3-70b/);
-    assert.equal(loadScenario(text).cluster.gpus, 4096);
+    assert.deepEqual(loadScenario(text).facility.size, { by: "gpus", gpus: 4096 });
     await page.setInputFiles("#upload", {
       name: "scenario.yaml",
       mimeType: "application/yaml",

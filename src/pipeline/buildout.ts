@@ -107,11 +107,11 @@ export function buildoutScenario(facility: FacilitySetup): BuildoutReport {
   };
   let result: BuildoutResult;
   let sizedBy: BuildoutReport["sizedBy"];
-  if (facility.gpus !== undefined) {
-    result = buildout({ ...base, gpus: facility.gpus });
+  if (facility.size.by === "gpus") {
+    result = buildout({ ...base, gpus: facility.size.gpus });
     sizedBy = "gpus";
   } else {
-    const inverse = largestWithin(base, facility.budget);
+    const inverse = largestWithin(base, facility.size.limit);
     result = inverse.result;
     sizedBy = inverse.limitedBy;
   }

@@ -40,10 +40,9 @@ export interface Scenario {
   readonly training?: TrainingSetup;
   /** Layout fields, batch range and limits the layout search works within. */
   readonly search?: SearchConstraints;
-  /** GPUs may wait for the build-out to size the cluster from a budget. */
-  readonly cluster: Omit<ClusterSetup, "gpus"> & { readonly gpus: number | undefined };
-  /** Present when the scenario has a site or a budget. */
-  /** The site and budget; the generic site when the scenario names neither. */
+  /** The cluster but its size: the build-out sizes it (facility.size). */
+  readonly cluster: Omit<ClusterSetup, "gpus">;
+  /** The site, the budget and what sizes the cluster; the generic site when the scenario names none. */
   readonly facility: FacilitySetup;
   /** Failures, checkpoints and Monte Carlo settings for the run simulation (defaults when absent). */
   readonly run: RunSettings;
@@ -279,8 +278,8 @@ export function normalizeScenario(value: unknown): Scenario {
     resolved?.setup.recipe ?? "megatron",
   );
   const facility = resolveFacility(scenario, accelerator);
-  const gpus = facility.gpus;
-  const size = gpus === undefined ? "a budget's worth of" : gpus.toLocaleString("en-US");
+  const size =
+    facility.size.by === "gpus" ? facility.size.gpus.toLocaleString("en-US") : "a budget's worth of";
   const subject = model?.name ?? (facility.stated ? facility.site.displayName : "cluster");
   return {
     name: scenario.name ?? `${subject} on ${size} ${accelerator.name}`,
@@ -288,7 +287,7 @@ export function normalizeScenario(value: unknown): Scenario {
     ...(resolved
       ? { training: resolved.setup, search: resolveSearch(scenario, accelerator, resolved.batch) }
       : {}),
-    cluster: { accelerator, gpus, stack, hardware: hardwareCalibrationFor(accelerator.generation) },
+    cluster: { accelerator, stack, hardware: hardwareCalibrationFor(accelerator.generation) },
     facility,
     run: resolveRunSettings(scenario),
   };

@@ -7,6 +7,11 @@ import { InputError } from "../errors.ts";
 import type { Budget } from "../facility/inverse.ts";
 import type { ParsedScenario } from "./schema.ts";
 
+/** What sizes the cluster, checked once: a GPU count, or the most a budget or power envelope holds. */
+export type ClusterSize =
+  | { readonly by: "gpus"; readonly gpus: number }
+  | { readonly by: "budget"; readonly limit: Budget };
+
 /** What the build-out stage needs: the site's assumptions, the hardware, and what fixes the size. */
 export interface FacilitySetup {
   /** The scenario names a site or a budget (else the generic site is assumed for costs and checkpoints). */
@@ -15,8 +20,9 @@ export interface FacilitySetup {
   readonly platform: Platform;
   readonly gear: NetworkGear;
   readonly accelerator: Accelerator;
-  /** Fixed size (cluster.gpus, else the site's own), or undefined when a budget decides it. */
-  readonly gpus: number | undefined;
+  /** cluster.gpus, else the site's own count, else the budget or the site's power envelope. */
+  readonly size: ClusterSize;
+  /** The money and power given, for the share of them a build-out uses (also beside a GPU count). */
   readonly budget: Budget;
   readonly chipsPerYear: number | undefined;
 }
@@ -82,7 +88,10 @@ export function resolveFacility(scenario: ParsedScenario, accelerator: Accelerat
   };
   const sizedByBudget = budget.usd !== undefined || budget.megawatts !== undefined;
   const gpus = scenario.cluster.gpus ?? (sizedByBudget ? undefined : site.gpus);
-  if (gpus === undefined && !sizedByBudget) {
+  let size: ClusterSize;
+  if (gpus !== undefined) size = { by: "gpus", gpus };
+  else if (sizedByBudget) size = { by: "budget", limit: budget };
+  else {
     throw new InputError(
       "cluster.gpus",
       undefined,
@@ -95,7 +104,7 @@ export function resolveFacility(scenario: ParsedScenario, accelerator: Accelerat
     platform,
     gear,
     accelerator,
-    gpus,
+    size,
     budget,
     chipsPerYear: scenario.budget?.chipsPerYear,
   };
