@@ -20,6 +20,7 @@ export { DEFAULT_STACK, findStack, type SoftwareStack, STACKS } from "./catalog/
 // Errors every stage may throw: bad input (exit 1) and infeasible input (exit 2).
 export { InfeasibleError, InputError } from "./errors.ts";
 export type { BuildoutResult } from "./facility/buildout.ts";
+export { type Layout, SEARCHED_LAYOUT_FIELDS } from "./parallel/layout.ts";
 export { TIGHT_MEMORY_FRACTION } from "./parallel/memory.ts";
 export type { PlanResult } from "./parallel/plan.ts";
 export type { RankedLayout } from "./parallel/search.ts";

@@ -20,6 +20,20 @@ export interface Layout {
   readonly lastStageLayers?: number;
 }
 
+/** The fields the layout search chooses (the stage-end layer counts are only ever set by the user). */
+export const SEARCHED_LAYOUT_FIELDS = [
+  "tp",
+  "pp",
+  "cp",
+  "dp",
+  "ep",
+  "microBatch",
+  "virtualStages",
+  "recompute",
+  "zero",
+  "sequenceParallel",
+] as const satisfies readonly (keyof Layout)[];
+
 export interface LayoutShape {
   readonly gpus: number;
   readonly sequenceLength: number;

@@ -1,5 +1,5 @@
 import { InputError } from "../errors.ts";
-import type { Layout } from "../parallel/layout.ts";
+import { type Layout, SEARCHED_LAYOUT_FIELDS } from "../parallel/layout.ts";
 import type { PlanResult } from "../parallel/plan.ts";
 import type { ClusterSetup } from "../parallel/plan-input.ts";
 import { type RankedLayout, searchLayouts } from "../parallel/search.ts";
@@ -31,19 +31,6 @@ export interface ScenarioPlan {
   };
 }
 
-const LAYOUT_FIELDS: readonly (keyof Layout)[] = [
-  "tp",
-  "pp",
-  "cp",
-  "dp",
-  "ep",
-  "microBatch",
-  "virtualStages",
-  "recompute",
-  "zero",
-  "sequenceParallel",
-];
-
 export function planScenario(scenario: Scenario, onProgress?: (fraction: number) => void): ScenarioPlan {
   const { model, training, search } = scenario;
   if (!model) throw new InputError("model", undefined, "a catalog model name or a model section");
@@ -65,7 +52,7 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
     plan: best.plan,
     accuracy: errorBandFor(cluster.stack.name),
     // A dense model has nothing to choose for expert parallelism.
-    chosenFields: LAYOUT_FIELDS.filter(
+    chosenFields: SEARCHED_LAYOUT_FIELDS.filter(
       (field) => search.pinned[field] === undefined && (field !== "ep" || model.moe !== undefined),
     ),
     search: result,
