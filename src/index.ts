@@ -20,6 +20,7 @@ export { DEFAULT_STACK, findStack, type SoftwareStack, STACKS } from "./catalog/
 // Errors every stage may throw: bad input (exit 1) and infeasible input (exit 2).
 export { InfeasibleError, InputError } from "./errors.ts";
 export type { BuildoutResult } from "./facility/buildout.ts";
+export * from "./limits.ts";
 export { type Layout, SEARCHED_LAYOUT_FIELDS } from "./parallel/layout.ts";
 export { TIGHT_MEMORY_FRACTION } from "./parallel/memory.ts";
 export type { PlanResult } from "./parallel/plan.ts";
@@ -53,6 +54,7 @@ export {
   type ReportStyle,
   type Section,
   type Span,
+  safeText,
   type Table,
 } from "./report/document.ts";
 export {
@@ -89,6 +91,7 @@ export {
   type Scenario,
   scenarioAtMedians,
 } from "./scenario/normalize.ts";
+export { pathKeys } from "./scenario/paths.ts";
 export { CHECKPOINT_PRESETS, TRAINING_PRESETS } from "./scenario/presets.ts";
 export type { ClusterSize, FacilitySetup } from "./scenario/resolve-facility.ts";
 export type { FieldCatalog, FieldMeta } from "./scenario/schema.ts";

@@ -19,7 +19,14 @@ for (let i = 0; i < 12; i++) {
   bomb.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(", ")}]`);
 }
 
-const corpus: { name: string; text: string; command?: string; exit: number; message: RegExp }[] = [
+const corpus: {
+  name: string;
+  text: string;
+  command?: string;
+  extraArgs?: string[];
+  exit: number;
+  message: RegExp;
+}[] = [
   { name: "empty file", text: "", exit: 1, message: /expected a scenario/ },
   { name: "not YAML", text: "model: [unclosed\n", exit: 1, message: /valid YAML or JSON/ },
   { name: "a list", text: "- 1\n- 2\n", exit: 1, message: /expected a scenario/ },
@@ -130,6 +137,49 @@ const corpus: { name: string; text: string; command?: string; exit: number; mess
     exit: 1,
     message: /training\.tokens: got nothing, expected a token budget, or simulation\.days/,
   },
+  // Inputs that set an amount of work: each refused at once with the limit (limits.ts), never a hang.
+  {
+    name: "failures faster than recovery",
+    text: `${base.replace("64 }", "64, tokens: 1e11 }")}cluster: { accelerator: h100-sxm, gpus: 64 }\nreliability: { rateScale: 1e6 }\n`,
+    command: "simulate",
+    exit: 2,
+    message: /the run cannot finish: an interruption every .*\(at most 10,000,000\)/,
+  },
+  {
+    name: "a window of a billion days",
+    text: `${base}cluster: { accelerator: h100-sxm, gpus: 64 }\nsimulation: { days: 1e9 }\n`,
+    command: "simulate",
+    exit: 1,
+    message: /simulation\.days: got 1000000000, expected at most 36,500/,
+  },
+  {
+    name: "a long window on a large cluster",
+    text: "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 131072 }\ncluster: { accelerator: h100-sxm, gpus: 131072 }\nsimulation: { days: 30000, trials: 100000 }\n",
+    command: "simulate",
+    exit: 1,
+    message: /simulation\.(days|trials): .*at most 50,000,000 interruptions in all trials/,
+  },
+  {
+    name: "a million trials of a large run",
+    text: "model: llama-3-405b\ntraining: { sequenceLength: 8192, globalBatchSequences: 2048, tokens: 15e12 }\ncluster: { accelerator: h100-sxm, gpus: 16384 }\nsimulation: { trials: 1000000 }\n",
+    command: "simulate",
+    exit: 1,
+    message: /simulation\.trials: got 1000000, expected a simulation of at most 50,000,000 interruptions/,
+  },
+  {
+    name: "a file past the size limit",
+    text: `# ${"x".repeat(4 * 1024 * 1024)}\n${base}`,
+    exit: 1,
+    message: /expected a scenario file of at most 4,194,304 bytes/,
+  },
+  {
+    name: "a sweep path into the prototype",
+    text: `${base}cluster: { accelerator: h100-sxm, gpus: 64 }\n`,
+    command: "sweep",
+    extraArgs: ["--vary", "__proto__.polluted=1,2"],
+    exit: 1,
+    message: /--vary: got "__proto__\.polluted", expected a dotted path of field names/,
+  },
 ];
 
 async function runInProcess(
@@ -158,13 +208,35 @@ describe("bad scenarios", () => {
     it(entry.name, async () => {
       const file = join(scratch, `${entry.name.replaceAll(" ", "-")}.yaml`);
       writeFileSync(file, entry.text);
-      const args = [entry.command ?? "plan", file];
+      const args = [entry.command ?? "plan", file, ...(entry.extraArgs ?? [])];
       const results = [await runInProcess(args), ...(index < SMOKE ? [runBuilt(args)] : [])];
       for (const result of results) {
         assert.equal(result.status, entry.exit, `${result.stderr}${result.stdout}`);
         assert.match(result.stderr, entry.message);
         assert.doesNotMatch(result.stderr, /\n\s+at |NaN|Infinity/);
       }
+      assert.equal(({} as Record<string, unknown>).polluted, undefined, "Object.prototype untouched");
     });
   }
+
+  it("a device that never ends is read up to the limit and refused", async () => {
+    const result = await runInProcess(["plan", "/dev/zero"]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /FILE: got "\/dev\/zero", expected a scenario file of at most 4,194,304 bytes/,
+    );
+  });
+
+  it("names with terminal escapes and direction overrides are printed escaped", async () => {
+    const file = join(scratch, "escapes.yaml");
+    writeFileSync(
+      file,
+      `name: "evil \\e[2J \\u202e name"\n${base}cluster: { accelerator: h100-sxm, gpus: 64 }\n`,
+    );
+    const result = await runInProcess(["plan", file]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^evil \\u\{1b\}\[2J \\u\{202e\} name$/m);
+    assert.ok(!result.stdout.includes("\u001b") && !result.stdout.includes("\u202e"));
+  });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { parseHTML } from "linkedom";
 import {
@@ -16,7 +16,9 @@ import {
   InfeasibleError,
   InputError,
   infeasiblePlanJson,
+  limitText,
   loadScenario,
+  MAX_SCENARIO_BYTES,
   nearestName,
   parseScenarioText,
   parseVariation,
@@ -27,6 +29,7 @@ import {
   type ReportStyle,
   runChartSvg,
   type ScenarioSummary,
+  safeText,
   scenarioAtMedians,
   scenarioJsonSchema,
   searchJson,
@@ -54,19 +57,34 @@ interface Io {
 
 const processIo: Io = {
   out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
+  // Messages quote what the user typed: escaped, so a name cannot drive the terminal.
+  err: (text) => process.stderr.write(`${safeText(text)}\n`),
 };
 
+/** Reads at most MAX_SCENARIO_BYTES (a device or a pipe that never ends is cut off there and refused). */
 function readScenarioFile(file: string): string {
+  let fd: number | undefined;
   try {
-    return readFileSync(file, "utf8");
+    fd = openSync(file, "r");
+    const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+    let length = 0;
+    for (let read = 1; read > 0 && length < buffer.length; length += read) {
+      read = readSync(fd, buffer, length, buffer.length - length, null);
+    }
+    if (length > MAX_SCENARIO_BYTES) {
+      throw new InputError("FILE", file, `a scenario file of at most ${limitText(MAX_SCENARIO_BYTES)} bytes`);
+    }
+    return buffer.toString("utf8", 0, length);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(
       "FILE",
       file,
       code === "ENOENT" ? "an existing scenario file" : `a readable file (${code})`,
     );
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

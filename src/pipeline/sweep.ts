@@ -1,5 +1,7 @@
 import { InfeasibleError, InputError } from "../errors.ts";
+import { limitText, MAX_SWEEP_POINTS } from "../limits.ts";
 import { normalizeScenario } from "../scenario/normalize.ts";
+import { pathKeys } from "../scenario/paths.ts";
 import { planScenario } from "./plan.ts";
 
 // Sweeps: the same scenario with one or more fields varied over a list or a range, one plan per point.
@@ -50,6 +52,7 @@ export function parseVariation(spec: string): Variation {
   const eq = spec.indexOf("=");
   if (eq <= 0) throw new InputError("--vary", spec, "path=value,value,... or path=low..high[:points]");
   const path = spec.slice(0, eq);
+  pathKeys(path, "--vary");
   const body = spec.slice(eq + 1);
   const range = /^(-?[\d.e+]+)\.\.(-?[\d.e+]+)(?::(\d+))?$/.exec(body);
   if (range) {
@@ -59,8 +62,8 @@ export function parseVariation(spec: string): Variation {
       throw new InputError(`--vary ${path}`, body, "a range low..high with low <= high");
     }
     const points = range[3] === undefined ? undefined : Number(range[3]);
-    if (points !== undefined && (points < 1 || points > 1000)) {
-      throw new InputError(`--vary ${path}`, points, "between 1 and 1000 points");
+    if (points !== undefined && (points < 1 || points > MAX_SWEEP_POINTS)) {
+      throw new InputError(`--vary ${path}`, points, `between 1 and ${limitText(MAX_SWEEP_POINTS)} points`);
     }
     return { path, values: rangeValues(low, high, points) };
   }
@@ -73,7 +76,7 @@ export function parseVariation(spec: string): Variation {
 }
 
 function withValue(scenario: unknown, path: string, value: number | string): unknown {
-  const keys = path.split(".");
+  const keys = pathKeys(path, "--vary");
   const copy = JSON.parse(JSON.stringify(scenario)) as Record<string, unknown>;
   let node: Record<string, unknown> = copy;
   keys.forEach((key, i) => {
@@ -98,12 +101,14 @@ function combinations(variations: readonly Variation[]): Record<string, number |
   );
 }
 
-const SWEEP_LIMIT = 2000;
-
 export function sweepScenario(raw: unknown, variations: readonly Variation[]): SweepRow[] {
   const points = combinations(variations);
-  if (points.length > SWEEP_LIMIT) {
-    throw new InputError("--vary", points.length, `at most ${SWEEP_LIMIT} points in one sweep`);
+  if (points.length > MAX_SWEEP_POINTS) {
+    throw new InputError(
+      "--vary",
+      points.length,
+      `at most ${limitText(MAX_SWEEP_POINTS)} points in one sweep`,
+    );
   }
   return points.map((values) => {
     const scenario = Object.entries(values).reduce((s, [path, value]) => withValue(s, path, value), raw);

@@ -1,4 +1,6 @@
 import { xoroshiro128plus } from "pure-rand";
+import { InfeasibleError } from "../errors.ts";
+import { limitText, MAX_EVENTS_PER_TRIAL } from "../limits.ts";
 import { standardExponential } from "./exponential.ts";
 
 // A Monte Carlo of a training run: compute between checkpoints, failures at random, recovery, lost
@@ -149,7 +151,13 @@ function runTrial(p: Prepared, rng: Rng): TrialOutcome {
   let plannedCount = 0;
   let checkpoints = 0;
   let finished = false;
-  for (;;) {
+  for (let events = 0; ; events++) {
+    // The work estimate in simulate.ts refuses runs this long; this is the backstop.
+    if (events > MAX_EVENTS_PER_TRIAL) {
+      throw new InfeasibleError(
+        `the run is not making progress: over ${limitText(MAX_EVENTS_PER_TRIAL)} interruptions in one trial`,
+      );
+    }
     let dt = nextGap(p, rng, t);
     if (recoveryLeft > 0) {
       if (dt < recoveryLeft) {

@@ -1,8 +1,9 @@
 import type { FailureMix } from "../catalog/failure-mixes.ts";
 import { nowMilliseconds } from "../clock.ts";
-import { InputError } from "../errors.ts";
+import { InfeasibleError, InputError } from "../errors.ts";
 import type { BuildoutResult } from "../facility/buildout.ts";
-import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
+import { limitText, MAX_EVENTS_PER_TRIAL, MAX_SIMULATED_EVENTS } from "../limits.ts";
+import { formatSeconds, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
 import { expectedWallSeconds } from "./analytic.ts";
 import {
   type CheckpointMode,
@@ -125,8 +126,13 @@ function percentiles(values: number[]): Percentiles {
 export type Histogram = readonly { readonly from: number; readonly to: number; readonly count: number }[];
 
 function histogram(values: number[], bins: number): Histogram {
-  const low = Math.min(...values);
-  const high = Math.max(...values);
+  // A loop, not Math.min(...values): a million trials would overflow the call stack.
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
   const width = high > low ? (high - low) / bins : 1;
   const counts = new Array<number>(bins).fill(0);
   for (const v of values) {
@@ -208,6 +214,57 @@ export function runModelOf(
   };
 }
 
+/**
+ * Interruptions one trial is expected to take. Each checkpoint cycle of length c = interval + stall
+ * restarts after every interruption, at a cost of the recovery R: with interruptions at rate r its
+ * expected wall time is (1/r + R)(e^(r c) - 1), and the trial sees r times that (the restart model
+ * behind Daly 2006). A fixed window sees r x the window.
+ */
+export function expectedInterruptionsPerTrial(model: RunModel): number {
+  const rate =
+    model.causeRates.reduce((a, b) => a + b, 0) * (1 + (model.wearIn?.extra ?? 0)) +
+    model.plannedRatePerSecond;
+  if (rate <= 0) return 0;
+  if (model.windowSeconds !== undefined) return rate * model.windowSeconds;
+  const cycle = model.intervalSeconds + model.checkpointSeconds;
+  const recovery =
+    model.detectSeconds + model.restartSeconds + model.loadSeconds + model.hardwareExtraSeconds;
+  const cycles = model.workSeconds / model.intervalSeconds;
+  const exponent = rate * Math.min(cycle, model.workSeconds + model.checkpointSeconds);
+  if (exponent > 700) return Number.POSITIVE_INFINITY;
+  return cycles * (1 + rate * recovery) * Math.expm1(exponent);
+}
+
+/** Refuses a simulation that cannot finish, or whose trials would take more than the work limit. */
+function checkSimulationWork(model: RunModel, settings: SimulationSettings): void {
+  const perTrial = expectedInterruptionsPerTrial(model);
+  if (perTrial > MAX_EVENTS_PER_TRIAL) {
+    const rate = model.causeRates.reduce((a, b) => a + b, 0) + model.plannedRatePerSecond;
+    throw new InfeasibleError(
+      `the run cannot finish: an interruption every ${formatSeconds(1 / rate)} on average against checkpoint cycles of ` +
+        `${formatSeconds(model.intervalSeconds + model.checkpointSeconds)} and recoveries of ` +
+        `${formatSeconds(model.detectSeconds + model.restartSeconds + model.loadSeconds)}: about ` +
+        `${perTrial.toExponential(1)} interruptions per run (at most ${limitText(MAX_EVENTS_PER_TRIAL)}). ` +
+        "Lower reliability.rateScale, shorten recoveries, or simulate a window (simulation.days).",
+    );
+  }
+  const total = perTrial * settings.trials;
+  if (total > MAX_SIMULATED_EVENTS) {
+    const trials = Math.max(1, Math.floor(MAX_SIMULATED_EVENTS / Math.max(perTrial, 1)));
+    const field =
+      model.windowSeconds !== undefined && perTrial * 10 > MAX_SIMULATED_EVENTS
+        ? "simulation.days"
+        : "simulation.trials";
+    throw new InputError(
+      field,
+      field === "simulation.days" ? settings.days : settings.trials,
+      `a simulation of at most ${limitText(MAX_SIMULATED_EVENTS)} interruptions in all trials: this one would draw ` +
+        `about ${Math.round(perTrial).toLocaleString("en-US")} per trial` +
+        (field === "simulation.trials" ? `, so at most ${limitText(trials)} trials` : "; a shorter window"),
+    );
+  }
+}
+
 /** The whole Monte Carlo, in chunks so a caller can show progress (same numbers either way). */
 export function simulateRun(
   run: RunInput,
@@ -218,6 +275,7 @@ export function simulateRun(
 ): SimulationResult {
   const started = nowMilliseconds();
   const { model, result: checkpointResult, mtbfSeconds } = runModelOf(run, reliability, checkpoint, settings);
+  checkSimulationWork(model, settings);
   const outcomes: TrialOutcome[] = [];
   const byCause = new Array<number>(model.causeRates.length).fill(0);
   const chunk = Math.max(1, Math.min(500, Math.ceil(settings.trials / 50)));

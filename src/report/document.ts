@@ -57,20 +57,31 @@ export const row = (cells: readonly string[], help?: string): Span[] => cells.ma
 
 const ANSI = { good: 32, bad: 31 } as const;
 
+// Control characters (terminal escapes, line breaks) and bidirectional overrides in a name a user
+// typed would redraw the terminal or reorder the line: they are shown escaped instead.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text safe to print: control and bidirectional-override characters written as \u{...} escapes. */
+export function safeText(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
 function paint(piece: Span, style: ReportStyle): string {
-  if (!piece.tone || !style.colour || style.format !== "text" || piece.text === "") return piece.text;
-  return `\u001b[${ANSI[piece.tone]}m${piece.text}\u001b[0m`;
+  const text = safeText(piece.text);
+  if (!piece.tone || !style.colour || style.format !== "text" || text === "") return text;
+  return `\u001b[${ANSI[piece.tone]}m${text}\u001b[0m`;
 }
 
 function lineText(line: Line, style: ReportStyle): string {
-  return typeof line === "string" ? line : line.map((piece) => paint(piece, style)).join("");
+  return typeof line === "string" ? safeText(line) : line.map((piece) => paint(piece, style)).join("");
 }
 
 const COLOUR_CODES = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, "g");
 
 /** Plain-text tables (text columns left-aligned, figures right-aligned) or Markdown tables. */
 function drawTable(table: Table, style: ReportStyle, indent = "  "): string {
-  const { header } = table;
+  const header = table.header.map(safeText);
   const textColumns = table.textColumns ?? [];
   const rows = table.rows.map((cells) => cells.map((cell) => paint(cell, style)));
   if (style.format === "markdown") {
@@ -116,7 +127,10 @@ export function drawText(report: ReportDocument, style: ReportStyle = PLAIN_TEXT
 }
 
 export const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
+  safeText(text).replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c,
+  );
 
 /** A figure (right-aligned): a number with at most a short unit, such as 4,096, 49.5%, $6.6 M or -50%. */
 const FIGURE = /^[-+$]?\d[\d,.]*(\s?\S{1,3})?$/;

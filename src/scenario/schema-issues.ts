@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { nearestName } from "../catalog/lookup.ts";
 import { InputError } from "../errors.ts";
+import { limitText } from "../limits.ts";
 
 // Turns a schema validation failure into one message that names the field, the value and what was expected.
 
@@ -17,9 +18,12 @@ function expectedOf(issue: z.core.$ZodIssue): string {
       if (issue.expected === "object") return "a section with fields";
       return `a ${issue.expected}`;
     case "too_small":
-      return issue.minimum === 0 && !issue.inclusive ? "a positive number" : `at least ${issue.minimum}`;
+      return issue.minimum === 0 && !issue.inclusive
+        ? "a positive number"
+        : `at least ${limitText(Number(issue.minimum))}`;
     case "too_big":
-      return `at most ${issue.maximum}`;
+      // The same figure as limits.ts and every other message quote: 10,000,000.
+      return `at most ${limitText(Number(issue.maximum))}`;
     case "invalid_value":
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_union":

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Site } from "../catalog/sites.ts";
+import { MAX_GPUS, MAX_TRIALS, MAX_UNCERTAINTY_SAMPLES, MAX_WINDOW_DAYS } from "../limits.ts";
 import type { ModelSpec } from "../model/transformer.ts";
 
 // The scenario file format: the single source of its types, of every field's label, help and unit,
@@ -209,7 +210,7 @@ export const clusterSchema = z
       catalog: "accelerators",
       emptyMeans: "the site's",
     }).optional(),
-    gpus: field(count.max(10_000_000), {
+    gpus: field(count.max(MAX_GPUS), {
       title: "GPUs",
       description: "GPUs in the job; optional when the site or the budget decides it.",
       unit: "GPUs",
@@ -325,7 +326,7 @@ export const siteObjectSchema = z
       description: "The GPU the site holds.",
       catalog: "accelerators",
     }).optional(),
-    gpus: field(count.max(10_000_000), {
+    gpus: field(count.max(MAX_GPUS), {
       title: "Site GPUs",
       description: "GPUs the site holds.",
       unit: "GPUs",
@@ -554,7 +555,7 @@ export const checkpointSchema = z
 
 export const simulationSchema = z
   .strictObject({
-    trials: field(count.max(1_000_000), {
+    trials: field(count.max(MAX_TRIALS), {
       title: "Monte Carlo trials",
       description: "Runs simulated; more trials, tighter percentiles.",
     }).optional(),
@@ -562,7 +563,7 @@ export const simulationSchema = z
       title: "Seed",
       description: "Random seed: the same seed gives the same result.",
     }).optional(),
-    days: field(positive, {
+    days: field(positive.max(MAX_WINDOW_DAYS), {
       title: "Fixed window (days)",
       description: "Simulate this wall-clock window (how fleets report failures) instead of the whole run.",
       unit: "days",
@@ -572,7 +573,7 @@ export const simulationSchema = z
 
 export const uncertaintySchema = z
   .strictObject({
-    samples: field(count.max(10_000), {
+    samples: field(count.max(MAX_UNCERTAINTY_SAMPLES), {
       title: "Uncertainty samples",
       description: "Samples drawn when a field holds a range (low..high) or a distribution.",
     }).optional(),

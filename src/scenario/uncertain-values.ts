@@ -1,4 +1,5 @@
 import { InputError } from "../errors.ts";
+import { pathKeys } from "./paths.ts";
 
 // Uncertain inputs in the scenario format: any number may be a range "low..high" (uniform) or a
 // distribution { normal: [mean, sd] } / { triangular: [min, mode, max] } / { uniform: [low, high] }.
@@ -116,7 +117,7 @@ export function quantile(distribution: Distribution, p: number): number {
 export function withValues(raw: unknown, values: ReadonlyMap<string, number>): unknown {
   const copy = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
   for (const [path, value] of values) {
-    const keys = path.split(".");
+    const keys = pathKeys(path, path);
     let node = copy;
     for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
     node[keys[keys.length - 1] as string] = value;

@@ -1,5 +1,5 @@
 import { parse, stringify } from "yaml";
-import { SITES } from "../../src/index.ts";
+import { pathKeys, SITES } from "../../src/index.ts";
 
 // The page edits the scenario file itself, field by field, so a download is exactly what the CLI
 // reads and fields the form does not show survive a round trip.
@@ -25,7 +25,7 @@ export function asScenario(value: unknown): RawScenario {
 /** The value at a dotted path; a section given by name answers its `preset`. */
 export function valueAt(raw: RawScenario, path: string): unknown {
   let node: unknown = raw;
-  for (const key of path.split(".")) {
+  for (const key of pathKeys(path, path)) {
     if (typeof node === "string" && key === "preset") return node;
     if (!isObject(node)) return undefined;
     node = node[key];
@@ -44,7 +44,7 @@ function pruned(node: Record<string, unknown>): void {
 /** A copy with the value at `path` set (or removed when undefined), in the file's shortest form. */
 export function withValueAt(raw: RawScenario, path: string, value: unknown): RawScenario {
   const copy = structuredClone(raw);
-  const keys = path.split(".");
+  const keys = pathKeys(path, path);
   let node = copy;
   for (const key of keys.slice(0, -1)) {
     const next = node[key];
