@@ -42,7 +42,6 @@ export {
   catalogListing,
   catalogReport,
 } from "./report/catalog-report.ts";
-export { type PlotDocument, planChartSvg, runChartSvg, sweepChartSvg } from "./report/charts.ts";
 export { compareReport } from "./report/compare-report.ts";
 export {
   drawHtml,
@@ -73,6 +72,7 @@ export {
   infeasiblePlanJson,
   planJson,
   searchJson,
+  simulationJson,
   toJson,
   validationJson,
 } from "./report/json.ts";

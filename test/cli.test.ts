@@ -49,11 +49,12 @@ describe("gigacluster CLI", () => {
       "auto.yaml",
       "model: llama-3-70b\ntraining: { sequenceLength: 8192, globalBatchSequences: 512 }\ncluster: { accelerator: h100-sxm, gpus: 512 }\n",
     );
-    const { code, stdout } = await run("plan", file, "--json");
+    const { code, stdout } = await run("plan", file, "--json", "--timing");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     assert.ok(result.search.evaluated >= result.search.feasible && result.search.feasible > 0);
-    assert.ok(result.search.seconds > 0);
+    assert.ok(result.timing.searchSeconds > 0);
+    assert.equal(result.search.seconds, undefined, "timings only under --timing");
     assert.ok(result.search.top.length > 1);
     assert.deepEqual(result.search.top[0].layout, result.layout);
     for (const ranked of result.search.top) {
@@ -309,6 +310,16 @@ describe("gigacluster CLI", () => {
         .stdout,
     );
     assert.equal(json.a.metrics.length, json.b.metrics.length);
+  });
+
+  it("the same scenario and seed give the same bytes; --version prints the package's version", async () => {
+    const first = await run("simulate", "examples/llama-3-54-days.yaml", "--json");
+    const second = await run("simulate", "examples/llama-3-54-days.yaml", "--json");
+    assert.equal(first.code, 0);
+    assert.equal(first.stdout, second.stdout);
+    const version = await run("--version");
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\s*$/);
   });
 
   it("--markdown prints tables to paste into a document; pipes get no colour codes", async () => {

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { main } from "../src/cli/main.ts";
 
-// Every bundled example through the CLI (in-process): its JSON (normalised: timings dropped, numbers to
+// Every bundled example through the CLI (in-process): its JSON (normalised: numbers to
 // 6 significant digits), its text and Markdown reports and its SVG charts must match the golden files
 // under test/golden. UPDATE_GOLDEN=1 rewrites them.
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -19,11 +19,11 @@ function commandsFor(text: string): string[] {
   return /^simulation:/m.test(text) && !/tokens:/.test(text) ? ["plan", "simulate"] : ["plan"];
 }
 
-function normalise(value: unknown, key = ""): unknown {
-  if (typeof value === "number") return key === "seconds" ? 0 : Number(value.toPrecision(6));
+function normalise(value: unknown): unknown {
+  if (typeof value === "number") return Number(value.toPrecision(6));
   if (Array.isArray(value)) return value.map((v) => normalise(v));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalise(v, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalise(v)]));
   }
   return value;
 }

@@ -1,6 +1,6 @@
-import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { parseHTML } from "linkedom";
+import type { PlotDocument } from "../charts.ts";
 import {
   accuracyByStack,
   buildoutJson,
@@ -22,12 +22,10 @@ import {
   nearestName,
   parseScenarioText,
   parseVariation,
-  planChartSvg,
   planJson,
   planReport,
   planScenario,
   type ReportStyle,
-  runChartSvg,
   type ScenarioSummary,
   safeText,
   scenarioAtMedians,
@@ -35,9 +33,9 @@ import {
   searchJson,
   searchReport,
   simulateScenario,
+  simulationJson,
   simulationReport,
   summarizeScenario,
-  sweepChartSvg,
   sweepCsv,
   sweepReport,
   sweepScenario,
@@ -60,6 +58,18 @@ const processIo: Io = {
   // Messages quote what the user typed: escaped, so a name cannot drive the terminal.
   err: (text) => process.stderr.write(`${safeText(text)}\n`),
 };
+
+/** The installed package's version (package.json sits two folders up from src/cli and dist/cli). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
 
 /** Reads at most MAX_SCENARIO_BYTES (a device or a pipe that never ends is cut off there and refused). */
 function readScenarioFile(file: string): string {
@@ -101,14 +111,19 @@ function progressBar(json: boolean | undefined): ((done: number, total: number) 
   };
 }
 
-/** A DOM for Observable Plot in Node. */
-function chartDocument() {
-  return parseHTML("<!doctype html><html><body></body></html>").document as unknown as Parameters<
-    typeof planChartSvg
-  >[1];
-}
+type Charts = typeof import("../charts.ts");
 
-function writeSvg(file: string, svg: string): void {
+/**
+ * Draws a chart into `file` with Observable Plot on a linkedom document. Both load only here, when a
+ * chart is asked for, so that `--help` and the reports start quickly.
+ */
+async function writeSvg(
+  file: string,
+  draw: (charts: Charts, document: PlotDocument) => string,
+): Promise<void> {
+  const [{ parseHTML }, charts] = await Promise.all([import("linkedom"), import("../charts.ts")]);
+  const { document } = parseHTML("<!doctype html><html><body></body></html>");
+  const svg = draw(charts, document as unknown as PlotDocument);
   try {
     writeFileSync(file, svg);
   } catch (error) {
@@ -118,6 +133,8 @@ function writeSvg(file: string, svg: string): void {
 
 interface OutputOptions {
   json?: boolean;
+  /** Wall-clock timings in the JSON (left out by default: the same seed gives the same bytes). */
+  timing?: boolean;
   svg?: string;
   markdown?: boolean;
 }
@@ -128,7 +145,7 @@ function styleOf(options: OutputOptions): ReportStyle {
   return { format: options.markdown ? "markdown" : "text", colour };
 }
 
-function runPlan(file: string, options: OutputOptions, io: Io): number {
+async function runPlan(file: string, options: OutputOptions, io: Io): Promise<number> {
   // Parsed once: planned at the medians of any ranges, and sampled over them below.
   const raw = parseScenarioText(readScenarioFile(file));
   const scenario = scenarioAtMedians(raw);
@@ -146,9 +163,9 @@ function runPlan(file: string, options: OutputOptions, io: Io): number {
   const run = result.plan.training
     ? simulateScenario(scenario, result, progressBar(options.json))
     : undefined;
-  if (options.svg) writeSvg(options.svg, planChartSvg(result.plan, chartDocument()));
+  if (options.svg) await writeSvg(options.svg, (c, document) => c.planChartSvg(result.plan, document));
   const uncertainty = uncertaintyOf(raw);
-  if (options.json) io.out(toJson(planJson(result, run, uncertainty)));
+  if (options.json) io.out(toJson(planJson(result, run, uncertainty, options)));
   else {
     const sections = [
       ...planReport(result, run).sections,
@@ -159,13 +176,13 @@ function runPlan(file: string, options: OutputOptions, io: Io): number {
   return 0;
 }
 
-function runSimulate(file: string, options: OutputOptions, io: Io): number {
+async function runSimulate(file: string, options: OutputOptions, io: Io): Promise<number> {
   const scenario = loadScenario(readScenarioFile(file));
   const result = planScenario(scenario);
   const run = simulateScenario(scenario, result, progressBar(options.json));
-  if (options.svg) writeSvg(options.svg, runChartSvg(run, chartDocument()));
+  if (options.svg) await writeSvg(options.svg, (c, document) => c.runChartSvg(run, document));
   const sections = [{ title: scenario.name }, ...simulationReport(run).sections];
-  io.out(options.json ? toJson(run) : drawText({ sections }, styleOf(options)));
+  io.out(options.json ? toJson(simulationJson(run, options)) : drawText({ sections }, styleOf(options)));
   return 0;
 }
 
@@ -176,13 +193,17 @@ function runBuildout(file: string, options: OutputOptions, io: Io): number {
   return 0;
 }
 
-function runSweep(file: string, options: OutputOptions & { vary: string[]; csv?: boolean }, io: Io): number {
+async function runSweep(
+  file: string,
+  options: OutputOptions & { vary: string[]; csv?: boolean },
+  io: Io,
+): Promise<number> {
   if (options.vary.length === 0)
     throw new InputError("--vary", undefined, "at least one path=values, e.g. cluster.gpus=1024..200000");
   const raw = parseScenarioText(readScenarioFile(file));
   const variations = options.vary.map(parseVariation);
   const rows = sweepScenario(raw, variations);
-  if (options.svg) writeSvg(options.svg, sweepChartSvg(rows, variations, chartDocument()));
+  if (options.svg) await writeSvg(options.svg, (c, document) => c.sweepChartSvg(rows, variations, document));
   if (options.json) io.out(toJson({ variations, rows }));
   else if (options.csv) io.out(sweepCsv(rows, variations));
   else io.out(drawText(sweepReport(rows, variations), styleOf(options)));
@@ -227,6 +248,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const program = new Command()
     .name("gigacluster")
     .description("Plan, validate and explain AI training clusters")
+    .version(packageVersion(), "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   program
@@ -234,10 +256,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("memory, step time, MFU and time to train of a scenario's model on its cluster")
     .argument("<file>", "scenario file (YAML or JSON)")
     .option("--json", "print one JSON object")
+    .option("--timing", "add the wall-clock time of the search and the simulation to the JSON")
     .option("--svg <file>", "also draw the step-time and memory breakdowns")
     .option("--markdown", "print Markdown tables (to paste into a document)")
-    .action((file: string, options: OutputOptions) => {
-      exitCode = runPlan(file, options, io);
+    .action(async (file: string, options: OutputOptions) => {
+      exitCode = await runPlan(file, options, io);
     });
   program
     .command("buildout")
@@ -253,10 +276,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("the training run over time: failures, checkpoints, restarts, goodput, P10/P50/P90")
     .argument("<file>", "scenario file (YAML or JSON) with a model, training tokens or simulation.days")
     .option("--json", "print one JSON object")
+    .option("--timing", "add the wall-clock time of the search and the simulation to the JSON")
     .option("--svg <file>", "also draw the distribution of goodput")
     .option("--markdown", "print Markdown tables (to paste into a document)")
-    .action((file: string, options: OutputOptions) => {
-      exitCode = runSimulate(file, options, io);
+    .action(async (file: string, options: OutputOptions) => {
+      exitCode = await runSimulate(file, options, io);
     });
   program
     .command("sweep")
@@ -274,8 +298,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--json", "print one JSON object")
     .option("--svg <file>", "also draw time to train (and cost) against the first varied field")
     .option("--markdown", "print Markdown tables (to paste into a document)")
-    .action((file: string, options: OutputOptions & { vary: string[]; csv?: boolean }) => {
-      exitCode = runSweep(file, options, io);
+    .action(async (file: string, options: OutputOptions & { vary: string[]; csv?: boolean }) => {
+      exitCode = await runSweep(file, options, io);
     });
   program
     .command("compare")
@@ -292,10 +316,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("the layout search alone: the best layouts and why the others lose (plan without the run)")
     .argument("<file>", "scenario file (YAML or JSON)")
     .option("--json", "print one JSON object")
+    .option("--timing", "add the wall-clock time of the search and the simulation to the JSON")
     .option("--markdown", "print Markdown tables (to paste into a document)")
     .action((file: string, options: OutputOptions) => {
       const result = planScenario(loadScenario(readScenarioFile(file)));
-      io.out(options.json ? toJson(searchJson(result)) : drawText(searchReport(result), styleOf(options)));
+      io.out(
+        options.json ? toJson(searchJson(result, options)) : drawText(searchReport(result), styleOf(options)),
+      );
     });
   program
     .command("catalog")

@@ -31,26 +31,45 @@ export function toJson(value: unknown): string {
 
 // The JSON projections of the reports: the shapes other tools read (field names and paths are a contract).
 
+/**
+ * Wall-clock timings are not results: the same scenario and seed give the same bytes. They are
+ * printed (as `timing`) only when asked for.
+ */
+export interface JsonOptions {
+  readonly timing?: boolean;
+}
+
 /** A plan: the scenario, the best layout's plan at the top level, the search, the run and the uncertainty. */
 export function planJson(
   result: ScenarioPlan,
   run?: SimulationResult,
   uncertainty?: UncertaintyResult,
+  options: JsonOptions = {},
 ): Record<string, unknown> {
   const { plan, search, ...rest } = result;
   return {
     ...rest,
     ...plan,
     search: searchJson(result),
-    ...(run ? { run } : {}),
+    ...(run ? { run: simulationJson(run) } : {}),
     ...(uncertainty ? { uncertainty } : {}),
+    ...(options.timing
+      ? { timing: { searchSeconds: search.seconds, ...(run ? { simulationSeconds: run.seconds } : {}) } }
+      : {}),
   };
 }
 
 /** The search: its counts and the ranked layouts, each a whole plan with what it loses by. */
-export function searchJson(result: ScenarioPlan): Record<string, unknown> {
-  const top = result.search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
-  return { ...result.search, top };
+export function searchJson(result: ScenarioPlan, options: JsonOptions = {}): Record<string, unknown> {
+  const { seconds, ...search } = result.search;
+  const top = search.top.map((ranked) => ({ ...ranked.plan, losesBy: ranked.losesBy }));
+  return { ...search, top, ...(options.timing ? { timing: { searchSeconds: seconds } } : {}) };
+}
+
+/** The run over time, without the wall-clock time the Monte Carlo took (unless asked for). */
+export function simulationJson(run: SimulationResult, options: JsonOptions = {}): Record<string, unknown> {
+  const { seconds, ...result } = run;
+  return { ...result, ...(options.timing ? { timing: { simulationSeconds: seconds } } : {}) };
 }
 
 /** A pinned layout that does not fit: its whole plan still, and why it is infeasible. */

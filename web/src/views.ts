@@ -1,3 +1,4 @@
+import { planChartSvg, runChartSvg, sweepChartSvg } from "../../src/charts.ts";
 import {
   type BuildoutReport,
   buildoutReport,
@@ -7,16 +8,13 @@ import {
   formatPercent,
   formatUsd,
   GiB,
-  planChartSvg,
   planReport,
   RESULT_TERMS,
-  runChartSvg,
   type ScenarioPlan,
   type ScenarioSummary,
   type SimulationResult,
   type SweepRow,
   simulationReport,
-  sweepChartSvg,
   sweepReport,
   type Term,
   TIGHT_MEMORY_FRACTION,
