@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { InfeasibleError, InputError } from "../src/errors.ts";
 import { planScenario } from "../src/pipeline/plan.ts";
+import { drawText } from "../src/report/document.ts";
+import { planReport } from "../src/report/plan-report.ts";
 import { loadScenario } from "../src/scenario/normalize.ts";
 
 const valid = `
@@ -113,5 +115,49 @@ describe("scenario files", () => {
       inputError(valid.replace("training: {", "training: { preset: nope,")).path,
       "training.preset",
     );
+  });
+});
+
+describe("plans that always have an answer for a real site", () => {
+  it("a site's GPU count with a batch that does not divide over it plans at the nearest batch that does", () => {
+    const result = planScenario(
+      loadScenario(
+        "model: llama-3-70b\ntraining: { sequenceLength: 8192, globalBatchSequences: 2048, tokens: 1e13 }\nsite: colossus-100k\n",
+      ),
+    );
+    assert.equal(result.scenario.gpus, 100_000);
+    assert.equal(result.adjustment?.kind, "batch");
+    const l = result.plan.layout;
+    assert.equal(l.tp * l.pp * l.cp * l.dp, 100_000, "no GPU idle");
+    const planned = result.plan.step.tokens / 8192;
+    assert.ok(Math.abs(planned / 2048 - 1) <= 0.25);
+    assert.match(
+      drawText(planReport(result)),
+      /Adjusted {2}a global batch of 2,048 sequences does not divide/,
+    );
+  });
+
+  it("when no nearby batch divides, it uses the most GPUs it can and says how many stay idle", () => {
+    const result = planScenario(
+      loadScenario(
+        "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 8 }\ncluster: { accelerator: h100-sxm, gpus: 1048 }\n",
+      ),
+    );
+    const adjustment = result.adjustment;
+    assert.equal(adjustment?.kind, "idle-gpus");
+    if (adjustment?.kind !== "idle-gpus") return;
+    const l = result.plan.layout;
+    assert.equal(l.tp * l.pp * l.cp * l.dp, adjustment.used);
+    assert.equal(adjustment.used + adjustment.idle, 1048);
+    assert.equal(result.plan.step.tokens, 8 * 4096, "the batch asked for is kept");
+  });
+
+  it("a batch that divides is planned as asked, with nothing adjusted", () => {
+    const result = planScenario(
+      loadScenario(
+        "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 512 }\ncluster: { accelerator: h100-sxm, gpus: 512 }\n",
+      ),
+    );
+    assert.equal(result.adjustment, undefined);
   });
 });

@@ -25,8 +25,11 @@ export interface SearchConstraints {
    * (1 - TIGHT_MEMORY_FRACTION of HBM), so that every pick runs.
    */
   readonly memoryHeadroomBytes: number | undefined;
-  /** Global batch in sequences: fixed (min = max) or a range the search may pick from. */
-  readonly batch: { readonly min: number; readonly max: number };
+  /**
+   * Global batch in sequences: fixed (min = max) or a range the search may pick from: the largest
+   * that fits a layout, or the one nearest `target` when there is one.
+   */
+  readonly batch: { readonly min: number; readonly max: number; readonly target?: number };
   /** How many of the best layouts to report. */
   readonly top: number;
 }
@@ -75,9 +78,16 @@ function options<T>(pinned: T | undefined, all: readonly T[]): readonly T[] {
 }
 
 /** Largest batch in [min, max] that is a multiple of `unit`, or 0 when there is none. */
-function batchFor(unit: number, range: { min: number; max: number }): number {
+function batchFor(unit: number, range: SearchConstraints["batch"]): number {
+  const within = (batch: number) => batch >= range.min && batch <= range.max && batch > 0;
+  if (range.target !== undefined) {
+    const below = Math.floor(range.target / unit) * unit;
+    const above = below + unit;
+    const nearer = range.target - below <= above - range.target ? [below, above] : [above, below];
+    return nearer.find(within) ?? 0;
+  }
   const batch = Math.floor(range.max / unit) * unit;
-  return batch >= range.min && batch > 0 ? batch : 0;
+  return within(batch) ? batch : 0;
 }
 
 /** Faster first; on a tie, less memory, then the simpler layout (less cp, interleaving, pp, tp). */

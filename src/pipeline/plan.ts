@@ -1,8 +1,13 @@
-import { InputError } from "../errors.ts";
+import { InfeasibleError, InputError } from "../errors.ts";
 import { type Layout, SEARCHED_LAYOUT_FIELDS } from "../parallel/layout.ts";
 import type { PlanResult } from "../parallel/plan.ts";
-import type { ClusterSetup } from "../parallel/plan-input.ts";
-import { type RankedLayout, searchLayouts } from "../parallel/search.ts";
+import type { ClusterSetup, PlanInput } from "../parallel/plan-input.ts";
+import {
+  type RankedLayout,
+  type SearchConstraints,
+  type SearchResult,
+  searchLayouts,
+} from "../parallel/search.ts";
 import type { Scenario } from "../scenario/normalize.ts";
 import type { ErrorBand } from "../validation/cross-validation.ts";
 import { ERROR_BANDS } from "../validation/error-bands.ts";
@@ -19,6 +24,11 @@ export interface ScenarioPlan {
   readonly plan: PlanResult;
   /** How far the step time is to be trusted: the validated error of runs on the same stack. */
   readonly accuracy: ErrorBand;
+  /**
+   * What the planner changed so that the cluster has an answer: a batch that does not divide over
+   * every GPU becomes the nearest one that does, or leaves some GPUs idle.
+   */
+  readonly adjustment?: PlanAdjustment;
   /** Layout fields the search chose because the scenario left them open. */
   readonly chosenFields: readonly (keyof Layout)[];
   /** The build-out the cluster came from: the scenario's site or budget, else the generic site's. */
@@ -31,6 +41,111 @@ export interface ScenarioPlan {
   };
 }
 
+export type PlanAdjustment =
+  | { readonly kind: "batch"; readonly requested: number; readonly planned: number; readonly reason: string }
+  | { readonly kind: "idle-gpus"; readonly used: number; readonly idle: number; readonly reason: string };
+
+/** A nearby batch is one within this share of the one asked for. */
+const NEARBY_BATCH = 0.25;
+/** Smaller GPU counts tried before giving up (each a whole layout search). */
+const FEWER_GPU_TRIES = 12;
+
+/** Nothing legal at all (as opposed to legal layouts that do not fit in memory). */
+const noLegalLayout = (error: unknown): error is InfeasibleError =>
+  error instanceof InfeasibleError && error.closest === undefined;
+
+/**
+ * GPU counts below `gpus` that a batch range can use: dp x (tp x pp), dp a data-parallel size some
+ * batch in the range is a multiple of, tp a power of two up to maxTp, pp up to the layer count.
+ * Largest first.
+ */
+function fewerGpuCounts(
+  gpus: number,
+  batch: SearchConstraints["batch"],
+  layers: number,
+  maxTp: number,
+): number[] {
+  const dps = new Set<number>();
+  for (let b = batch.min; b <= batch.max && dps.size < 4096; b++) {
+    for (let d = 1; d * d <= b; d++) {
+      if (b % d === 0) dps.add(d).add(b / d);
+    }
+    if (batch.max - batch.min > 64) break;
+  }
+  const counts = new Set<number>();
+  for (const dp of dps) {
+    for (let tp = 1; tp <= maxTp; tp *= 2) {
+      for (let pp = 1; pp <= layers; pp++) {
+        const used = dp * tp * pp;
+        if (used < gpus) counts.add(used);
+      }
+    }
+  }
+  return [...counts].sort((a, b) => b - a).slice(0, FEWER_GPU_TRIES);
+}
+
+/**
+ * The search over the whole cluster; when no layout is legal there because the batch does not divide
+ * over every GPU, the nearest batch that does (within a quarter), else the most GPUs that can be used.
+ */
+function searchWithAdjustment(
+  base: Omit<PlanInput, "layout">,
+  search: SearchConstraints,
+  onProgress?: (fraction: number) => void,
+): { result: SearchResult; adjustment?: PlanAdjustment } {
+  let firstError: InfeasibleError;
+  try {
+    return { result: searchLayouts(base, search, onProgress) };
+  } catch (error) {
+    if (!noLegalLayout(error) || search.pinned.dp !== undefined) throw error;
+    firstError = error;
+  }
+  const { gpus } = base.cluster;
+  const fixed = search.batch.min === search.batch.max;
+  if (fixed) {
+    const requested = search.batch.min;
+    const nearby = {
+      min: Math.max(1, Math.ceil(requested * (1 - NEARBY_BATCH))),
+      max: Math.floor(requested * (1 + NEARBY_BATCH)),
+      target: requested,
+    };
+    try {
+      const result = searchLayouts(base, { ...search, batch: nearby }, onProgress);
+      const best = result.top[0]?.plan;
+      const planned = best ? best.step.tokens / base.training.sequenceLength : requested;
+      return {
+        result,
+        adjustment: {
+          kind: "batch",
+          requested,
+          planned,
+          reason: `a global batch of ${requested.toLocaleString("en-US")} sequences does not divide over ${gpus.toLocaleString("en-US")} GPUs; ${planned.toLocaleString("en-US")} is the nearest that does`,
+        },
+      };
+    } catch (error) {
+      if (!noLegalLayout(error)) throw error;
+    }
+  }
+  for (const used of fewerGpuCounts(gpus, search.batch, base.model.layers, search.maxTp)) {
+    try {
+      const result = searchLayouts({ ...base, cluster: { ...base.cluster, gpus: used } }, search, onProgress);
+      const batch = fixed ? `batch of ${search.batch.min.toLocaleString("en-US")} sequences` : "batch range";
+      return {
+        result,
+        adjustment: {
+          kind: "idle-gpus",
+          used,
+          idle: gpus - used,
+          reason: `the global ${batch} does not divide over all ${gpus.toLocaleString("en-US")} GPUs${fixed ? " (nor any batch within a quarter of it)" : ""}; ${used.toLocaleString("en-US")} of them are used and ${(gpus - used).toLocaleString("en-US")} stay idle`,
+        },
+      };
+    } catch (error) {
+      if (!noLegalLayout(error)) throw error;
+    }
+  }
+  throw firstError;
+}
+
 export function planScenario(scenario: Scenario, onProgress?: (fraction: number) => void): ScenarioPlan {
   const { model, training, search } = scenario;
   if (!model) throw new InputError("model", undefined, "a catalog model name or a model section");
@@ -39,7 +154,7 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
   const built = buildoutScenario(scenario.facility);
   const gpus = built.result.gpus;
   const cluster: ClusterSetup = { ...scenario.cluster, gpus, fabric: built.result.network };
-  const result = searchLayouts({ model, training, cluster }, search, onProgress);
+  const { result, adjustment } = searchWithAdjustment({ model, training, cluster }, search, onProgress);
   const best = result.top[0];
   if (!best) throw new Error("a successful search returns at least one layout");
   return {
@@ -57,6 +172,7 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
     ),
     search: result,
     buildout: built,
+    ...(adjustment ? { adjustment } : {}),
   };
 }
 

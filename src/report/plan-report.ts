@@ -147,6 +147,7 @@ export function planReport(
   ];
   if (result.chosenFields.length > 0)
     setup.push(`          chosen by the search: ${result.chosenFields.join(", ")}`);
+  if (result.adjustment) setup.push([span(`Adjusted  ${result.adjustment.reason}`, undefined, "bad")]);
   return {
     sections: [
       {
