@@ -55,8 +55,7 @@ interface Io {
 
 const processIo: Io = {
   out: (text) => process.stdout.write(`${text}\n`),
-  // Messages quote what the user typed: escaped, so a name cannot drive the terminal.
-  err: (text) => process.stderr.write(`${safeText(text)}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
 };
 
 /** The installed package's version (package.json sits two folders up from src/cli and dist/cli). */
@@ -243,7 +242,9 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], given: Io = processIo): Promise<number> {
+  // Messages quote what the user typed: escaped, so a name cannot drive the terminal of any caller.
+  const io: Io = { out: given.out, err: (text) => given.err(safeText(text)) };
   let exitCode = 0;
   const program = new Command()
     .name("gigacluster")

@@ -54,7 +54,8 @@ interface Candidate {
   memoryBytes: number;
 }
 
-function divisors(n: number): number[] {
+/** The divisors of n, smallest first. */
+export function divisors(n: number): number[] {
   const small: number[] = [];
   const large: number[] = [];
   for (let d = 1; d * d <= n; d++) {

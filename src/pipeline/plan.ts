@@ -3,6 +3,7 @@ import { type Layout, SEARCHED_LAYOUT_FIELDS } from "../parallel/layout.ts";
 import type { PlanResult } from "../parallel/plan.ts";
 import type { ClusterSetup, PlanInput } from "../parallel/plan-input.ts";
 import {
+  divisors,
   type RankedLayout,
   type SearchConstraints,
   type SearchResult,
@@ -65,12 +66,15 @@ function fewerGpuCounts(
   layers: number,
   maxTp: number,
 ): number[] {
+  // A wide range is represented by its smallest batch; a narrow one by each of its batches.
+  const batches =
+    batch.max - batch.min > 64
+      ? [batch.min]
+      : Array.from({ length: batch.max - batch.min + 1 }, (_, i) => batch.min + i);
   const dps = new Set<number>();
-  for (let b = batch.min; b <= batch.max && dps.size < 4096; b++) {
-    for (let d = 1; d * d <= b; d++) {
-      if (b % d === 0) dps.add(d).add(b / d);
-    }
-    if (batch.max - batch.min > 64) break;
+  for (const b of batches) {
+    if (dps.size >= 4096) break;
+    for (const d of divisors(b)) dps.add(d);
   }
   const counts = new Set<number>();
   for (const dp of dps) {

@@ -236,10 +236,16 @@ function runTrial(p: Prepared, rng: Rng): TrialOutcome {
   };
 }
 
-/** Runs trials `from` (inclusive) to `to` (exclusive); chunks give the same numbers as one call. */
-export function simulateTrials(model: RunModel, seed: number, from: number, to: number): MonteCarloResult {
+/** Interruptions per second: unexpected, planned, and at the wear-in peak (both together). */
+export function interruptionRates(model: RunModel): { unexpected: number; planned: number; peak: number } {
   const unexpected = model.causeRates.reduce((a, b) => a + b, 0);
   const planned = model.plannedRatePerSecond;
+  return { unexpected, planned, peak: unexpected * (1 + (model.wearIn?.extra ?? 0)) + planned };
+}
+
+/** Runs trials `from` (inclusive) to `to` (exclusive); chunks give the same numbers as one call. */
+export function simulateTrials(model: RunModel, seed: number, from: number, to: number): MonteCarloResult {
+  const { unexpected, planned, peak } = interruptionRates(model);
   const wearExtra = model.wearIn?.extra ?? 0;
   const recoveryBase = model.detectSeconds + model.restartSeconds + model.loadSeconds;
   const hardware = Uint8Array.from(model.causeHardware, (h) => (h ? 1 : 0));
@@ -247,7 +253,7 @@ export function simulateTrials(model: RunModel, seed: number, from: number, to: 
   const prepared: Prepared = {
     unexpected,
     planned,
-    peakRate: unexpected * (1 + wearExtra) + planned,
+    peakRate: peak,
     tau: model.intervalSeconds,
     cycle: model.intervalSeconds + model.checkpointSeconds,
     work: model.workSeconds,

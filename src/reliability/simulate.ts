@@ -12,7 +12,7 @@ import {
   dalyIntervalSeconds,
   youngIntervalSeconds,
 } from "./checkpoint.ts";
-import { type RunModel, simulateTrials, type TrialOutcome } from "./monte-carlo.ts";
+import { interruptionRates, type RunModel, simulateTrials, type TrialOutcome } from "./monte-carlo.ts";
 
 export interface ReliabilitySettings {
   readonly mix: FailureMix;
@@ -221,9 +221,7 @@ export function runModelOf(
  * behind Daly 2006). A fixed window sees r x the window.
  */
 export function expectedInterruptionsPerTrial(model: RunModel): number {
-  const rate =
-    model.causeRates.reduce((a, b) => a + b, 0) * (1 + (model.wearIn?.extra ?? 0)) +
-    model.plannedRatePerSecond;
+  const rate = interruptionRates(model).peak;
   if (rate <= 0) return 0;
   if (model.windowSeconds !== undefined) return rate * model.windowSeconds;
   const cycle = model.intervalSeconds + model.checkpointSeconds;
@@ -239,7 +237,8 @@ export function expectedInterruptionsPerTrial(model: RunModel): number {
 function checkSimulationWork(model: RunModel, settings: SimulationSettings): void {
   const perTrial = expectedInterruptionsPerTrial(model);
   if (perTrial > MAX_EVENTS_PER_TRIAL) {
-    const rate = model.causeRates.reduce((a, b) => a + b, 0) + model.plannedRatePerSecond;
+    const { unexpected, planned } = interruptionRates(model);
+    const rate = unexpected + planned;
     throw new InfeasibleError(
       `the run cannot finish: an interruption every ${formatSeconds(1 / rate)} on average against checkpoint cycles of ` +
         `${formatSeconds(model.intervalSeconds + model.checkpointSeconds)} and recoveries of ` +
