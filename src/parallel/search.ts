@@ -80,15 +80,18 @@ function options<T>(pinned: T | undefined, all: readonly T[]): readonly T[] {
 
 /** Largest batch in [min, max] that is a multiple of `unit`, or 0 when there is none. */
 function batchFor(unit: number, range: SearchConstraints["batch"]): number {
-  const within = (batch: number) => batch >= range.min && batch <= range.max && batch > 0;
-  if (range.target !== undefined) {
-    const below = Math.floor(range.target / unit) * unit;
-    const above = below + unit;
-    const nearer = range.target - below <= above - range.target ? [below, above] : [above, below];
-    return nearer.find(within) ?? 0;
+  // Runs for every layout evaluated: plain arithmetic, no closures or arrays.
+  const { min, max, target } = range;
+  if (target === undefined) {
+    const largest = Math.floor(max / unit) * unit;
+    return largest >= min && largest > 0 ? largest : 0;
   }
-  const batch = Math.floor(range.max / unit) * unit;
-  return within(batch) ? batch : 0;
+  const below = Math.floor(target / unit) * unit;
+  const above = below + unit;
+  const belowOk = below >= min && below <= max && below > 0;
+  const aboveOk = above >= min && above <= max;
+  if (belowOk && (!aboveOk || target - below <= above - target)) return below;
+  return aboveOk ? above : 0;
 }
 
 /** Faster first; on a tie, less memory, then the simpler layout (less cp, interleaving, pp, tp). */
