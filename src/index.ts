@@ -30,12 +30,22 @@ export { STEP_COMPONENTS } from "./parallel/step-time.ts";
 export { type BuildoutReport, buildoutScenario } from "./pipeline/buildout.ts";
 export { type ScenarioSummary, summarizeScenario } from "./pipeline/compare.ts";
 export { planScenario, type ScenarioPlan } from "./pipeline/plan.ts";
-export { simulateScenario, withTrials } from "./pipeline/simulate.ts";
+export { simulateScenario, traceScenarioTrial, withTrials } from "./pipeline/simulate.ts";
 export { parseVariation, type SweepRow, sweepScenario, type Variation } from "./pipeline/sweep.ts";
 export { type UncertaintyResult, uncertaintyOf } from "./pipeline/uncertainty.ts";
-export { runPercentiles, type SimulationResult } from "./reliability/simulate.ts";
+export { runPercentiles, type SimulationResult, traceRun } from "./reliability/simulate.ts";
+export {
+  MAX_TIMELINE_SEGMENTS,
+  TIMELINE_BINS,
+  TIMELINE_KINDS,
+  type TimelineBins,
+  type TimelineKind,
+  type TimelineSegment,
+  type TimelineSegmentKind,
+  type TrialTimeline,
+} from "./reliability/trace.ts";
 // Reports: text and Markdown tables, SVG charts, JSON.
-export { buildoutReport } from "./report/buildout-report.ts";
+export { budgetUsedText, buildoutReport, sizedByText } from "./report/buildout-report.ts";
 export {
   CATALOG_SECTIONS,
   type CatalogSection,

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ACCELERATORS } from "../src/catalog/accelerators.ts";
+import { hardwareCalibrationFor } from "../src/catalog/hardware-calibrations.ts";
+import { PLATFORMS } from "../src/catalog/platforms.ts";
 import { InfeasibleError, InputError } from "../src/errors.ts";
+import { buildoutScenario } from "../src/pipeline/buildout.ts";
 import { planScenario } from "../src/pipeline/plan.ts";
 import { drawText } from "../src/report/document.ts";
 import { planReport } from "../src/report/plan-report.ts";
@@ -159,5 +163,166 @@ describe("plans that always have an answer for a real site", () => {
       ),
     );
     assert.equal(result.adjustment, undefined);
+  });
+});
+
+describe("inline accelerators and platforms", () => {
+  const small = "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 64 }\n";
+  const withAccelerator = (section: string, rest = "gpus: 64") =>
+    `${small}cluster: { accelerator: ${section}, ${rest} }\n`;
+  const h100 = ACCELERATORS.find((a) => a.name === "h100-sxm");
+  const h20 =
+    "{ calibrateAs: h100-sxm, name: h20, hbmGB: 102, bf16DenseTflops: 148, fp8DenseTflops: 296, hbmGBps: 4000, scaleUpDomainGpus: 8, scaleUpGBps: 450, scaleOutGbps: 400, tdpWatts: 400 }";
+
+  it("a preset with overrides changes the plan's memory capacity and marks the figures as the user's", () => {
+    const scenario = loadScenario(withAccelerator("{ preset: h100-sxm, hbmGB: 96 }"));
+    const accelerator = scenario.cluster.accelerator;
+    assert.equal(accelerator.name, "h100-sxm-custom");
+    assert.equal(accelerator.hbmBytes, 96e9);
+    assert.equal(accelerator.bf16DenseFlops, h100?.bf16DenseFlops);
+    assert.equal(accelerator.sources.hbmBytes.ref, "scenario file (user value)");
+    assert.match(accelerator.sources.hbmBytes.note ?? "", /cluster\.accelerator\.hbmGB: 96/);
+    assert.equal(accelerator.sources.bf16DenseFlops, h100?.sources.bf16DenseFlops);
+    assert.equal(scenario.cluster.hardware, hardwareCalibrationFor("hopper"));
+    assert.equal(scenario.facility.platform.name, "hgx-h100", "the preset's usual server");
+    const custom = planScenario(scenario);
+    const catalog = planScenario(loadScenario(withAccelerator("h100-sxm")));
+    assert.equal(custom.plan.memory.capacityBytes, 96e9);
+    assert.equal(catalog.plan.memory.capacityBytes, h100?.hbmBytes);
+  });
+
+  it("a preset alone is the catalog part itself", () => {
+    assert.equal(loadScenario(withAccelerator("{ preset: h100-sxm }")).cluster.accelerator, h100);
+  });
+
+  it("a full section with calibrateAs gives every figure, each the user's, in SI units", () => {
+    const accelerator = loadScenario(withAccelerator(h20)).cluster.accelerator;
+    assert.equal(accelerator.name, "h20");
+    assert.equal(accelerator.generation, "hopper");
+    assert.equal(accelerator.basedOn, "h100-sxm");
+    assert.equal(accelerator.bf16DenseFlops, 148e12);
+    assert.equal(accelerator.hbmBytesPerSecond, 4e12);
+    assert.equal(accelerator.scaleUpBytesPerSecond, 450e9);
+    for (const source of Object.values(accelerator.sources))
+      assert.equal(source.ref, "scenario file (user value)");
+    const blackwell = loadScenario(
+      withAccelerator(h20.replace("calibrateAs: h100-sxm", "calibrateAs: b200")),
+    );
+    assert.equal(blackwell.cluster.accelerator.generation, "blackwell");
+    assert.equal(blackwell.facility.platform.name, "dgx-b200");
+  });
+
+  it("a full section without a figure names each missing field and its unit", () => {
+    const error = inputError(withAccelerator("{ name: mystery, hbmGB: 96, tdpWatts: 500 }"));
+    assert.equal(error.path, "cluster.accelerator.bf16DenseTflops");
+    assert.match(error.message, /or a cluster\.accelerator\.preset to take them from/);
+    assert.match(
+      error.message,
+      /missing: bf16DenseTflops \(TFLOP\/s\), fp8DenseTflops \(TFLOP\/s\), hbmGBps \(GB\/s\), scaleUpDomainGpus \(GPUs\), scaleUpGBps \(GB\/s\), scaleOutGbps \(Gb\/s\), calibrateAs/,
+    );
+    const noBase = inputError(withAccelerator(h20.replace("calibrateAs: h100-sxm, ", "")));
+    assert.equal(noBase.path, "cluster.accelerator.calibrateAs");
+  });
+
+  it("a figure out of bounds or in the wrong unit names the field, the value and the unit", () => {
+    const bytes = inputError(withAccelerator("{ preset: h100-sxm, hbmGB: 96e9 }"));
+    assert.equal(bytes.path, "cluster.accelerator.hbmGB");
+    assert.match(bytes.message, /got 96000000000, expected at most 10,000 \(hbmGB is in GB\)/);
+    assert.match(
+      inputError(withAccelerator("{ preset: h100-sxm, tdpWatts: 0 }")).message,
+      /cluster\.accelerator\.tdpWatts: got 0, expected a positive number \(tdpWatts is in W\)/,
+    );
+    assert.match(
+      inputError(withAccelerator("{ preset: h100-sxm, scaleUpDomainGpus: 7.5 }")).message,
+      /scaleUpDomainGpus: got 7\.5, expected a whole number/,
+    );
+    const typo = inputError(withAccelerator("{ preset: h100-sxm, hbmGb: 96 }"));
+    assert.equal(typo.path, "cluster.accelerator.hbmGb");
+    assert.equal(typo.suggestion, "hbmGB");
+  });
+
+  it("an unknown preset or calibration base suggests the nearest catalog name", () => {
+    const preset = inputError(withAccelerator("{ preset: h100-sx, hbmGB: 96 }"));
+    assert.equal(preset.path, "cluster.accelerator.preset");
+    assert.equal(preset.suggestion, "h100-sxm");
+    const base = inputError(withAccelerator(h20.replace("calibrateAs: h100-sxm", "calibrateAs: b20")));
+    assert.equal(base.path, "cluster.accelerator.calibrateAs");
+    assert.equal(base.suggestion, "b200");
+  });
+
+  it("refuse a catalog part's name on other figures, and FP8 on a part without it", () => {
+    const error = inputError(withAccelerator("{ preset: h100-sxm, name: h200, hbmGB: 96 }"));
+    assert.equal(error.path, "cluster.accelerator.name");
+    const fp8 = inputError(
+      withAccelerator(h20.replace("fp8DenseTflops: 296", "fp8DenseTflops: 0")).replace(
+        "globalBatchSequences: 64",
+        "globalBatchSequences: 64, precision: fp8",
+      ),
+    );
+    assert.equal(fp8.path, "training.precision");
+    assert.match(fp8.message, /h20 has no FP8/);
+  });
+
+  it("a site section may hold its own accelerator, and ranges of its figures plan at the median", () => {
+    const scenario = loadScenario(
+      `${small}cluster: { gpus: 64 }\nsite: { accelerator: { preset: b200, hbmGB: 150..250 } }\n`,
+    );
+    assert.equal(scenario.cluster.accelerator.hbmBytes, 200e9);
+    assert.equal(scenario.cluster.accelerator.sources.hbmBytes.note, "site.accelerator.hbmGB: 200");
+    assert.equal(scenario.facility.platform.name, "dgx-b200");
+  });
+
+  it("a platform preset with overrides changes the build-out, and says the figures are the user's", () => {
+    const scenario = loadScenario(
+      `${withAccelerator(h20)}site: { platform: { preset: hgx-h100, serverMaxWatts: 7800, priceUsd: 220000 } }\n`,
+    );
+    const platform = scenario.facility.platform;
+    assert.equal(platform.name, "hgx-h100-custom");
+    assert.equal(platform.gpusPerServer, 8);
+    assert.equal(platform.sources.priceUsd?.ref, "scenario file (user value)");
+    const report = buildoutScenario(scenario.facility);
+    assert.equal(report.result.cost.capexBreakdownUsd.servers, 8 * 220000);
+    const price = report.assumptions.find((a) => a.what === "server price");
+    assert.equal(price?.source, "scenario file (user value)");
+    assert.equal(report.assumptions.find((a) => a.what === "GPU TDP")?.source, "scenario file (user value)");
+  });
+
+  it("a full platform section carries the scenario's GPU and fills the draw from the catalog's estimate", () => {
+    const scenario = loadScenario(
+      `${withAccelerator("b200")}site: { platform: { name: four-way, gpusPerServer: 4, serverMaxWatts: 6000, rackUnits: 4, priceUsd: 250000 } }\n`,
+    );
+    const platform = scenario.facility.platform;
+    assert.deepEqual(platform.accelerators, ["b200"]);
+    assert.equal(platform.gpusPerHost, 4);
+    assert.equal(platform.typicalGpuFraction, PLATFORMS[0]?.typicalGpuFraction);
+    assert.equal(platform.cooling, "air");
+    const missing = inputError(`${withAccelerator("b200")}site: { platform: { gpusPerServer: 4 } }\n`);
+    assert.equal(missing.path, "site.platform.serverMaxWatts");
+    assert.match(missing.message, /missing: serverMaxWatts \(W\), rackUnits \(U\), priceUsd \(\$\)/);
+  });
+
+  it("a platform must carry the GPU, hold its power and split into whole hosts", () => {
+    const carries = inputError(
+      `${withAccelerator("b200")}site: { platform: { preset: hgx-h100, priceUsd: 1 } }\n`,
+    );
+    assert.equal(carries.path, "site.platform.preset");
+    assert.match(carries.message, /a platform that carries b200 \(dgx-b200\)/);
+    const power = inputError(withAccelerator("{ preset: h100-sxm, tdpWatts: 1600 }"));
+    assert.equal(power.path, "site.platform");
+    assert.match(power.message, /8 x 1,600 W of h100-sxm-custom = 12,800 W/);
+    const own = inputError(
+      `${withAccelerator("h100-sxm")}site: { platform: { preset: hgx-h100, serverMaxWatts: 5000 } }\n`,
+    );
+    assert.equal(own.path, "site.platform.serverMaxWatts");
+    const hosts = inputError(
+      `${withAccelerator("h100-sxm")}site: { platform: { preset: hgx-h100, gpusPerHost: 3 } }\n`,
+    );
+    assert.equal(hosts.path, "site.platform.gpusPerHost");
+    assert.match(
+      inputError(
+        `${withAccelerator("h100-sxm")}site: { platform: { preset: hgx-h100, typicalGpuFraction: 1.5 } }\n`,
+      ).message,
+      /site\.platform\.typicalGpuFraction: got 1\.5, expected at most 1/,
+    );
   });
 });

@@ -51,4 +51,22 @@ describe("the schema as the one source of fields", () => {
     assert.equal(fieldInfo("model.moe.experts").meta.title, "Experts (MoE)");
     assert.throws(() => fieldInfo("cluster.nothing"), /no scenario field cluster\.nothing/);
   });
+
+  it("keeps the accelerator a catalog select on the page; a section of one's own is for the YAML editor", () => {
+    const info = fieldInfo("cluster.accelerator");
+    assert.equal(info.kind, "select");
+    assert.equal(info.meta.catalog, "accelerators");
+    const field = FIELDS.find((f) => f.path === "cluster.accelerator");
+    assert.ok(field?.choices?.some((choice) => choice.value === "h100-sxm"));
+    assert.equal(fieldInfo("cluster.accelerator.hbmGB").meta.unit, "GB");
+    assert.equal(fieldInfo("site.accelerator.bf16DenseTflops").meta.unit, "TFLOP/s");
+    assert.equal(fieldInfo("site.platform.serverMaxWatts").meta.unit, "W");
+    type Node = { anyOf?: Node[]; properties?: Record<string, Node>; maximum?: number; title?: string };
+    const cluster = (scenarioJsonSchema() as Node).properties?.cluster;
+    const options = cluster?.properties?.accelerator?.anyOf ?? [];
+    const section = options.find((option) => option.properties);
+    assert.equal(options.length, 2, "a catalog name or a section");
+    assert.equal(section?.properties?.hbmGB?.title, "HBM (GB)");
+    assert.equal(section?.properties?.hbmGB?.maximum, 10_000, "bounds reach editors too");
+  });
 });

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -246,6 +246,8 @@ describe("web app in Chromium", { skip }, () => {
           boxes.map((b) => b.textContent).join(" "),
         );
         assert.doesNotMatch(message, /internal error/, `${select} = ${value}`);
+        // A site preset brings its own GPU count: the planner must find an answer for every one.
+        if (select === "#site-preset") assert.equal(state, "done", `${value}: ${message}`);
         if (state === "done") {
           planned++;
           assert.match((await page.textContent("#plan")) ?? "", /Step time \(bottleneck pipeline stage/);
@@ -259,6 +261,67 @@ describe("web app in Chromium", { skip }, () => {
       assert.ok(planned >= Math.min(3, values.length), `${select}: ${planned} of ${values.length} planned`);
       await page.close();
     }
+  });
+
+  it("plans (or builds out) every bundled example loaded as a file, with no error", async () => {
+    const page = await open();
+    for (const file of readdirSync(join(root, "examples")).filter((f) => f.endsWith(".yaml"))) {
+      // Marked first, so that the wait below sees this file's result and not the last one's.
+      await page.evaluate(() => document.querySelector("#results")?.setAttribute("data-state", "loading"));
+      await page.setInputFiles("#upload", join(root, "examples", file));
+      assert.equal(await settled(page), "done", `${file}: ${await page.textContent("#status")}`);
+      const hasModel = loadScenario(readFileSync(join(root, "examples", file), "utf8")).model !== undefined;
+      if (hasModel) assert.match((await page.textContent("#plan")) ?? "", /Step time/, file);
+      else assert.match((await page.textContent("#buildout")) ?? "", /Bill of materials/, file);
+    }
+  });
+
+  it("sizes the cluster from a budget typed in the form, and says how much of it is used", async () => {
+    const page = await open();
+    await page.click("#site-more summary");
+    await page.fill("#budget-usd", "12e9");
+    await page.waitForFunction(() =>
+      /budget used/.test(document.querySelector("#summary")?.textContent ?? ""),
+    );
+    await done(page);
+    const summary = (await page.textContent("#summary")) ?? "";
+    const gpus = Number(
+      (await page.locator("#summary .card .value").first().textContent())?.replaceAll(",", ""),
+    );
+    assert.ok(gpus > 100000, `a $12 B budget buys over 100,000 H100s, got ${gpus}`);
+    assert.match(summary, /\$12\.00 B/);
+    assert.equal(await page.inputValue("#cluster-gpus"), "", "the GPU count is the budget's");
+  });
+
+  it("on a phone shows the results first and the scenario a tap away", async () => {
+    const page = await (browser as Browser).newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(URL_BASE);
+    await done(page);
+    const summary = await page.locator("#summary .card").first().boundingBox();
+    assert.ok(summary && summary.y < 844, "the first card is on the first screen");
+    assert.equal(await page.isVisible("#scenario"), false);
+    await page.click("#tab-scenario");
+    assert.equal(await page.isVisible("#cluster-gpus"), true);
+    assert.equal(await page.isVisible("#summary"), false);
+    await page.click("#tab-results");
+    assert.equal(await page.isVisible("#summary"), true);
+  });
+
+  it("says when a shared link is broken and keeps the last good scenario", async () => {
+    // Two tabs of one browser profile: the second opens a link cut short.
+    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(URL_BASE);
+    await done(page);
+    await page.fill("#cluster-gpus", "2048");
+    await done(page);
+    const broken = await context.newPage();
+    await broken.goto(`${URL_BASE}#%7B%22model%22%3A%22llama`);
+    await done(broken);
+    assert.match((await broken.textContent("#notice")) ?? "", /could not be read/);
+    assert.equal(await broken.isVisible("#notice"), true);
+    assert.equal(await broken.inputValue("#cluster-gpus"), "2048");
+    await context.close();
   });
 
   it("fits a phone's width without sideways scrolling (wide tables scroll in place)", async () => {

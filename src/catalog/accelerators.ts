@@ -24,6 +24,11 @@ export interface Accelerator extends AcceleratorSpec {
   readonly displayName: string;
   readonly generation: Generation;
   readonly sources: SourcesOf<AcceleratorSpec>;
+  /**
+   * A part defined in a scenario file: the catalog accelerator it derives from (its preset, else its
+   * calibrateAs), whose platforms carry it. Absent on catalog entries.
+   */
+  readonly basedOn?: string;
 }
 
 const a100Sheet: Source = {

@@ -26,6 +26,9 @@ const typicalDraw: Source = {
   kind: "estimate",
 };
 
+/** The draw in training every catalog platform assumes; a platform section without its own takes it. */
+export const TYPICAL_DRAW = { gpuFraction: 0.8, otherFraction: 0.6, source: typicalDraw } as const;
+
 export const PLATFORMS: readonly Platform[] = [
   {
     name: "hgx-a100",
@@ -117,7 +120,7 @@ export const PLATFORMS: readonly Platform[] = [
   {
     name: "gb200-nvl72",
     displayName: "GB200 NVL72 rack (72 GPUs, 36 Grace CPUs)",
-    accelerators: ["gb200", "gb300"],
+    accelerators: ["gb200"],
     gpusPerServer: 72,
     gpusPerHost: 4,
     serverMaxWatts: 132000,
@@ -134,6 +137,34 @@ export const PLATFORMS: readonly Platform[] = [
       priceUsd: { ref: "press estimates of ~$3M per GB200 NVL72 rack (2024-2025)", kind: "estimate" },
       gpusPerHost: {
         ref: "NVIDIA GB200 NVL72 product page: 18 compute trays per rack, each with two GB200 superchips (2 Grace CPUs, 4 Blackwell GPUs)",
+        kind: "vendor",
+      },
+      typical: typicalDraw,
+    },
+  },
+  {
+    name: "gb300-nvl72",
+    displayName: "GB300 NVL72 rack (72 Blackwell Ultra GPUs, 36 Grace CPUs)",
+    accelerators: ["gb300"],
+    gpusPerServer: 72,
+    gpusPerHost: 4,
+    serverMaxWatts: 132000,
+    typicalGpuFraction: 0.8,
+    typicalOtherFraction: 0.6,
+    rackUnits: 48,
+    cooling: "liquid",
+    priceUsd: 3500000,
+    sources: {
+      serverMaxWatts: {
+        ref: "the Oberon rack of GB200 with 1,400 W GPUs: 18 compute trays of ~6.6 kW and 9 switch trays (Morgan Stanley model via Epium, 2025); 8 power shelves of 132 kW DC output (Introl, 2025)",
+        kind: "estimate",
+      },
+      priceUsd: {
+        ref: "press estimates of $3-4M per GB300 NVL72 rack (awesomeagents.ai GB300 NVL72 page, 2025): the midpoint",
+        kind: "estimate",
+      },
+      gpusPerHost: {
+        ref: "NVIDIA GB300 NVL72 product page: 18 compute trays, each with two Grace CPUs and four Blackwell Ultra GPUs",
         kind: "vendor",
       },
       typical: typicalDraw,

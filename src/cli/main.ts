@@ -26,6 +26,7 @@ import {
   planReport,
   planScenario,
   type ReportStyle,
+  type Scenario,
   type ScenarioSummary,
   safeText,
   scenarioAtMedians,
@@ -40,6 +41,7 @@ import {
   sweepReport,
   sweepScenario,
   toJson,
+  traceScenarioTrial,
   uncertaintyOf,
   uncertaintyReport,
   validationJson,
@@ -97,15 +99,29 @@ function readScenarioFile(file: string): string {
   }
 }
 
+/**
+ * A file with only a site or a budget is a build-out: the commands that train a model say so, naming
+ * the file and the command that answers it, in place of a bare "model: got nothing".
+ */
+function requireModel(scenario: Scenario, file: string, purpose: string): void {
+  if (scenario.model) return;
+  throw new InputError(
+    "model",
+    undefined,
+    `a model to ${purpose}: ${file} has none, so it is a build-out scenario (run "gigacluster buildout ${file}" for its GPUs, racks, power and cost, or add e.g. "model: llama-3-70b" and a training section)`,
+  );
+}
+
 /** A progress bar on a terminal only: never in pipes, files or JSON. */
-function progressBar(json: boolean | undefined): ((done: number, total: number) => void) | undefined {
+function progressBar(
+  json: boolean | undefined,
+  what = "simulating",
+): ((done: number, total: number) => void) | undefined {
   if (json || !process.stderr.isTTY) return undefined;
   return (done, total) => {
     const width = 30;
     const filled = Math.round((done / total) * width);
-    process.stderr.write(
-      `\r  simulating [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}`,
-    );
+    process.stderr.write(`\r  ${what} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}`);
     if (done === total) process.stderr.write("\r\x1b[K");
   };
 }
@@ -148,6 +164,7 @@ async function runPlan(file: string, options: OutputOptions, io: Io): Promise<nu
   // Parsed once: planned at the medians of any ranges, and sampled over them below.
   const raw = parseScenarioText(readScenarioFile(file));
   const scenario = scenarioAtMedians(raw);
+  requireModel(scenario, file, "plan");
   let result: ReturnType<typeof planScenario>;
   try {
     result = planScenario(scenario);
@@ -175,19 +192,38 @@ async function runPlan(file: string, options: OutputOptions, io: Io): Promise<nu
   return 0;
 }
 
-async function runSimulate(file: string, options: OutputOptions, io: Io): Promise<number> {
+async function runSimulate(
+  file: string,
+  options: OutputOptions & { timelineSvg?: string },
+  io: Io,
+): Promise<number> {
   const scenario = loadScenario(readScenarioFile(file));
   const result = planScenario(scenario);
   const run = simulateScenario(scenario, result, progressBar(options.json));
   if (options.svg) await writeSvg(options.svg, (c, document) => c.runChartSvg(run, document));
+  if (options.timelineSvg) {
+    // Trial 0 of the same Monte Carlo, traced: one of the trials the report summarizes.
+    const timeline = traceScenarioTrial(scenario, result);
+    const { runTimelineSvg } = await import("../charts.ts");
+    try {
+      writeFileSync(options.timelineSvg, runTimelineSvg(timeline, { title: scenario.name }));
+    } catch (error) {
+      throw new InputError(
+        "--timeline-svg",
+        options.timelineSvg,
+        `a writable file (${(error as NodeJS.ErrnoException).code})`,
+      );
+    }
+  }
   const sections = [{ title: scenario.name }, ...simulationReport(run).sections];
   io.out(options.json ? toJson(simulationJson(run, options)) : drawText({ sections }, styleOf(options)));
   return 0;
 }
 
-function runBuildout(file: string, options: OutputOptions, io: Io): number {
+async function runBuildout(file: string, options: OutputOptions, io: Io): Promise<number> {
   const scenario = loadScenario(readScenarioFile(file));
   const report = buildoutScenario(scenario.facility);
+  if (options.svg) await writeSvg(options.svg, (c) => c.buildoutPictureSvg(report));
   io.out(options.json ? toJson(buildoutJson(report)) : drawText(buildoutReport(report), styleOf(options)));
   return 0;
 }
@@ -201,7 +237,7 @@ async function runSweep(
     throw new InputError("--vary", undefined, "at least one path=values, e.g. cluster.gpus=1024..200000");
   const raw = parseScenarioText(readScenarioFile(file));
   const variations = options.vary.map(parseVariation);
-  const rows = sweepScenario(raw, variations);
+  const rows = sweepScenario(raw, variations, progressBar(options.json || options.csv, "sweeping"));
   if (options.svg) await writeSvg(options.svg, (c, document) => c.sweepChartSvg(rows, variations, document));
   if (options.json) io.out(toJson({ variations, rows }));
   else if (options.csv) io.out(sweepCsv(rows, variations));
@@ -268,9 +304,10 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .description("what a site, a budget or a power envelope holds: GPUs, racks, fabric, power and cost")
     .argument("<file>", "scenario file (YAML or JSON) with a site or a budget")
     .option("--json", "print one JSON object")
+    .option("--svg <file>", "also draw the build-out: the racks, the fabric's tiers and the power")
     .option("--markdown", "print Markdown tables (to paste into a document)")
-    .action((file: string, options: OutputOptions) => {
-      exitCode = runBuildout(file, options, io);
+    .action(async (file: string, options: OutputOptions) => {
+      exitCode = await runBuildout(file, options, io);
     });
   program
     .command("simulate")
@@ -279,8 +316,9 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .option("--json", "print one JSON object")
     .option("--timing", "add the wall-clock time of the search and the simulation to the JSON")
     .option("--svg <file>", "also draw the distribution of goodput")
+    .option("--timeline-svg <file>", "also draw one simulated trial (trial 0) as a timeline")
     .option("--markdown", "print Markdown tables (to paste into a document)")
-    .action(async (file: string, options: OutputOptions) => {
+    .action(async (file: string, options: OutputOptions & { timelineSvg?: string }) => {
       exitCode = await runSimulate(file, options, io);
     });
   program
@@ -320,7 +358,9 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .option("--timing", "add the wall-clock time of the search and the simulation to the JSON")
     .option("--markdown", "print Markdown tables (to paste into a document)")
     .action((file: string, options: OutputOptions) => {
-      const result = planScenario(loadScenario(readScenarioFile(file)));
+      const scenario = loadScenario(readScenarioFile(file));
+      requireModel(scenario, file, "search layouts for");
+      const result = planScenario(scenario);
       io.out(
         options.json ? toJson(searchJson(result, options)) : drawText(searchReport(result), styleOf(options)),
       );

@@ -68,7 +68,7 @@ function assumptionsOf(facility: FacilitySetup): BuildoutReport["assumptions"] {
     {
       what: "storage",
       value: `${site.storageTerabytesPerGpu} TB per GPU, ${site.storageWattsPerTerabyte} W/TB, $${site.storageUsdPerTerabyte}/TB`,
-      source: ref(site.sources, "storageTerabytesPerGpu"),
+      source: `capacity: ${ref(site.sources, "storageTerabytesPerGpu")}; power: ${ref(site.sources, "storageWattsPerTerabyte")}; price: ${ref(site.sources, "storageUsdPerTerabyte")}`,
     },
     {
       what: "building and power",

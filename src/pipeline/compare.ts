@@ -1,6 +1,7 @@
 import type { SimulationResult } from "../reliability/simulate.ts";
 import type { Scenario } from "../scenario/normalize.ts";
 import { GiB } from "../units.ts";
+import { type BuildoutReport, buildoutScenario } from "./buildout.ts";
 import { planScenario, type ScenarioPlan } from "./plan.ts";
 import { simulateScenario } from "./simulate.ts";
 
@@ -21,46 +22,83 @@ export interface ComparedMetric {
   readonly better: "higher" | "lower" | "neither";
 }
 
-/** Plans a scenario and, with a token budget, simulates its run: its side of a comparison. */
+/**
+ * One side of a comparison: with a model, the plan and (with a token budget) its run; without one, the
+ * build-out alone (a file that only names a site or a budget), its training rows left empty.
+ */
 export function summarizeScenario(scenario: Scenario): ScenarioSummary {
+  if (!scenario.model) return summarizeBuildout(scenario.name, buildoutScenario(scenario.facility));
   const result = planScenario(scenario);
   return summarize(result, result.plan.training ? simulateScenario(scenario, result) : undefined);
 }
 
+const metric = (
+  key: string,
+  label: string,
+  value: number | undefined,
+  better: ComparedMetric["better"],
+): ComparedMetric => ({ key, label, value, better });
+
+/** The rows every summary has, in order; the training rows are empty for a build-out alone. */
+function metricsOf(
+  gpus: number,
+  result: ScenarioPlan | undefined,
+  run: SimulationResult | undefined,
+  built: BuildoutReport | undefined,
+): ComparedMetric[] {
+  const plan = result?.plan;
+  const b = built?.result;
+  return [
+    metric("gpus", "GPUs", gpus, "neither"),
+    metric("stepSeconds", "step time (s)", plan?.step.seconds, "lower"),
+    metric(
+      "tokensPerSecond",
+      "tokens/s (M)",
+      plan ? plan.throughput.tokensPerSecond / 1e6 : undefined,
+      "higher",
+    ),
+    metric("mfu", "MFU (%)", plan ? plan.throughput.mfu * 100 : undefined, "higher"),
+    metric(
+      "memoryGiB",
+      "memory per GPU (GiB)",
+      plan ? plan.memory.perGpuBytes.total / GiB : undefined,
+      "lower",
+    ),
+    metric("days", "days, uninterrupted", plan?.training?.days, "lower"),
+    metric("daysP50", "days with failures (P50)", run?.days.p50, "lower"),
+    metric("goodput", "goodput P50 (%)", run ? run.goodput.p50 * 100 : undefined, "higher"),
+    metric("gpuHours", "GPU-hours (M)", plan?.training ? plan.training.gpuHours / 1e6 : undefined, "lower"),
+    metric("runUsd", "run cost P50 ($M)", run ? run.costUsd.p50 / 1e6 : undefined, "lower"),
+    metric("energy", "energy P50 (MWh)", run?.energyMegawattHours.p50, "lower"),
+    metric("capex", "capex ($B)", b ? b.cost.capexUsd / 1e9 : undefined, "lower"),
+    metric("usdPerGpuHour", "$ per GPU-hour", b?.cost.usdPerGpuHour, "lower"),
+    metric("facilityMegawatts", "facility power (MW)", b?.power.facilityMegawatts, "lower"),
+  ];
+}
+
 export function summarize(result: ScenarioPlan, run: SimulationResult | undefined): ScenarioSummary {
-  const { plan, buildout } = result;
-  const l = plan.layout;
-  const b = buildout.stated ? buildout.result : undefined;
-  const metric = (
-    key: string,
-    label: string,
-    value: number | undefined,
-    better: ComparedMetric["better"],
-  ) => ({
-    key,
-    label,
-    value,
-    better,
-  });
+  const l = result.plan.layout;
   return {
     name: result.scenario.name,
     accelerator: result.scenario.accelerator,
     gpus: result.scenario.gpus,
     layout: `tp${l.tp} pp${l.pp} cp${l.cp} dp${l.dp}${l.ep > 1 ? ` ep${l.ep}` : ""} mb${l.microBatch} v${l.virtualStages} ${l.recompute} z${l.zero}`,
-    metrics: [
-      metric("gpus", "GPUs", result.scenario.gpus, "neither"),
-      metric("stepSeconds", "step time (s)", plan.step.seconds, "lower"),
-      metric("tokensPerSecond", "tokens/s (M)", plan.throughput.tokensPerSecond / 1e6, "higher"),
-      metric("mfu", "MFU (%)", plan.throughput.mfu * 100, "higher"),
-      metric("memoryGiB", "memory per GPU (GiB)", plan.memory.perGpuBytes.total / GiB, "lower"),
-      metric("days", "days, uninterrupted", plan.training?.days, "lower"),
-      metric("daysP50", "days with failures (P50)", run?.days.p50, "lower"),
-      metric("goodput", "goodput P50 (%)", run ? run.goodput.p50 * 100 : undefined, "higher"),
-      metric("gpuHours", "GPU-hours (M)", plan.training ? plan.training.gpuHours / 1e6 : undefined, "lower"),
-      metric("energy", "energy P50 (MWh)", run?.energyMegawattHours.p50, "lower"),
-      metric("capex", "capex ($B)", b ? b.cost.capexUsd / 1e9 : undefined, "lower"),
-      metric("usdPerGpuHour", "$ per GPU-hour", b?.cost.usdPerGpuHour, "lower"),
-      metric("facilityMegawatts", "facility power (MW)", b?.power.facilityMegawatts, "lower"),
-    ],
+    metrics: metricsOf(
+      result.scenario.gpus,
+      result,
+      run,
+      result.buildout.stated ? result.buildout : undefined,
+    ),
+  };
+}
+
+function summarizeBuildout(name: string, built: BuildoutReport): ScenarioSummary {
+  const gpus = built.result.gpus;
+  return {
+    name,
+    accelerator: built.result.accelerator,
+    gpus,
+    layout: "build-out only: no model to train",
+    metrics: metricsOf(gpus, undefined, undefined, built),
   };
 }

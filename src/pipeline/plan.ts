@@ -20,6 +20,8 @@ export interface ScenarioPlan {
     readonly accelerator: string;
     readonly gpus: number;
     readonly stack: string;
+    /** Tokens per sequence (the context trained on). */
+    readonly sequenceLength: number;
   };
   /** The best layout's plan. */
   readonly plan: PlanResult;
@@ -167,6 +169,7 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
       accelerator: cluster.accelerator.name,
       gpus,
       stack: cluster.stack.name,
+      sequenceLength: training.sequenceLength,
     },
     plan: best.plan,
     accuracy: errorBandFor(cluster.stack.name),

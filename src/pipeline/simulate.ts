@@ -1,6 +1,7 @@
 import { InputError } from "../errors.ts";
 import { stateBytesPerParameter } from "../model/precision.ts";
-import { type SimulationResult, simulateRun } from "../reliability/simulate.ts";
+import { type RunInput, type SimulationResult, simulateRun, traceRun } from "../reliability/simulate.ts";
+import type { TrialTimeline } from "../reliability/trace.ts";
 import type { Scenario } from "../scenario/normalize.ts";
 import { gbpsToBytesPerSecond } from "../units.ts";
 import type { ScenarioPlan } from "./plan.ts";
@@ -10,34 +11,53 @@ export function withTrials(scenario: Scenario, trials: number): Scenario {
   return { ...scenario, run: { ...scenario.run, simulation: { ...scenario.run.simulation, trials } } };
 }
 
-/** The training run over time, failures and all, for the plan's best layout. */
-export function simulateScenario(
-  scenario: Scenario,
-  plan: ScenarioPlan,
-  onProgress?: (done: number, total: number) => void,
-): SimulationResult {
+/** What the simulation needs from a scenario and its plan: the best layout's run on its build-out. */
+function runInputOf(scenario: Scenario, plan: ScenarioPlan): RunInput {
   const { training, model } = scenario;
   if (!training || !model)
     throw new InputError("model", undefined, "a model and a training section to simulate");
   const best = plan.plan;
   const state = stateBytesPerParameter(training.recipe, training.precision);
   const accelerator = scenario.cluster.accelerator;
+  return {
+    gpus: best.layout.tp * best.layout.pp * best.layout.cp * best.layout.dp,
+    gpusPerNode: scenario.facility.platform.gpusPerHost,
+    dataParallel: best.layout.dp,
+    stepSeconds: best.step.seconds,
+    ...(best.training ? { steps: best.training.steps } : {}),
+    // Weights and optimizer state (with fp32 master copies) make the checkpoint; gradients do not.
+    checkpointBytes: best.model.parameters * (state.weights + state.optimizer),
+    peerBytesPerSecondPerGpu:
+      gbpsToBytesPerSecond(accelerator.scaleOutGbps) * scenario.cluster.hardware.scaleOutBusFraction,
+    buildout: plan.buildout.result,
+  };
+}
+
+/** The training run over time, failures and all, for the plan's best layout. */
+export function simulateScenario(
+  scenario: Scenario,
+  plan: ScenarioPlan,
+  onProgress?: (done: number, total: number) => void,
+): SimulationResult {
   return simulateRun(
-    {
-      gpus: best.layout.tp * best.layout.pp * best.layout.cp * best.layout.dp,
-      gpusPerNode: scenario.facility.platform.gpusPerHost,
-      dataParallel: best.layout.dp,
-      stepSeconds: best.step.seconds,
-      ...(best.training ? { steps: best.training.steps } : {}),
-      // Weights and optimizer state (with fp32 master copies) make the checkpoint; gradients do not.
-      checkpointBytes: best.model.parameters * (state.weights + state.optimizer),
-      peerBytesPerSecondPerGpu:
-        gbpsToBytesPerSecond(accelerator.scaleOutGbps) * scenario.cluster.hardware.scaleOutBusFraction,
-      buildout: plan.buildout.result,
-    },
+    runInputOf(scenario, plan),
     scenario.run.reliability,
     scenario.run.checkpoint,
     scenario.run.simulation,
     onProgress,
+  );
+}
+
+/**
+ * One trial of `simulateScenario`'s Monte Carlo as a timeline (trial 0 unless asked: one of the trials
+ * it summarizes, with exactly that trial's outcome).
+ */
+export function traceScenarioTrial(scenario: Scenario, plan: ScenarioPlan, trial = 0): TrialTimeline {
+  return traceRun(
+    runInputOf(scenario, plan),
+    scenario.run.reliability,
+    scenario.run.checkpoint,
+    scenario.run.simulation,
+    trial,
   );
 }

@@ -3,8 +3,13 @@ import { limitText, MAX_SWEEP_POINTS } from "../limits.ts";
 import { normalizeScenario } from "../scenario/normalize.ts";
 import { pathKeys } from "../scenario/paths.ts";
 import { planScenario } from "./plan.ts";
+import { simulateScenario, withTrials } from "./simulate.ts";
 
-// Sweeps: the same scenario with one or more fields varied over a list or a range, one plan per point.
+// Sweeps: the same scenario with one or more fields varied over a list or a range, one plan per point
+// and, with a token budget, its run with failures (a headline in days must count the failures).
+
+/** Monte Carlo trials per point: enough for a P50, few enough for a sweep of hundreds of points. */
+export const SWEEP_TRIALS = 200;
 
 export interface Variation {
   /** Dotted path into the scenario file, e.g. cluster.gpus or training.sequenceLength. */
@@ -25,6 +30,10 @@ export interface SweepRow {
   readonly usdPerGpuHour?: number;
   /** GPU-hours of uninterrupted compute at the build-out's $ per GPU-hour (the generic site's without one). */
   readonly trainingUsd?: number;
+  /** The run with failures, checkpoints and restarts (P50 over the trials). */
+  readonly daysWithFailures?: number;
+  readonly goodput?: number;
+  readonly runUsd?: number;
   readonly facilityMegawatts?: number;
   readonly error?: string;
 }
@@ -101,7 +110,11 @@ function combinations(variations: readonly Variation[]): Record<string, number |
   );
 }
 
-export function sweepScenario(raw: unknown, variations: readonly Variation[]): SweepRow[] {
+export function sweepScenario(
+  raw: unknown,
+  variations: readonly Variation[],
+  onProgress?: (done: number, total: number) => void,
+): SweepRow[] {
   const points = combinations(variations);
   if (points.length > MAX_SWEEP_POINTS) {
     throw new InputError(
@@ -110,41 +123,51 @@ export function sweepScenario(raw: unknown, variations: readonly Variation[]): S
       `at most ${limitText(MAX_SWEEP_POINTS)} points in one sweep`,
     );
   }
-  return points.map((values) => {
-    const scenario = Object.entries(values).reduce((s, [path, value]) => withValue(s, path, value), raw);
-    try {
-      const normalized = normalizeScenario(scenario);
-      const result = planScenario(normalized);
-      const plan = result.plan;
-      // Without a site, the run is costed on the generic site's build-out, as the simulation costs it.
-      const costed = result.buildout.result;
-      const built = result.buildout.stated ? costed : undefined;
-      return {
-        values,
-        gpus: result.scenario.gpus,
-        stepSeconds: plan.step.seconds,
-        tokensPerSecond: plan.throughput.tokensPerSecond,
-        mfu: plan.throughput.mfu,
-        ...(plan.training
-          ? {
-              days: plan.training.days,
-              gpuHours: plan.training.gpuHours,
-              trainingUsd: plan.training.gpuHours * costed.cost.usdPerGpuHour,
-            }
-          : {}),
-        ...(built
-          ? {
-              capexUsd: built.cost.capexUsd,
-              usdPerGpuHour: built.cost.usdPerGpuHour,
-              facilityMegawatts: built.power.facilityMegawatts,
-            }
-          : {}),
-      };
-    } catch (error) {
-      if (error instanceof InputError || error instanceof InfeasibleError) {
-        return { values, error: error.message.split("\n").join(" ") };
-      }
-      throw error;
-    }
+  return points.map((values, index) => {
+    const row = sweepPoint(raw, values);
+    onProgress?.(index + 1, points.length);
+    return row;
   });
+}
+
+/** One point of a sweep: its plan and run, or why it could not be planned. */
+function sweepPoint(raw: unknown, values: Record<string, number | string>): SweepRow {
+  const scenario = Object.entries(values).reduce((s, [path, value]) => withValue(s, path, value), raw);
+  try {
+    const normalized = normalizeScenario(scenario);
+    const result = planScenario(normalized);
+    const trials = Math.min(normalized.run.simulation.trials, SWEEP_TRIALS);
+    const run = result.plan.training ? simulateScenario(withTrials(normalized, trials), result) : undefined;
+    const plan = result.plan;
+    // Without a site, the run is costed on the generic site's build-out, as the simulation costs it.
+    const costed = result.buildout.result;
+    const built = result.buildout.stated ? costed : undefined;
+    return {
+      values,
+      gpus: result.scenario.gpus,
+      stepSeconds: plan.step.seconds,
+      tokensPerSecond: plan.throughput.tokensPerSecond,
+      mfu: plan.throughput.mfu,
+      ...(plan.training
+        ? {
+            days: plan.training.days,
+            gpuHours: plan.training.gpuHours,
+            trainingUsd: plan.training.gpuHours * costed.cost.usdPerGpuHour,
+          }
+        : {}),
+      ...(run ? { daysWithFailures: run.days.p50, goodput: run.goodput.p50, runUsd: run.costUsd.p50 } : {}),
+      ...(built
+        ? {
+            capexUsd: built.cost.capexUsd,
+            usdPerGpuHour: built.cost.usdPerGpuHour,
+            facilityMegawatts: built.power.facilityMegawatts,
+          }
+        : {}),
+    };
+  } catch (error) {
+    if (error instanceof InputError || error instanceof InfeasibleError) {
+      return { values, error: error.message.split("\n").join(" ") };
+    }
+    throw error;
+  }
 }

@@ -1,7 +1,15 @@
 import { xoroshiro128plus } from "pure-rand";
+import { InfeasibleError, InputError } from "../errors.ts";
+import { limitText, MAX_UNCERTAINTY_SAMPLES } from "../limits.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
 import { normalizeScenario } from "../scenario/normalize.ts";
-import { findUncertain, quantile, type UncertainInput, withValues } from "../scenario/uncertain-values.ts";
+import {
+  findUncertain,
+  quantile,
+  SEARCH_RANGE_FIELDS,
+  type UncertainInput,
+  withValues,
+} from "../scenario/uncertain-values.ts";
 import { planScenario, type ScenarioPlan } from "./plan.ts";
 import { simulateScenario, withTrials } from "./simulate.ts";
 
@@ -43,8 +51,9 @@ export function planUncertainty(
     readonly onProgress?: (done: number, total: number) => void;
   },
 ): UncertaintyResult {
-  // Inputs that only touch reliability, checkpoints or the simulation do not change the plan: reuse it.
-  const plans = new Map<string, ScenarioPlan>();
+  // Inputs that only touch reliability, checkpoints or the simulation do not change the plan: reuse it
+  // (or the reason it failed, rather than searching again).
+  const plans = new Map<string, ScenarioPlan | Error>();
   const evaluate = (scenarioValue: unknown) => {
     const {
       reliability: _r,
@@ -56,9 +65,15 @@ export function planUncertainty(
     const scenario = normalizeScenario(scenarioValue);
     let plan = plans.get(key);
     if (!plan) {
-      plan = planScenario(scenario);
+      try {
+        plan = planScenario(scenario);
+      } catch (error) {
+        if (!(error instanceof InfeasibleError || error instanceof InputError)) throw error;
+        plan = error;
+      }
       plans.set(key, plan);
     }
+    if (plan instanceof Error) throw plan;
     const run = plan.plan.training
       ? simulateScenario(withTrials(scenario, TRIALS_PER_SAMPLE), plan)
       : undefined;
@@ -85,12 +100,16 @@ export function uncertaintyOf(
 export interface UncertaintyResult {
   readonly samples: number;
   readonly seed: number;
+  /** Each input's P10/P50/P90: of its distribution truncated to the field's bounds, as sampled. */
   readonly inputs: readonly {
     readonly path: string;
     readonly p10: number;
     readonly p50: number;
     readonly p90: number;
+    /** Why the run at this input's P10 or P90 (the others at their medians) failed: no swing for it. */
+    readonly swingFailed?: string;
   }[];
+  /** P10/P50/P90 over the samples that worked. */
   readonly outputs: Readonly<
     Record<string, { readonly p10: number; readonly p50: number; readonly p90: number }>
   >;
@@ -106,39 +125,88 @@ export interface UncertaintyResult {
       }[]
     >
   >;
+  /** Samples that could not be planned or run (bad input or infeasible): how many, and the commonest reasons. */
+  readonly failedSamples?: {
+    readonly count: number;
+    readonly reasons: readonly { readonly message: string; readonly count: number }[];
+  };
+  /** Remarks on how the inputs were read (an uncertain value where a search range may be meant). */
+  readonly notes?: readonly string[];
+}
+
+/** Reasons a failure summary lists, commonest first. */
+const MAX_FAILURE_REASONS = 3;
+
+type Results = Readonly<Record<string, number | undefined>>;
+type Outcome = { readonly results: Results; readonly failed?: undefined } | { readonly failed: string };
+
+/** One evaluation, with a bad or infeasible scenario as its outcome rather than the analysis' end. */
+function attempt(evaluate: () => Results): Outcome {
+  try {
+    return { results: evaluate() };
+  } catch (error) {
+    if (error instanceof InputError || error instanceof InfeasibleError) {
+      return { failed: error.message.replace(/\s*\n\s*/g, " ") };
+    }
+    throw error;
+  }
 }
 
 export function analyzeUncertainty(
   raw: unknown,
   inputs: readonly UncertainInput[],
-  evaluate: (scenario: unknown) => Readonly<Record<string, number | undefined>>,
+  evaluate: (scenario: unknown) => Results,
   options: {
     readonly samples: number;
     readonly seed: number;
     readonly onProgress?: (done: number, total: number) => void;
   },
 ): UncertaintyResult {
+  if (
+    !(Number.isInteger(options.samples) && options.samples >= 1 && options.samples <= MAX_UNCERTAINTY_SAMPLES)
+  ) {
+    throw new InputError(
+      "uncertainty.samples",
+      options.samples,
+      `a whole number from 1 to ${limitText(MAX_UNCERTAINTY_SAMPLES)}`,
+    );
+  }
   // Every sample, then each input alone at its P10 and its P90.
   const evaluations = options.samples + 2 * inputs.length;
   let evaluated = 0;
-  const evaluateCounted = (scenario: unknown) => {
-    const result = evaluate(scenario);
+  const evaluateCounted = (values: ReadonlyMap<string, number>) => {
+    const outcome = attempt(() => evaluate(withValues(raw, values)));
     options.onProgress?.(++evaluated, evaluations);
-    return result;
+    return outcome;
   };
   const medians = new Map(inputs.map((i) => [i.path, quantile(i.distribution, 0.5)]));
   const rng = xoroshiro128plus(options.seed);
   const draws: Record<string, number[]> = {};
+  // Failures grouped by their wording without figures (one reason at different sampled values),
+  // each shown by its first message.
+  const failures = new Map<string, { message: string; count: number }>();
   for (let s = 0; s < options.samples; s++) {
     const values = new Map(
       inputs.map((i) => [i.path, quantile(i.distribution, ((rng.unsafeNext() >>> 0) + 0.5) / 4294967296)]),
     );
-    for (const [name, value] of Object.entries(evaluateCounted(withValues(raw, values)))) {
-      if (value === undefined || !Number.isFinite(value)) continue;
+    const outcome = evaluateCounted(values);
+    if (outcome.failed !== undefined) {
+      const reason = outcome.failed.replace(/\d[\d.,e+-]*/g, "#");
+      const seen = failures.get(reason) ?? { message: outcome.failed, count: 0 };
+      failures.set(reason, { ...seen, count: seen.count + 1 });
+      continue;
+    }
+    for (const [name, value] of Object.entries(outcome.results)) {
+      if (typeof value !== "number" || !Number.isFinite(value)) continue;
       const list = draws[name] ?? [];
       list.push(value);
       draws[name] = list;
     }
+  }
+  const reasons = [...failures.values()].sort((a, b) => b.count - a.count).slice(0, MAX_FAILURE_REASONS);
+  const failedCount = [...failures.values()].reduce((sum, reason) => sum + reason.count, 0);
+  if (failedCount === options.samples) {
+    throw new InfeasibleError(`all ${options.samples} uncertainty samples failed: ${reasons[0]?.message}`);
   }
   const percentile = (values: number[], q: number) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -152,32 +220,47 @@ export function analyzeUncertainty(
   );
   const swings = inputs.map((input) => {
     const at = (p: number) =>
-      evaluateCounted(withValues(raw, new Map([...medians, [input.path, quantile(input.distribution, p)]])));
-    return { input: input.path, low: at(0.1), high: at(0.9) };
+      evaluateCounted(new Map([...medians, [input.path, quantile(input.distribution, p)]]));
+    const low = at(0.1);
+    const high = at(0.9);
+    return { input: input.path, low, high, failed: low.failed ?? high.failed };
   });
   const sensitivity = Object.fromEntries(
     Object.keys(outputs).map((name) => [
       name,
       swings
-        .map((s) => {
-          const atP10 = s.low[name] ?? Number.NaN;
-          const atP90 = s.high[name] ?? Number.NaN;
-          return { input: s.input, atP10, atP90, swing: Math.abs(atP90 - atP10) };
+        .flatMap(({ input, low, high }) => {
+          if (low.failed !== undefined || high.failed !== undefined) return [];
+          const atP10 = low.results[name] ?? Number.NaN;
+          const atP90 = high.results[name] ?? Number.NaN;
+          return [{ input, atP10, atP90, swing: Math.abs(atP90 - atP10) }];
         })
         .filter((s) => Number.isFinite(s.swing))
         .sort((x, y) => y.swing - x.swing),
     ]),
   );
+  const notes = inputs
+    .filter((i) => SEARCH_RANGE_FIELDS.includes(i.path))
+    .map(
+      (i) =>
+        `${i.path} is sampled as an uncertain value; { min, max } would let the layout search pick it instead`,
+    );
   return {
     samples: options.samples,
     seed: options.seed,
-    inputs: inputs.map((i) => ({
-      path: i.path,
-      p10: quantile(i.distribution, 0.1),
-      p50: quantile(i.distribution, 0.5),
-      p90: quantile(i.distribution, 0.9),
-    })),
+    inputs: inputs.map((i, index) => {
+      const failed = swings[index]?.failed;
+      return {
+        path: i.path,
+        p10: quantile(i.distribution, 0.1),
+        p50: quantile(i.distribution, 0.5),
+        p90: quantile(i.distribution, 0.9),
+        ...(failed !== undefined ? { swingFailed: failed } : {}),
+      };
+    }),
     outputs,
     sensitivity,
+    ...(failedCount > 0 ? { failedSamples: { count: failedCount, reasons } } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }

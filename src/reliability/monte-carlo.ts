@@ -136,11 +136,33 @@ function nextGap(p: Prepared, rng: Rng, now: number): number {
 }
 
 /**
+ * What one traced trial reports as it runs (trace.ts records it as a timeline). The Monte Carlo passes
+ * none: the loop below is the only trial loop, and it calls a recorder only when it is given one.
+ */
+export interface TrialRecorder {
+  /**
+   * `seconds` of compute, `into` seconds into a segment whose first `training` seconds train and whose
+   * rest stalls for the segment's checkpoint.
+   */
+  compute(into: number, seconds: number, training: number): void;
+  /** The segment in progress completed: its checkpoint is written (`checkpoint`), or the work is done. */
+  segmentDone(checkpoint: boolean): void;
+  /** `count` whole checkpoint cycles (training, then the stall) passed at once. */
+  cycles(count: number): void;
+  /** An interruption, planned or not, and the recovery it starts (after any compute was reported). */
+  interrupted(planned: boolean, recoverySeconds: number): void;
+  /** `seconds` of the recovery in progress passed. */
+  recovering(seconds: number): void;
+  /** The trial ended (the work finished or the window closed); compute not yet saved counts. */
+  ended(): void;
+}
+
+/**
  * One run. Interruptions arrive as a Poisson process in wall-clock time whatever the job is doing (a
  * failure during a recovery starts the recovery again), so each costs one exponential draw, and whole
  * checkpoint cycles between interruptions are skipped arithmetically.
  */
-function runTrial(p: Prepared, rng: Rng): TrialOutcome {
+function runTrial(p: Prepared, rng: Rng, rec?: TrialRecorder): TrialOutcome {
   const { tau, cycle, work, end, planned, unexpected } = p;
   const drawWhich = planned > 0 || p.causesMatter;
   let t = 0;
@@ -164,14 +186,17 @@ function runTrial(p: Prepared, rng: Rng): TrialOutcome {
         if (t + dt >= end) break;
         t += dt;
         recoveryLeft -= dt;
+        if (rec) rec.recovering(dt);
         // Hit while recovering: an unexpected failure restarts the recovery; a planned stop waits.
         const which = drawWhich ? uniform(rng) * (unexpected + planned) : planned;
         if (which >= planned) {
           interruptions++;
           recoveryLeft = interrupt(p, which);
+          if (rec) rec.interrupted(false, recoveryLeft);
         }
         continue;
       }
+      if (rec) rec.recovering(Math.min(recoveryLeft, end - t));
       t += recoveryLeft;
       dt -= recoveryLeft;
       recoveryLeft = 0;
@@ -184,15 +209,21 @@ function runTrial(p: Prepared, rng: Rng): TrialOutcome {
       const segment = remaining > tau ? cycle : remaining;
       const left = segment - into;
       if (t + Math.min(left, dt) >= end) {
+        if (rec) rec.compute(into, end - t, segment === cycle ? tau : segment);
         into += end - t;
         t = end;
         break;
       }
       if (dt < left) {
+        if (rec) rec.compute(into, dt, segment === cycle ? tau : segment);
         into += dt;
         t += dt;
         interrupted = true;
         break;
+      }
+      if (rec) {
+        rec.compute(into, left, segment === cycle ? tau : segment);
+        rec.segmentDone(segment === cycle);
       }
       t += left;
       dt -= left;
@@ -211,6 +242,7 @@ function runTrial(p: Prepared, rng: Rng): TrialOutcome {
         dt -= fullCycles * cycle;
         done += fullCycles * tau;
         checkpoints += fullCycles;
+        if (rec) rec.cycles(fullCycles);
       }
     }
     if (!interrupted) break;
@@ -218,6 +250,7 @@ function runTrial(p: Prepared, rng: Rng): TrialOutcome {
     if (which < planned) {
       // Planned: checkpoint what has run, then restart without detection.
       plannedCount++;
+      if (rec) rec.interrupted(true, p.plannedRecovery);
       done += Math.min(into, tau);
       into = 0;
       recoveryLeft = p.plannedRecovery;
@@ -226,7 +259,9 @@ function runTrial(p: Prepared, rng: Rng): TrialOutcome {
     interruptions++;
     into = 0;
     recoveryLeft = interrupt(p, which);
+    if (rec) rec.interrupted(false, recoveryLeft);
   }
+  if (rec) rec.ended();
   return {
     wallSeconds: Math.min(t, end),
     usefulSeconds: finished ? work : done + Math.min(into, tau),
@@ -243,8 +278,8 @@ export function interruptionRates(model: RunModel): { unexpected: number; planne
   return { unexpected, planned, peak: unexpected * (1 + (model.wearIn?.extra ?? 0)) + planned };
 }
 
-/** Runs trials `from` (inclusive) to `to` (exclusive); chunks give the same numbers as one call. */
-export function simulateTrials(model: RunModel, seed: number, from: number, to: number): MonteCarloResult {
+/** What all trials share, worked out once (with a fresh tally of interruptions by cause). */
+function prepare(model: RunModel): Prepared {
   const { unexpected, planned, peak } = interruptionRates(model);
   const wearExtra = model.wearIn?.extra ?? 0;
   const recoveryBase = model.detectSeconds + model.restartSeconds + model.loadSeconds;
@@ -269,6 +304,13 @@ export function simulateTrials(model: RunModel, seed: number, from: number, to: 
     causesMatter: model.hardwareExtraSeconds > 0 && hardware.some((h) => h === 1),
     byCause: new Float64Array(model.causeRates.length),
   };
+  return prepared;
+}
+
+/** Runs trials `from` (inclusive) to `to` (exclusive); chunks give the same numbers as one call. */
+export function simulateTrials(model: RunModel, seed: number, from: number, to: number): MonteCarloResult {
+  const prepared = prepare(model);
+  const { unexpected } = prepared;
   const trials: TrialOutcome[] = [];
   for (let trial = from; trial < to; trial++) {
     trials.push(runTrial(prepared, xoroshiro128plus(trialSeed(seed, trial))));
@@ -283,4 +325,17 @@ export function simulateTrials(model: RunModel, seed: number, from: number, to: 
     };
   }
   return { trials, meanByCause: Array.from(prepared.byCause, (n) => n / count) };
+}
+
+/**
+ * Trial `index` of `seed` exactly as `simulateTrials` runs it (the same stream and the same loop), with
+ * `recorder` told what happens as it happens.
+ */
+export function recordTrial(
+  model: RunModel,
+  seed: number,
+  index: number,
+  recorder: TrialRecorder,
+): TrialOutcome {
+  return runTrial(prepare(model), xoroshiro128plus(trialSeed(seed, index)), recorder);
 }

@@ -13,6 +13,7 @@ import {
   youngIntervalSeconds,
 } from "./checkpoint.ts";
 import { interruptionRates, type RunModel, simulateTrials, type TrialOutcome } from "./monte-carlo.ts";
+import { type TrialTimeline, traceTrial } from "./trace.ts";
 
 export interface ReliabilitySettings {
   readonly mix: FailureMix;
@@ -107,7 +108,11 @@ export interface SimulationResult {
   /** Wall-clock days over the trials, in 20 bins (all in one bin for a fixed window). */
   readonly daysHistogram: Histogram;
   readonly energyMegawattHours: Percentiles;
+  /** GPUs held x wall-clock hours x $ per GPU-hour (the build-out's). */
   readonly costUsd: Percentiles;
+  /** The GPUs the run holds (the whole build-out, idle ones included) and their price per hour. */
+  readonly gpusHeld: number;
+  readonly usdPerGpuHour: number;
   /** Daly's closed form for the same run, where it applies (no planned stops, spares, no wear-in). */
   readonly analytic?: { readonly days: number; readonly goodput: number };
   readonly seconds: number;
@@ -289,7 +294,9 @@ export function simulateRun(
   }
   const b = run.buildout;
   const typicalMegawatts = b.power.typicalFacilityMegawatts;
-  const yearlyUsd = b.cost.capexUsdPerYear + b.cost.opexUsdPerYear;
+  // The run holds every GPU of the build-out for its wall-clock hours, each at the build-out's price of
+  // a GPU-hour: the cost a renter pays, and what the report's GPU-hours and $ per GPU-hour multiply to.
+  const usdPerHeldHour = b.gpus * b.cost.usdPerGpuHour;
   // Goodput counts compute at the ideal rate: time lost to stragglers is not good.
   const pace = 1 - reliability.stragglerSlowdown;
   const goodputs = outcomes.map((o) => (o.usefulSeconds * pace) / o.wallSeconds);
@@ -334,7 +341,9 @@ export function simulateRun(
           h * typicalMegawatts * ((goodputs[i] ?? 1) + (1 - (goodputs[i] ?? 1)) * IDLE_POWER_FRACTION),
       ),
     ),
-    costUsd: percentiles(hours.map((h) => (yearlyUsd * h) / 8760)),
+    costUsd: percentiles(hours.map((h) => usdPerHeldHour * h)),
+    gpusHeld: b.gpus,
+    usdPerGpuHour: b.cost.usdPerGpuHour,
     ...(simple && run.steps !== undefined
       ? {
           analytic: {
@@ -345,4 +354,20 @@ export function simulateRun(
       : {}),
     seconds: (nowMilliseconds() - started) / 1000,
   };
+}
+
+/**
+ * One trial of `simulateRun` with the same arguments, traced as a timeline: trial `trial` (default 0,
+ * the first of those the Monte Carlo summarizes), its outcome exactly that trial's.
+ */
+export function traceRun(
+  run: RunInput,
+  reliability: ReliabilitySettings,
+  checkpoint: CheckpointSettings,
+  settings: SimulationSettings,
+  trial = 0,
+): TrialTimeline {
+  const { model } = runModelOf(run, reliability, checkpoint, settings);
+  checkSimulationWork(model, { ...settings, trials: 1 });
+  return traceTrial(model, settings.seed, trial, 1 - reliability.stragglerSlowdown);
 }

@@ -7,7 +7,8 @@ function count(value: number): string {
   return Math.round(value).toLocaleString("en-US");
 }
 
-function sizedBy(report: BuildoutReport): string {
+/** What fixed the size of the build-out, in words. */
+export function sizedByText(report: BuildoutReport): string {
   return report.sizedBy === "gpus"
     ? "sized by GPU count"
     : report.sizedBy === "budget"
@@ -25,14 +26,8 @@ function costNotes(report: BuildoutReport): Line[] {
       ),
     ],
   ];
-  const used = report.budgetUsed;
-  if (used.usd !== undefined || used.megawatts !== undefined) {
-    const parts = [
-      used.usd !== undefined ? `${formatPercent(used.usd)} of ${formatUsd(report.budget.usd ?? 0)}` : "",
-      used.megawatts !== undefined ? `${formatPercent(used.megawatts)} of ${report.budget.megawatts} MW` : "",
-    ].filter(Boolean);
-    notes.push(`budget used: ${parts.join(", ")}`);
-  }
+  const used = budgetUsedText(report);
+  if (used) notes.push(`budget used: ${used}`);
   if (report.chipsPerYear) {
     const c = report.chipsPerYear;
     notes.push(
@@ -43,6 +38,16 @@ function costNotes(report: BuildoutReport): Line[] {
   return notes;
 }
 
+/** How much of the money and power envelope the build-out uses ("100.0% of $12.00 B"); none without one. */
+export function budgetUsedText(report: BuildoutReport): string | undefined {
+  const used = report.budgetUsed;
+  const parts = [
+    used.usd !== undefined ? `${formatPercent(used.usd)} of ${formatUsd(report.budget.usd ?? 0)}` : "",
+    used.megawatts !== undefined ? `${formatPercent(used.megawatts)} of ${report.budget.megawatts} MW` : "",
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(", ") : undefined;
+}
+
 /** The build-out: bill of materials, the fabric a GPU sees, power, cost, and every assumption's source. */
 export function buildoutReport(report: BuildoutReport): ReportDocument {
   const r = report.result;
@@ -50,7 +55,7 @@ export function buildoutReport(report: BuildoutReport): ReportDocument {
   const capex = r.cost.capexBreakdownUsd;
   return {
     sections: [
-      { title: `Build-out: ${report.site.displayName} (${sizedBy(report)})` },
+      { title: `Build-out: ${report.site.displayName} (${sizedByText(report)})` },
       {
         title: "Bill of materials",
         table: {
@@ -59,7 +64,11 @@ export function buildoutReport(report: BuildoutReport): ReportDocument {
             row(["GPUs", count(r.gpus), r.accelerator], "GPUs, rounded up to whole servers"),
             row(["servers", count(r.servers), r.platform], "GPUs / GPUs per server"),
             row(
-              ["racks", count(r.racks), `${r.serversPerRack} servers per rack`],
+              [
+                "racks",
+                count(r.racks),
+                `${r.serversPerRack} ${r.serversPerRack === 1 ? "server" : "servers"} per rack`,
+              ],
               "servers / servers per rack (the rack's kW and U limit)",
             ),
             ...net.tierDetail.map((t) =>

@@ -6,6 +6,7 @@ import { PLATFORMS } from "../catalog/platforms.ts";
 import { SITES } from "../catalog/sites.ts";
 import { STACKS } from "../catalog/stacks.ts";
 import { parameterCounts } from "../model/transformer.ts";
+import { GiB } from "../units.ts";
 import { type ReportDocument, row } from "./document.ts";
 
 /** Every catalog, as rows a user can read and a source for each entry. */
@@ -39,7 +40,8 @@ export function catalogListing(section: CatalogSection): CatalogListing {
           "name",
           "BF16 dense TF",
           "FP8 dense TF",
-          "HBM GB",
+          // GiB as the memory model counts it (an "80 GB" H100 has 79.2 GiB usable, torch.cuda total_memory).
+          "HBM GiB",
           "HBM TB/s",
           "TDP W",
           "NVLink domain",
@@ -50,7 +52,7 @@ export function catalogListing(section: CatalogSection): CatalogListing {
           a.name,
           (a.bf16DenseFlops / 1e12).toFixed(0),
           a.fp8DenseFlops ? (a.fp8DenseFlops / 1e12).toFixed(0) : "-",
-          (a.hbmBytes / 1e9).toFixed(0),
+          (a.hbmBytes / GiB).toFixed(1),
           (a.hbmBytesPerSecond / 1e12).toFixed(2),
           String(a.tdpWatts),
           String(a.scaleUpDomainGpus),

@@ -1,9 +1,10 @@
 import * as Plot from "@observablehq/plot";
+import { TIGHT_MEMORY_FRACTION } from "../parallel/memory.ts";
 import type { PlanResult } from "../parallel/plan.ts";
 import type { SweepRow, Variation } from "../pipeline/sweep.ts";
 import type { Histogram, SimulationResult } from "../reliability/simulate.ts";
 import { GiB } from "../units.ts";
-import { MEMORY_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
+import { MEMORY_TERMS, RESULT_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
 
 // SVG charts drawn by Observable Plot. The document is passed in (linkedom in Node, the page's own in
 // a browser), so the same code renders in both.
@@ -20,6 +21,8 @@ interface Rendered {
 }
 
 const WIDTH = 640;
+/** Line colours of the series in one chart: the first as the other charts, the second in contrast. */
+const SERIES_COLOURS = ["#4c78a8", "#e45756", "#54a24b"];
 const HEIGHT = 360;
 
 function svgOf(figure: Rendered): Rendered {
@@ -28,22 +31,30 @@ function svgOf(figure: Rendered): Rendered {
   return svg;
 }
 
-/** Several charts stacked in one SVG file, each under a title. */
-function stack(charts: { title: string; svg: Rendered }[]): string {
-  const band = HEIGHT + 30;
-  const parts = charts.map((chart, i) => {
+interface Panel {
+  readonly title: string;
+  readonly svg: Rendered;
+  /** Plot's height for this panel (HEIGHT unless given). */
+  readonly height?: number;
+}
+
+/** Several charts stacked in one SVG file, each under a title; it scales to the width it is given. */
+function stack(charts: readonly Panel[]): string {
+  let y = 0;
+  const parts = charts.map((chart) => {
+    const height = chart.height ?? HEIGHT;
     chart.svg.setAttribute("x", "0");
-    chart.svg.setAttribute("y", String(i * band + 26));
+    chart.svg.setAttribute("y", String(y + 26));
     chart.svg.setAttribute("width", String(WIDTH));
-    chart.svg.setAttribute("height", String(HEIGHT));
+    chart.svg.setAttribute("height", String(height));
     const title = chart.title.replaceAll("&", "&amp;").replaceAll("<", "&lt;");
-    return (
-      `<text x="10" y="${i * band + 18}" font-family="system-ui, sans-serif" font-size="14" font-weight="bold">${title}</text>` +
-      chart.svg.outerHTML
-    );
+    const part =
+      `<text x="10" y="${y + 18}" font-family="system-ui, sans-serif" font-size="14" font-weight="bold">${title}</text>` +
+      chart.svg.outerHTML;
+    y += height + 30;
+    return part;
   });
-  const height = charts.length * band;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>\n`;
 }
 
 function bars(document: PlotDocument, data: { term: string; value: number }[], label: string): Rendered {
@@ -73,16 +84,62 @@ export function planChartSvg(plan: PlanResult, document: PlotDocument): string {
   const memoryData = termKeys(MEMORY_TERMS)
     .filter((term) => term !== "total" && plan.memory.perGpuBytes[term] > 0)
     .map((term) => ({ term: MEMORY_TERMS[term].label, value: plan.memory.perGpuBytes[term] / GiB }));
+  const capacity = plan.memory.capacityBytes / GiB;
   return stack([
     {
       title: `Step time by term (${stepTotal.toFixed(2)} s)`,
       svg: bars(document, stepData, "seconds per step"),
     },
     {
-      title: `Memory per GPU by term (${(memoryTotal / GiB).toFixed(1)} GiB)`,
+      title: `Memory per GPU by term (${(memoryTotal / GiB).toFixed(1)} of ${capacity.toFixed(0)} GiB, ${plan.memory.verdict})`,
       svg: bars(document, memoryData, "GiB"),
     },
+    {
+      title: "Memory per GPU against the HBM capacity",
+      svg: memoryAgainstCapacity(document, memoryData, capacity),
+      height: CAPACITY_HEIGHT,
+    },
   ]);
+}
+
+const CAPACITY_HEIGHT = 150;
+
+/** The memory terms stacked in one bar, with the capacity and the "tight" line a real job crashes past. */
+function memoryAgainstCapacity(
+  document: PlotDocument,
+  data: { term: string; value: number }[],
+  capacity: number,
+): Rendered {
+  const total = data.reduce((sum, d) => sum + d.value, 0);
+  const lines = [
+    { x: capacity, label: `capacity ${capacity.toFixed(0)} GiB` },
+    { x: capacity * TIGHT_MEMORY_FRACTION, label: `tight above ${Math.round(TIGHT_MEMORY_FRACTION * 100)}%` },
+  ];
+  return svgOf(
+    Plot.plot({
+      document,
+      width: WIDTH,
+      height: CAPACITY_HEIGHT,
+      marginLeft: 20,
+      marginRight: 20,
+      x: { label: "GiB per GPU", grid: true, domain: [0, Math.max(capacity, total) * 1.05] },
+      y: { axis: null },
+      color: { legend: false, scheme: "tableau10" },
+      marks: [
+        Plot.barX(data, { x: "value", y: () => "memory", fill: "term", title: "term" }),
+        Plot.ruleX(lines, { x: "x", stroke: "#c62828", strokeWidth: 2 }),
+        Plot.text(lines, {
+          x: "x",
+          text: "label",
+          frameAnchor: "top",
+          dy: -2,
+          textAnchor: "end",
+          dx: -4,
+          fill: "#c62828",
+        }),
+      ],
+    }) as unknown as Rendered,
+  );
 }
 
 /** Time to train and cost against the first varied field of a sweep. */
@@ -98,46 +155,93 @@ export function sweepChartSvg(
   const values = first.values.filter((v): v is number => typeof v === "number");
   const logX =
     numeric && values.length > 1 && Math.min(...values) > 0 && Math.max(...values) / Math.min(...values) >= 8;
-  const line = (y: keyof SweepRow, label: string, scale = 1): Rendered =>
-    svgOf(
+  /** One line per series (e.g. uninterrupted and with failures), named in a legend. */
+  const lines = (
+    series: readonly { y: keyof SweepRow; name: string }[],
+    label: string,
+    scale = 1,
+  ): Rendered => {
+    const data = series.flatMap(({ y, name }) =>
+      points
+        .filter((p) => typeof p[y] === "number")
+        .map((p) => ({ x: p.x, value: (p[y] as number) / scale, series: name })),
+    );
+    return svgOf(
       Plot.plot({
         document,
         width: WIDTH,
         height: HEIGHT,
         marginLeft: 60,
         x: numeric ? { type: logX ? "log" : "linear", label: first.path, grid: true } : { label: first.path },
-        y: { label, grid: true },
+        y: { label, grid: true, zero: true },
+        color: { legend: series.length > 1, domain: series.map((s) => s.name), range: SERIES_COLOURS },
         marks: [
-          Plot.line(
-            points.filter((p) => typeof p[y] === "number"),
-            { x: "x", y: (p: SweepRow) => (p[y] as number) / scale, stroke: "#4c78a8" },
-          ),
-          Plot.dot(
-            points.filter((p) => typeof p[y] === "number"),
-            { x: "x", y: (p: SweepRow) => (p[y] as number) / scale, fill: "#4c78a8" },
-          ),
+          Plot.line(data, { x: "x", y: "value", stroke: "series" }),
+          Plot.dot(data, { x: "x", y: "value", fill: "series" }),
         ],
       }) as unknown as Rendered,
     );
-  const charts = [];
-  if (points.some((p) => p.days !== undefined))
-    charts.push({ title: "Time to train (uninterrupted)", svg: line("days", "days") });
-  else charts.push({ title: "Throughput", svg: line("tokensPerSecond", "million tokens/s", 1e6) });
+  };
+  const charts: Panel[] = [];
+  if (points.some((p) => p.days !== undefined)) {
+    charts.push({
+      title: "Time to train: uninterrupted and with failures (P50)",
+      svg: lines(
+        [
+          { y: "days", name: RESULT_TERMS.daysUninterrupted.label },
+          { y: "daysWithFailures", name: RESULT_TERMS.daysWithFailures.label },
+        ],
+        "days",
+      ),
+    });
+    charts.push({
+      title: `${RESULT_TERMS.goodput.label} (P50 of the Monte Carlo)`,
+      svg: lines([{ y: "goodput", name: RESULT_TERMS.goodput.label }], "goodput (%)", 0.01),
+    });
+  } else {
+    charts.push({
+      title: RESULT_TERMS.tokensPerSecond.label,
+      svg: lines(
+        [{ y: "tokensPerSecond", name: RESULT_TERMS.tokensPerSecond.label }],
+        "million tokens/s",
+        1e6,
+      ),
+    });
+  }
   if (points.some((p) => p.trainingUsd !== undefined))
-    charts.push({ title: "Training cost (uninterrupted)", svg: line("trainingUsd", "$ million", 1e6) });
+    charts.push({
+      title: "Cost of the run: uninterrupted compute and with failures (P50)",
+      svg: lines(
+        [
+          { y: "trainingUsd", name: RESULT_TERMS.trainingUsd.label },
+          { y: "runUsd", name: RESULT_TERMS.runUsd.label },
+        ],
+        "$ million",
+        1e6,
+      ),
+    });
   if (points.some((p) => p.capexUsd !== undefined))
-    charts.push({ title: "Build-out cost", svg: line("capexUsd", "capex, $ billion", 1e9) });
+    charts.push({
+      title: RESULT_TERMS.capex.label,
+      svg: lines([{ y: "capexUsd", name: RESULT_TERMS.capex.label }], "capex, $ billion", 1e9),
+    });
   return stack(charts);
 }
 
 function histogramChart(
   document: PlotDocument,
   bins: Histogram,
-  marks: readonly number[],
+  spread: { readonly p10: number; readonly p50: number; readonly p90: number },
   label: string,
   scale: number,
 ): Rendered {
   const data = bins.map((bin) => ({ from: bin.from * scale, to: bin.to * scale, count: bin.count }));
+  // Each percentile labelled at its own height, so close ones stay readable.
+  const percentiles = (["p10", "p50", "p90"] as const).map((key, i) => ({
+    x: spread[key] * scale,
+    label: key.toUpperCase(),
+    dy: 4 + i * 14,
+  }));
   return svgOf(
     Plot.plot({
       document,
@@ -148,9 +252,17 @@ function histogramChart(
       y: { label: "trials", grid: true },
       marks: [
         Plot.rectY(data, { x1: "from", x2: "to", y: "count", fill: "#4c78a8", inset: 0.5 }),
-        Plot.ruleX(
-          marks.map((m) => m * scale),
-          { stroke: "#e45756", strokeDasharray: "4 3" },
+        Plot.ruleX(percentiles, { x: "x", stroke: "#e45756", strokeDasharray: "4 3" }),
+        ...percentiles.map((p) =>
+          Plot.text([p], {
+            x: "x",
+            text: "label",
+            frameAnchor: "top",
+            dy: p.dy,
+            dx: 3,
+            textAnchor: "start",
+            fill: "#b71c1c",
+          }),
         ),
         Plot.ruleY([0]),
       ],
@@ -163,21 +275,15 @@ export function runChartSvg(result: SimulationResult, document: PlotDocument): s
   const { goodput, days } = result;
   const charts = [
     {
-      title: `Goodput over ${result.trials} trials (P10/P50/P90 dashed)`,
-      svg: histogramChart(
-        document,
-        result.goodputHistogram,
-        [goodput.p10, goodput.p50, goodput.p90],
-        "goodput (%)",
-        100,
-      ),
+      title: `Goodput over ${result.trials} trials: ${(goodput.p50 * 100).toFixed(1)}% at P50`,
+      svg: histogramChart(document, result.goodputHistogram, goodput, "goodput (%)", 100),
     },
   ];
   // A fixed window lasts the same in every trial: nothing to draw.
   if (result.windowDays === undefined) {
     charts.push({
       title: `Time to train over ${result.trials} trials: ${days.p50.toFixed(1)} days at P50`,
-      svg: histogramChart(document, result.daysHistogram, [days.p10, days.p50, days.p90], "days", 1),
+      svg: histogramChart(document, result.daysHistogram, days, "days", 1),
     });
   }
   return stack(charts);

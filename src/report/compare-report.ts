@@ -12,9 +12,11 @@ function shown(value: number | undefined): string {
 
 /** Two scenarios side by side: signed differences, notable ones marked better or worse. */
 export function compareReport(a: ScenarioSummary, b: ScenarioSummary): ReportDocument {
-  const rows = a.metrics.map((metric, i): Span[] => {
-    const x = metric.value;
-    const y = b.metrics[i]?.value;
+  // Rows neither side has (training rows between two build-outs) are left out.
+  const pairs = a.metrics
+    .map((metric, i) => ({ metric, x: metric.value, y: b.metrics[i]?.value }))
+    .filter(({ x, y }) => x !== undefined || y !== undefined);
+  const rows = pairs.map(({ metric, x, y }): Span[] => {
     const help = `${metric.label}${metric.better === "neither" ? "" : `: ${metric.better} is better`}`;
     let change = span("", "B / A - 1");
     if (x !== undefined && y !== undefined && x !== 0) {

@@ -156,7 +156,10 @@ export const RUN_TERMS = {
     label: "energy (MWh)",
     help: "facility power while training and while idle x hours",
   },
-  costUsd: { label: "cluster cost for the run", help: "wall-clock GPU-hours x $ per GPU-hour" },
+  costUsd: {
+    label: "cluster cost for the run",
+    help: "GPUs held x wall-clock hours x $ per GPU-hour of the build-out (idle GPUs included)",
+  },
 } as const satisfies Record<RunPercentile, Term>;
 
 /** The headline results of a plan and its run. */
@@ -195,6 +198,10 @@ export const RESULT_TERMS = {
   trainingUsd: {
     label: "training cost",
     help: "GPU-hours of uninterrupted compute x $ per GPU-hour of the build-out (the generic 2025 site's when none is given)",
+  },
+  runUsd: {
+    label: "run cost (P50)",
+    help: "GPUs held x wall-clock hours of the run with failures x $ per GPU-hour (median of the Monte Carlo)",
   },
   capexUsdPerYear: {
     label: "amortized capex per year",

@@ -4,6 +4,7 @@ import type { UncertaintyResult } from "../pipeline/uncertainty.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
 import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
 import type { StackAccuracy } from "../validation/cross-validation.ts";
+import { validityWarnings } from "../validation/validity.ts";
 
 // JSON output for machines. A non-finite number would be printed as null and hide a bug, so refuse it.
 
@@ -52,6 +53,7 @@ export function planJson(
     ...plan,
     search: searchJson(result),
     ...(run ? { run: simulationJson(run) } : {}),
+    warnings: validityWarnings(result, run),
     ...(uncertainty ? { uncertainty } : {}),
     ...(options.timing
       ? { timing: { searchSeconds: search.seconds, ...(run ? { simulationSeconds: run.seconds } : {}) } }

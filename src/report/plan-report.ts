@@ -2,6 +2,7 @@ import { TIGHT_MEMORY_FRACTION } from "../parallel/memory.ts";
 import type { ScenarioPlan } from "../pipeline/plan.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
 import { formatPercent, formatSeconds, GiB, SECONDS_PER_DAY } from "../units.ts";
+import { validityWarnings } from "../validation/validity.ts";
 import { buildoutReport } from "./buildout-report.ts";
 import { type Line, type ReportDocument, row, type Section, type Span, span } from "./document.ts";
 import { MEMORY_TERMS, RESULT_TERMS, RUN_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
@@ -148,12 +149,21 @@ export function planReport(
   if (result.chosenFields.length > 0)
     setup.push(`          chosen by the search: ${result.chosenFields.join(", ")}`);
   if (result.adjustment) setup.push([span(`Adjusted  ${result.adjustment.reason}`, undefined, "bad")]);
+  const warnings = validityWarnings(result, run);
   return {
     sections: [
       {
         title: scenario.name,
         lines: [`${grouped(scenario.gpus)} x ${scenario.accelerator}, software stack ${scenario.stack}`],
       },
+      ...(warnings.length > 0
+        ? [
+            {
+              title: "Outside what the model was validated for",
+              lines: warnings.map((warning): Line => [span(`! ${warning}`, undefined, "bad")]),
+            },
+          ]
+        : []),
       { lines: setup },
       memorySection(result),
       stepSection(result),

@@ -12,6 +12,19 @@ const RUN_FIGURE_FORMATS: Readonly<Record<RunPercentile, (value: number) => stri
   costUsd: formatUsd,
 };
 
+/** How the run's cost is made, so it reconciles with the GPU-hours and $ per GPU-hour a reader sees. */
+function costLine(result: SimulationResult): Line {
+  const hoursP50 = result.days.p50 * 24;
+  return [
+    span(
+      `run cost P50 ${formatUsd(result.costUsd.p50)} = ${result.gpusHeld.toLocaleString("en-US")} GPUs held x ` +
+        `${Math.round(hoursP50).toLocaleString("en-US")} wall-clock hours x $${result.usdPerGpuHour.toFixed(2)} per GPU-hour ` +
+        "(wall-clock hours, failures and restarts included; the plan's GPU-hours count uninterrupted compute only)",
+      RUN_TERMS.costUsd.help,
+    ),
+  ];
+}
+
 /** The run over time: checkpoints, P10/P50/P90 of days, goodput, energy and cost, interruptions by cause. */
 export function simulationReport(result: SimulationResult): ReportDocument {
   const what =
@@ -66,7 +79,7 @@ export function simulationReport(result: SimulationResult): ReportDocument {
           }),
           help: `the run with failures${monteCarlo}`,
         },
-        notes: analytic,
+        notes: [...analytic, costLine(result)],
       },
       {
         title: `Interruptions by cause (mean per run; ${result.interruptions.planned.toFixed(1)} planned besides)`,

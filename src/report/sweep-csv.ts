@@ -12,6 +12,9 @@ const SWEEP_COLUMNS = [
   "capexUsd",
   "usdPerGpuHour",
   "trainingUsd",
+  "daysWithFailures",
+  "goodput",
+  "runUsd",
   "facilityMegawatts",
   "error",
 ] as const;

@@ -18,9 +18,12 @@ export function sweepReport(rows: readonly SweepRow[], variations: readonly Vari
     "M tokens/s",
     "MFU",
     "days",
+    "days w/ failures",
+    "goodput",
     "capex $B",
     "$/GPU-h",
     "training $M",
+    "run $M",
     "note",
   ];
   const body = rows.map((row) => [
@@ -33,12 +36,15 @@ export function sweepReport(rows: readonly SweepRow[], variations: readonly Vari
     ),
     span(row.mfu === undefined ? "-" : formatPercent(row.mfu), RESULT_TERMS.mfu.help),
     span(number(row.days, 1), RESULT_TERMS.daysUninterrupted.help),
+    span(number(row.daysWithFailures, 1), RESULT_TERMS.daysWithFailures.help),
+    span(row.goodput === undefined ? "-" : formatPercent(row.goodput), RESULT_TERMS.goodput.help),
     span(number(row.capexUsd === undefined ? undefined : row.capexUsd / 1e9, 2), RESULT_TERMS.capex.help),
     span(number(row.usdPerGpuHour, 2), RESULT_TERMS.usdPerGpuHour.help),
     span(
       number(row.trainingUsd === undefined ? undefined : row.trainingUsd / 1e6, 1),
       RESULT_TERMS.trainingUsd.help,
     ),
+    span(number(row.runUsd === undefined ? undefined : row.runUsd / 1e6, 1), RESULT_TERMS.runUsd.help),
     span(row.error ?? "", "why the point could not be planned"),
   ]);
   return {

@@ -75,16 +75,27 @@ function kindOf(schema: z.ZodType): Pick<FieldInfo, "kind" | "values"> {
   }
 }
 
-/** The field at a dotted path of the scenario format (such as `cluster.gpus` or `model.moe.experts`). */
-export function fieldInfo(path: string): FieldInfo {
-  const keys = path.split(".");
+/** The schema of the field at a dotted path as written (optional, default), or undefined for no field. */
+function schemaAt(path: string): z.ZodType | undefined {
   let shape: Readonly<Record<string, z.ZodType>> | undefined = scenarioFileSchema.shape;
   let schema: z.ZodType | undefined;
-  for (const [i, key] of keys.entries()) {
-    schema = shape?.[key];
-    if (!schema) throw new Error(`no scenario field ${path}`);
-    if (i < keys.length - 1) shape = objectShape(schema);
+  for (const key of path.split(".")) {
+    schema = shape && Object.hasOwn(shape, key) ? shape[key] : undefined;
+    if (!schema) return undefined;
+    shape = objectShape(schema);
   }
+  return schema;
+}
+
+/** The schema of the field at a dotted path, under its optional and default wrappers (undefined: no field). */
+export function fieldSchema(path: string): z.ZodType | undefined {
+  const schema = schemaAt(path);
+  return schema && unwrap(schema).inner;
+}
+
+/** The field at a dotted path of the scenario format (such as `cluster.gpus` or `model.moe.experts`). */
+export function fieldInfo(path: string): FieldInfo {
+  const schema = schemaAt(path);
   if (!schema) throw new Error(`no scenario field ${path}`);
   const { inner, meta } = unwrap(schema);
   if (!meta) throw new Error(`scenario field ${path} has no label and help in the schema`);

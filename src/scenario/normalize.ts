@@ -1,9 +1,8 @@
 import { parse as parseYaml } from "yaml";
-import { ACCELERATORS, type Accelerator } from "../catalog/accelerators.ts";
+import type { Accelerator } from "../catalog/accelerators.ts";
 import { hardwareCalibrationFor } from "../catalog/hardware-calibrations.ts";
 import { lookup, nearestName } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
-import { SITES } from "../catalog/sites.ts";
 import { DEFAULT_STACK, findStack, STACKS } from "../catalog/stacks.ts";
 import { InputError } from "../errors.ts";
 import type { ModelSpec } from "../model/transformer.ts";
@@ -11,10 +10,13 @@ import type { Layout } from "../parallel/layout.ts";
 import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
 import type { SearchConstraints } from "../parallel/search.ts";
 import { GiB } from "../units.ts";
+import { fieldInfo } from "./field-meta.ts";
 import { expandSectionPresets } from "./presets.ts";
 import { type FacilitySetup, resolveFacility } from "./resolve-facility.ts";
+import { resolveAccelerator, userSource } from "./resolve-hardware.ts";
 import { type RunSettings, resolveRunSettings } from "./resolve-run-settings.ts";
 import {
+  acceleratorObjectSchema,
   budgetSchema,
   checkpointSchema,
   clusterSchema,
@@ -23,6 +25,7 @@ import {
   modelObjectSchema,
   moeSchema,
   type ParsedScenario,
+  platformObjectSchema,
   reliabilitySchema,
   scenarioSchema,
   searchSchema,
@@ -53,11 +56,14 @@ const sectionKeys: Record<string, readonly string[]> = {
   model: Object.keys(modelObjectSchema.shape),
   training: Object.keys(trainingSchema.shape),
   cluster: Object.keys(clusterSchema.shape),
+  "cluster.accelerator": Object.keys(acceleratorObjectSchema.shape),
   layout: Object.keys(layoutSchema.shape),
   "model.moe": Object.keys(moeSchema.shape),
   "model.mla": Object.keys(mlaSchema.shape),
   search: Object.keys(searchSchema.shape),
   site: Object.keys(siteObjectSchema.shape),
+  "site.accelerator": Object.keys(acceleratorObjectSchema.shape),
+  "site.platform": Object.keys(platformObjectSchema.shape),
   budget: Object.keys(budgetSchema.shape),
   reliability: Object.keys(reliabilitySchema.shape),
   checkpoint: Object.keys(checkpointSchema.shape),
@@ -180,27 +186,6 @@ function resolveTraining(training: NonNullable<ParsedScenario["training"]>): {
   };
 }
 
-function resolveAccelerator(scenario: ParsedScenario): Accelerator {
-  const site =
-    typeof scenario.site === "string" ? SITES.find((entry) => entry.name === scenario.site) : undefined;
-  const presetName = typeof scenario.site === "object" ? scenario.site.preset : undefined;
-  const preset = presetName ? SITES.find((entry) => entry.name === presetName) : undefined;
-  const fromSite =
-    typeof scenario.site === "object"
-      ? (scenario.site.accelerator ?? preset?.accelerator)
-      : site?.accelerator;
-  const name = scenario.cluster.accelerator ?? fromSite;
-  if (name === undefined) {
-    throw new InputError("cluster.accelerator", undefined, "an accelerator name (or a site that names one)");
-  }
-  return lookup(
-    ACCELERATORS,
-    name,
-    scenario.cluster.accelerator ? "cluster.accelerator" : "site.accelerator",
-    "accelerator",
-  );
-}
-
 function resolveStack(
   scenario: ParsedScenario,
   accelerator: Accelerator,
@@ -260,15 +245,39 @@ function resolveSearch(
   return { pinned, maxTp, memoryHeadroomBytes: headroomBytes, batch, top: search.top };
 }
 
+/**
+ * A bad figure of the user's own hardware says the unit its field is in (`hbmGB: 96e9` is bytes
+ * given as GB): those fields are the only ones whose catalog figures are in other units.
+ */
+function withUnit(error: InputError): InputError {
+  const match = /^(?:cluster|site)\.(accelerator|platform)\.(\w+)$/.exec(error.path);
+  const section = match?.[1] === "platform" ? platformObjectSchema : acceleratorObjectSchema;
+  if (!match?.[2] || !Object.hasOwn(section.shape, match[2])) return error;
+  const unit = fieldInfo(error.path).meta.unit;
+  if (unit === undefined) return error;
+  return new InputError(
+    error.path,
+    error.value,
+    `${error.expected} (${match[2]} is in ${unit})`,
+    error.suggestion,
+  );
+}
+
 /** Checks a parsed YAML/JSON value against the schema and resolves catalog names. */
 export function normalizeScenario(value: unknown): Scenario {
   const parsed = scenarioSchema.safeParse(expandSectionPresets(value), { reportInput: true });
-  if (!parsed.success) throw toInputError(parsed.error, (path) => sectionKeys[path] ?? []);
+  if (!parsed.success) throw withUnit(toInputError(parsed.error, (path) => sectionKeys[path] ?? []));
   const scenario = parsed.data;
-  const catalogAccelerator = resolveAccelerator(scenario);
+  const named = resolveAccelerator(scenario);
   const nicGbps = scenario.cluster.scaleOutGbpsPerGpu;
-  const accelerator =
-    nicGbps === undefined ? catalogAccelerator : { ...catalogAccelerator, scaleOutGbps: nicGbps };
+  const accelerator: Accelerator =
+    nicGbps === undefined
+      ? named
+      : {
+          ...named,
+          scaleOutGbps: nicGbps,
+          sources: { ...named.sources, scaleOutGbps: userSource("cluster.scaleOutGbpsPerGpu", nicGbps) },
+        };
   const model = scenario.model === undefined ? undefined : resolveModel(scenario.model);
   const resolved = scenario.training === undefined ? undefined : resolveTraining(scenario.training);
   const stack = resolveStack(

@@ -1,10 +1,11 @@
 import type { Accelerator } from "../catalog/accelerators.ts";
 import { lookup } from "../catalog/lookup.ts";
 import { NETWORK_GEAR, type NetworkGear } from "../catalog/network-gear.ts";
-import { defaultPlatformFor, PLATFORMS, type Platform } from "../catalog/platforms.ts";
+import type { Platform } from "../catalog/platforms.ts";
 import { SITES, type Site } from "../catalog/sites.ts";
 import { InputError } from "../errors.ts";
 import type { Budget } from "../facility/inverse.ts";
+import { resolvePlatform } from "./resolve-hardware.ts";
 import type { ParsedScenario } from "./schema.ts";
 
 /** What sizes the cluster, checked once: a GPU count, or the most a budget or power envelope holds. */
@@ -35,7 +36,8 @@ function resolveSite(site: ParsedScenario["site"]): { site: Site; genericRack: b
     const name = site ?? GENERIC_SITE;
     return { site: lookup(SITES, name, "site", "site"), genericRack: name === GENERIC_SITE };
   }
-  const { preset, fabric, ...fields } = site;
+  // The accelerator and platform (a name or a section of their own) are resolve-hardware.ts's.
+  const { preset, fabric, accelerator, platform, ...fields } = site;
   const base = lookup(SITES, preset ?? GENERIC_SITE, "site.preset", "site");
   const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
   const definedFabric = Object.fromEntries(
@@ -45,6 +47,12 @@ function resolveSite(site: ParsedScenario["site"]): { site: Site; genericRack: b
     site: {
       ...base,
       ...defined,
+      ...(typeof accelerator === "string" ? { accelerator } : {}),
+      ...(typeof platform === "string" ? { platform } : {}),
+      // A named site of one's own is not the generic one in reports.
+      ...(site.name !== undefined && preset === undefined && site.displayName === undefined
+        ? { displayName: site.name }
+        : {}),
       name: site.name ?? (preset ? `${base.name}-custom` : "custom-site"),
       fabric: { ...base.fabric, ...definedFabric },
     },
@@ -60,23 +68,16 @@ function resolveSite(site: ParsedScenario["site"]): { site: Site; genericRack: b
 export function resolveFacility(scenario: ParsedScenario, accelerator: Accelerator): FacilitySetup {
   const stated = scenario.site !== undefined || scenario.budget !== undefined;
   const { site: named, genericRack } = resolveSite(scenario.site);
-  const sitePath = typeof scenario.site === "object" ? "site.platform" : "site";
-  const platform = named.platform
-    ? lookup(PLATFORMS, named.platform, sitePath, "platform")
-    : defaultPlatformFor(accelerator.name);
-  if (!platform) {
-    throw new InputError(
-      "site.platform",
-      undefined,
-      `a server platform for ${accelerator.name} (${PLATFORMS.map((p) => p.name).join(", ")})`,
-    );
-  }
-  if (!platform.accelerators.includes(accelerator.name)) {
-    throw new InputError("site.platform", platform.name, `a platform that carries ${accelerator.name}`);
-  }
+  const section = typeof scenario.site === "object" ? scenario.site.platform : undefined;
+  const platform = resolvePlatform(
+    section ?? named.platform,
+    typeof scenario.site === "string" && named.platform !== undefined ? "site" : "site.platform",
+    accelerator,
+  );
+  const own = typeof section === "object" ? { platform: platform.name } : {};
   const site = genericRack
-    ? { ...named, rackKilowatts: Math.max(named.rackKilowatts, platform.serverMaxWatts / 1000) }
-    : named;
+    ? { ...named, ...own, rackKilowatts: Math.max(named.rackKilowatts, platform.serverMaxWatts / 1000) }
+    : { ...named, ...own };
   const gear = lookup(NETWORK_GEAR, site.network, "site.network", "network family");
   const budget: Budget = {
     ...(scenario.budget?.usd !== undefined ? { usd: scenario.budget.usd } : {}),

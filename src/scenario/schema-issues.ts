@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { nearestName } from "../catalog/lookup.ts";
 import { InputError } from "../errors.ts";
 import { limitText } from "../limits.ts";
+import { isSearchRange, SEARCH_RANGE_ELSEWHERE } from "./uncertain-values.ts";
 
 // Turns a schema validation failure into one message that names the field, the value and what was expected.
 
@@ -66,5 +67,8 @@ function describe(
     return new InputError(fieldPath, key, `a known field (${known.join(", ")})`, nearestName(key, known));
   }
   const value = "input" in issue ? issue.input : undefined;
+  if (issue.code === "invalid_type" && isSearchRange(value)) {
+    return new InputError(path, value, SEARCH_RANGE_ELSEWHERE);
+  }
   return new InputError(path, value, expectedOf(issue));
 }

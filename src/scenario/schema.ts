@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Platform } from "../catalog/platforms.ts";
 import type { Site } from "../catalog/sites.ts";
 import { MAX_GPUS, MAX_TRIALS, MAX_UNCERTAINTY_SAMPLES, MAX_WINDOW_DAYS } from "../limits.ts";
 import type { ModelSpec } from "../model/transformer.ts";
@@ -202,18 +203,171 @@ export const trainingSchema = z
   })
   .meta({ title: "Training", description: "Sequence length, batch, token budget and precision." });
 
+const fraction = z.number().positive().max(1);
+const label = (max: number) => z.string().min(1).max(max);
+
+/**
+ * A GPU of the user's own: a catalog preset with figures overridden, or every figure. Figures are in
+ * the units vendors quote (GB, TFLOP/s, GB/s, Gb/s, W); resolve-hardware.ts converts them to SI.
+ */
+export const acceleratorObjectSchema = z
+  .strictObject({
+    preset: field(z.string(), {
+      title: "Accelerator preset",
+      description: "A catalog GPU; the figures beside it override its own one by one.",
+      catalog: "accelerators",
+      emptyMeans: "custom (every figure below)",
+    }).optional(),
+    calibrateAs: field(z.string(), {
+      title: "Calibrate as",
+      description:
+        "A catalog GPU whose generation's measured constants (kernel rates, sustained fraction, link efficiencies) this part uses; required without a preset.",
+      catalog: "accelerators",
+      emptyMeans: "the preset's",
+    }).optional(),
+    name: field(label(60), {
+      title: "Name",
+      description: "The part's name in reports; not a catalog accelerator's name.",
+      emptyMeans: "the preset's name + -custom",
+    }).optional(),
+    displayName: field(label(120), {
+      title: "Display name",
+      description: "The part's long name.",
+    }).optional(),
+    hbmGB: field(positive.max(10_000), {
+      title: "HBM (GB)",
+      description:
+        "Memory per GPU in GB (1e9 bytes), as the GPU reports it: an '80GB' H100 reports 85 GB (80 GiB).",
+      unit: "GB",
+    }).optional(),
+    bf16DenseTflops: field(positive.max(100_000), {
+      title: "BF16 dense TFLOP/s",
+      description: "Dense BF16 tensor rate per GPU (vendors often quote 2:4 sparse: halve it).",
+      unit: "TFLOP/s",
+    }).optional(),
+    fp8DenseTflops: field(z.number().nonnegative().max(100_000), {
+      title: "FP8 dense TFLOP/s",
+      description: "Dense FP8 tensor rate per GPU; 0: no FP8 tensor cores.",
+      unit: "TFLOP/s",
+    }).optional(),
+    hbmGBps: field(positive.max(100_000), {
+      title: "HBM bandwidth (GB/s)",
+      description: "Memory bandwidth per GPU (8 TB/s: 8000).",
+      unit: "GB/s",
+    }).optional(),
+    scaleUpDomainGpus: field(small, {
+      title: "NVLink domain (GPUs)",
+      description: "GPUs sharing one NVLink / Infinity Fabric domain (8 on HGX, 72 on NVL72).",
+      unit: "GPUs",
+    }).optional(),
+    scaleUpGBps: field(positive.max(100_000), {
+      title: "NVLink GB/s per direction",
+      description: "Scale-up bandwidth per GPU, each way (NVLink 4's 900 GB/s is both ways: 450).",
+      unit: "GB/s",
+    }).optional(),
+    scaleOutGbps: field(positive.max(100_000), {
+      title: "NIC Gb/s per GPU",
+      description: "Scale-out NIC line rate per GPU.",
+      unit: "Gb/s",
+    }).optional(),
+    tdpWatts: field(positive.max(10_000), {
+      title: "TDP (W)",
+      description: "Board power per GPU at full load.",
+      unit: "W",
+    }).optional(),
+  })
+  .meta({
+    title: "Accelerator",
+    description: "A GPU of your own: a preset with figures overridden, or every figure and calibrateAs.",
+  });
+
+/** A catalog accelerator's name, or a section (over a preset). */
+const acceleratorField = (title: string, description: string, emptyMeans?: string) =>
+  field(z.union([z.string(), acceleratorObjectSchema]), {
+    title,
+    description,
+    catalog: "accelerators",
+    ...(emptyMeans ? { emptyMeans } : {}),
+  });
+
+/** A server or rack-scale system of the user's own: a catalog preset with fields overridden, or all. */
+export const platformObjectSchema = z
+  .strictObject({
+    preset: field(z.string(), {
+      title: "Platform preset",
+      description: "A catalog server; the fields beside it override its own one by one.",
+      catalog: "platforms",
+      emptyMeans: "custom (fields below)",
+    }).optional(),
+    name: field(label(60), {
+      title: "Name",
+      description: "The server's name in reports; not a catalog platform's name.",
+      emptyMeans: "the preset's name + -custom",
+    }).optional(),
+    displayName: field(label(120), {
+      title: "Display name",
+      description: "The server's long name.",
+    }).optional(),
+    gpusPerServer: field(z.number().int().positive().max(10_000), {
+      title: "GPUs per server",
+      description: "GPUs in one server or rack-scale system (8 on HGX, 72 on NVL72).",
+      unit: "GPUs",
+    }).optional(),
+    gpusPerHost: field(z.number().int().positive().max(10_000), {
+      title: "GPUs per host",
+      description: "GPUs behind one host (a compute tray in a rack-scale system); divides gpusPerServer.",
+      unit: "GPUs",
+      emptyMeans: "gpusPerServer",
+    }).optional(),
+    serverMaxWatts: field(positive.max(10_000_000), {
+      title: "Server maximum (W)",
+      description: "Maximum draw of one server with its GPUs at TDP (what power delivery is sized for).",
+      unit: "W",
+    }).optional(),
+    typicalGpuFraction: field(fraction, {
+      title: "GPU draw in training",
+      description: "GPU draw in steady training as a fraction of TDP.",
+      emptyMeans: "0.8",
+    }).optional(),
+    typicalOtherFraction: field(fraction, {
+      title: "Other draw in training",
+      description: "Draw of everything else in the server in training, as a fraction of its maximum.",
+      emptyMeans: "0.6",
+    }).optional(),
+    rackUnits: field(z.number().int().positive().max(100), {
+      title: "Height (U)",
+      description: "Rack units one server takes.",
+      unit: "U",
+    }).optional(),
+    cooling: field(z.enum(["air", "liquid"]), {
+      title: "Cooling",
+      description:
+        "Air or direct liquid cooling (for the catalog listing; the site's rack limit sets density).",
+      emptyMeans: "air",
+    }).optional(),
+    priceUsd: field(positive.max(1e9), {
+      title: "Server price ($)",
+      description: "Price of one server with its GPUs and NICs.",
+      unit: "$",
+    }).optional(),
+  })
+  .meta({
+    title: "Server platform",
+    description: "A server of your own: a preset with fields overridden, or every field.",
+  });
+
 export const clusterSchema = z
   .strictObject({
-    accelerator: field(z.string(), {
-      title: "Accelerator",
-      description: "The GPU; optional when the site names one.",
-      catalog: "accelerators",
-      emptyMeans: "the site's",
-    }).optional(),
+    accelerator: acceleratorField(
+      "Accelerator",
+      "The GPU: a catalog name, or a section { preset, hbmGB, ... } of your own; optional when the site names one.",
+      "the site's",
+    ).optional(),
     gpus: field(count.max(MAX_GPUS), {
       title: "GPUs",
       description: "GPUs in the job; optional when the site or the budget decides it.",
       unit: "GPUs",
+      emptyMeans: "from the site or the budget",
     }).optional(),
     stack: field(z.string(), {
       title: "Software stack",
@@ -306,8 +460,6 @@ export const searchSchema = z
   })
   .meta({ title: "Search", description: "Limits and margins of the layout search." });
 
-const fraction = z.number().positive().max(1);
-
 export const siteObjectSchema = z
   .strictObject({
     preset: field(z.string(), {
@@ -321,19 +473,19 @@ export const siteObjectSchema = z
       title: "Display name",
       description: "The site's name in reports.",
     }).optional(),
-    accelerator: field(z.string(), {
-      title: "Site accelerator",
-      description: "The GPU the site holds.",
-      catalog: "accelerators",
-    }).optional(),
+    accelerator: acceleratorField(
+      "Site accelerator",
+      "The GPU the site holds: a catalog name, or a section of your own.",
+    ).optional(),
     gpus: field(count.max(MAX_GPUS), {
       title: "Site GPUs",
       description: "GPUs the site holds.",
       unit: "GPUs",
     }).optional(),
-    platform: field(z.string(), {
+    platform: field(z.union([z.string(), platformObjectSchema]), {
       title: "Server platform",
-      description: "The server or rack-scale system holding the GPUs.",
+      description:
+        "The server or rack-scale system holding the GPUs: a catalog name, or a section of your own.",
       catalog: "platforms",
     }).optional(),
     network: field(z.string(), {
@@ -641,3 +793,7 @@ export const MODEL_FIELDS_KNOWN: Agrees<
   ModelSpec & { preset?: string }
 > = true;
 export const SITE_FIELDS_KNOWN: Agrees<z.output<typeof siteObjectSchema>, Site & { preset?: string }> = true;
+export const PLATFORM_FIELDS_KNOWN: Agrees<
+  z.output<typeof platformObjectSchema>,
+  Platform & { preset?: string }
+> = true;

@@ -43,7 +43,7 @@ export interface SectionSpec {
 }
 
 const NUMBER_HELP =
-  " Takes a number, a range low..high or { normal: [mean, sd] } for the uncertainty analysis.";
+  " Takes a number, or an uncertain value for the P10/P50/P90 analysis: low..high, { normal: [mean, sd] } or { triangular: [min, mode, max] } (samples kept within the field's bounds).";
 
 const CATALOG_CHOICES: Readonly<Record<FieldCatalog, () => Choice[]>> = {
   models: () => MODELS.map((m) => ({ value: m.name, label: m.displayName, source: m.source.ref })),

@@ -48,9 +48,13 @@ function showSource(form: HTMLFormElement, field: FieldSpec): void {
   source.textContent = chosen?.source ? `Source: ${chosen.source}` : "";
 }
 
-/** Puts the scenario's values in the fields (a select keeps a value it lacks as an extra option). */
-export function writeForm(form: HTMLFormElement, raw: RawScenario): void {
+/**
+ * Puts the scenario's values in the fields (a select keeps a value it lacks as an extra option); the
+ * field being typed in (`except`) keeps the user's text.
+ */
+export function writeForm(form: HTMLFormElement, raw: RawScenario, except?: string): void {
   for (const field of FIELDS) {
+    if (field.path === except) continue;
     const element = control(form, field);
     const text = textOfValue(valueAt(raw, field.path));
     if (element instanceof HTMLSelectElement && ![...element.options].some((o) => o.value === text)) {

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import {
+  type BuildoutReport,
   findUncertain,
   parseScenarioText,
   type ScenarioPlan,
@@ -12,8 +13,9 @@ import {
 import { FIELDS } from "./fields.ts";
 import { clearFieldErrors, formHtml, showFieldError, sourceChanged, writeForm } from "./form.ts";
 import { JobRunner, type Outcome } from "./jobs.ts";
-import { asScenario, type RawScenario, valueOfText, withPresetChosen, withValueAt } from "./scenario-edit.ts";
+import { asScenario, type RawScenario, valueAt, valueOfText, withFieldValue } from "./scenario-edit.ts";
 import {
+  buildoutSummaryView,
   buildoutView,
   compareView,
   escapeHtml,
@@ -42,6 +44,7 @@ const results = $<HTMLElement>("#results");
 const statusLine = $<HTMLElement>("#status");
 const cancelButton = $<HTMLButtonElement>("#cancel");
 const errorBox = $<HTMLElement>("#error");
+const notice = $<HTMLElement>("#notice");
 const views = {
   summary: $<HTMLElement>("#summary"),
   whatIf: $<HTMLElement>("#whatif"),
@@ -61,19 +64,50 @@ for (const field of FIELDS.filter((f) => f.kind === "number" && !f.path.includes
 }
 sweepPath.value = "cluster.gpus";
 
+/** The last scenario that planned (or built), kept in the browser so a broken link loses nothing. */
+const LAST_GOOD_KEY = "gigacluster.lastGoodScenario";
+
+function lastGoodScenario(): RawScenario {
+  try {
+    const text = localStorage.getItem(LAST_GOOD_KEY);
+    return text ? asScenario(JSON.parse(text)) : DEFAULT_SCENARIO;
+  } catch {
+    return DEFAULT_SCENARIO;
+  }
+}
+
+function rememberGood(): void {
+  try {
+    localStorage.setItem(LAST_GOOD_KEY, JSON.stringify(scenario));
+  } catch {
+    // Storage off (private mode, quota): the link in the address bar still holds the scenario.
+  }
+}
+
+function showNotice(text: string | undefined): void {
+  notice.hidden = text === undefined;
+  notice.textContent = text ?? "";
+}
+
 let scenario: RawScenario = scenarioFromHash();
 let pinned: RawScenario | undefined;
 /** Each change starts a new generation; replies for an older one are ignored. */
 let generation = 0;
 let lastPushMs = Number.NEGATIVE_INFINITY;
 
+/** The scenario in the link; a link that cannot be read says so and gives the last good scenario. */
 function scenarioFromHash(): RawScenario {
   const hash = location.hash.slice(1);
+  showNotice(undefined);
   if (!hash) return DEFAULT_SCENARIO;
   try {
     return asScenario(JSON.parse(decodeURIComponent(hash)));
-  } catch {
-    return DEFAULT_SCENARIO;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    showNotice(
+      `This link's scenario could not be read (${why}); it may have been cut short when it was copied. Showing your last scenario instead.`,
+    );
+    return lastGoodScenario();
   }
 }
 
@@ -106,8 +140,38 @@ function showError(error: { path: string; message: string }): void {
     errorBox.hidden = false;
     errorBox.textContent = error.message;
   }
-  setState("error", "No plan: see the message beside the form.");
+  setState("error", `No plan: ${error.message}`);
 }
+
+// Phone tabs: results first, the scenario a tap away (on a wide screen both show side by side).
+const main = $<HTMLElement>("main");
+function showTab(tab: "results" | "scenario"): void {
+  main.dataset.tab = tab;
+  for (const button of document.querySelectorAll<HTMLButtonElement>("#tabs [role=tab]")) {
+    button.setAttribute("aria-selected", String(button.id === `tab-${tab}`));
+  }
+}
+$<HTMLButtonElement>("#tab-results").addEventListener("click", () => showTab("results"));
+$<HTMLButtonElement>("#tab-scenario").addEventListener("click", () => showTab("scenario"));
+
+// Touch has no hover: a tap on anything with a tooltip (a card, a figure, a label) shows it.
+const tip = $<HTMLElement>("#tip");
+document.addEventListener("click", (event) => {
+  const target = event.target as HTMLElement;
+  const helped = target.closest<HTMLElement>(".card[title], td[title], th[title], label[title]");
+  if (!helped || target.closest("#tip")) {
+    tip.hidden = true;
+    return;
+  }
+  const box = helped.getBoundingClientRect();
+  tip.textContent = helped.title;
+  tip.hidden = false;
+  tip.style.left = `${Math.max(8, Math.min(box.left, window.innerWidth - tip.offsetWidth - 8)) + window.scrollX}px`;
+  tip.style.top = `${box.bottom + window.scrollY + 4}px`;
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") tip.hidden = true;
+});
 
 const yamlEditor = $<HTMLTextAreaElement>("#scenario-yaml");
 const yamlError = $<HTMLElement>("#scenario-yaml-error");
@@ -118,6 +182,10 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
   if (document.activeElement !== yamlEditor) yamlEditor.value = stringify(scenario);
   const current = ++generation;
   runner.cancel();
+  if (valueAt(scenario, "model") === undefined) {
+    await updateBuildout(current);
+    return;
+  }
   setState("planning", "Planning…");
   const planned: Outcome<ScenarioPlan> = await planner.run(
     { kind: "plan", scenario },
@@ -131,6 +199,7 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
     return;
   }
   const plan = planned.result;
+  rememberGood();
   views.summary.innerHTML = summaryView(plan, undefined);
   views.plan.innerHTML = planView(plan);
   views.buildout.innerHTML = plan.buildout.stated ? buildoutView(plan.buildout) : "";
@@ -138,8 +207,15 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
   views.uncertainty.innerHTML = "";
   // The page shows the new plan at the next frame: the latency benchmark (bench/web.bench.ts) reads this.
   requestAnimationFrame(() => performance.measure("recompute", { start: inputMs, end: performance.now() }));
-  if (!plan.plan.training) {
-    setState("done", `Planned ${plan.scenario.name}. Give training tokens for the run.`);
+  // A run needs an end: the token budget, or a fixed window of days.
+  if (!plan.plan.training && valueAt(scenario, "simulation.days") === undefined) {
+    await showComparison(current);
+    if (current === generation) {
+      setState(
+        "done",
+        `Planned ${plan.scenario.name}. Give training tokens (or simulation days) for the run.`,
+      );
+    }
     return;
   }
   setState("simulating", `Planned ${plan.scenario.name}; simulating the run…`);
@@ -165,18 +241,48 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
         ? uncertaintyView(sampled.result)
         : `<p class="error">${escapeHtml(sampled.error.message)}</p>`;
   }
-  if (pinned) {
-    const compared: Outcome<{ a: ScenarioSummary; b: ScenarioSummary }> = await runner.run(
-      { kind: "compare", a: pinned, b: scenario },
-      progressText("Comparing"),
-    );
-    if (current !== generation || compared.kind === "dropped") return;
-    views.whatIf.innerHTML =
-      compared.kind === "done"
-        ? compareView(compared.result.a, compared.result.b)
-        : `<p class="error">${escapeHtml(compared.error.message)}</p>`;
-  }
+  await showComparison(current);
+  if (current !== generation) return;
   setState("done", `Planned ${plan.scenario.name}. Run simulated over ${ran.result.trials} trials.`);
+}
+
+/** A scenario without a model: what its site, budget or power envelope builds, and no plan. */
+async function updateBuildout(current: number): Promise<void> {
+  setState("planning", "Building out…");
+  const built: Outcome<BuildoutReport> = await planner.run({ kind: "buildout", scenario });
+  if (current !== generation || built.kind === "dropped") return;
+  clearFieldErrors(form);
+  errorBox.hidden = true;
+  if (built.kind === "failed") {
+    showError(built.error);
+    return;
+  }
+  rememberGood();
+  views.summary.innerHTML = buildoutSummaryView(built.result);
+  views.buildout.innerHTML = buildoutView(built.result);
+  views.plan.innerHTML = "";
+  views.run.innerHTML = "";
+  views.uncertainty.innerHTML = "";
+  await showComparison(current);
+  if (current !== generation) return;
+  setState(
+    "done",
+    `Built out ${built.result.site.displayName}: ${built.result.result.gpus.toLocaleString("en-US")} GPUs. Choose a model to plan its training.`,
+  );
+}
+
+/** With a scenario kept as A, this one (B) against it. */
+async function showComparison(current: number): Promise<void> {
+  if (!pinned) return;
+  const compared: Outcome<{ a: ScenarioSummary; b: ScenarioSummary }> = await runner.run(
+    { kind: "compare", a: pinned, b: scenario },
+    progressText("Comparing"),
+  );
+  if (current !== generation || compared.kind === "dropped") return;
+  views.whatIf.innerHTML =
+    compared.kind === "done"
+      ? compareView(compared.result.a, compared.result.b)
+      : `<p class="error">${escapeHtml(compared.error.message)}</p>`;
 }
 
 form.addEventListener("input", (event) => {
@@ -184,13 +290,10 @@ form.addEventListener("input", (event) => {
   const field = FIELDS.find((f) => f.path === target.name);
   if (!field) return;
   const value = field.kind === "text" ? target.value.trim() || undefined : valueOfText(target.value);
-  if (field.path.endsWith(".preset")) {
-    scenario = withPresetChosen(scenario, field.path.split(".")[0] as string, value as string | undefined);
-    writeForm(form, scenario);
-  } else {
-    scenario = withValueAt(scenario, field.path, value);
-    sourceChanged(form, target.name);
-  }
+  scenario = withFieldValue(scenario, field.path, value);
+  // A preset or a budget may change other fields; the one being typed in keeps the user's text.
+  writeForm(form, scenario, field.path);
+  sourceChanged(form, target.name);
   void update(true, event.timeStamp);
 });
 
@@ -233,12 +336,15 @@ $<HTMLButtonElement>("#sweep").addEventListener("click", async () => {
   const spec = `${value("#sweep-from")}..${value("#sweep-to")}${points ? `:${points}` : ""}`;
   const current = ++generation;
   setState("simulating", "Sweeping…");
-  const swept: Outcome<{ variations: Variation[]; rows: SweepRow[] }> = await runner.run({
-    kind: "sweep",
-    scenario,
-    path: sweepPath.value,
-    spec,
-  });
+  const swept: Outcome<{ variations: Variation[]; rows: SweepRow[] }> = await runner.run(
+    {
+      kind: "sweep",
+      scenario,
+      path: sweepPath.value,
+      spec,
+    },
+    progressText("Sweeping"),
+  );
   if (current !== generation || swept.kind === "dropped") return;
   if (swept.kind === "failed") {
     errorBox.hidden = false;

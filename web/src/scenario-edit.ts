@@ -109,3 +109,18 @@ export function withPresetChosen(raw: RawScenario, section: string, name: string
   }
   return next;
 }
+
+/** Fields that size the cluster by money or power: giving one lets it decide the GPU count. */
+const SIZING_FIELDS = new Set(["budget.usd", "budget.megawatts"]);
+
+/**
+ * A form field's new value: a preset loads its section; a budget or power envelope sizes the cluster
+ * (the GPU count goes, or it would win over the budget); any other field is set as typed.
+ */
+export function withFieldValue(raw: RawScenario, path: string, value: unknown): RawScenario {
+  if (path.endsWith(".preset")) {
+    return withPresetChosen(raw, path.split(".")[0] as string, value as string | undefined);
+  }
+  const next = withValueAt(raw, path, value);
+  return SIZING_FIELDS.has(path) && value !== undefined ? withValueAt(next, "cluster.gpus", undefined) : next;
+}

@@ -1,6 +1,7 @@
 import { planChartSvg, runChartSvg, sweepChartSvg } from "../../src/charts.ts";
 import {
   type BuildoutReport,
+  budgetUsedText,
   buildoutReport,
   compareReport,
   drawHtml,
@@ -15,6 +16,7 @@ import {
   type SimulationResult,
   type SweepRow,
   simulationReport,
+  sizedByText,
   sweepReport,
   type Term,
   TIGHT_MEMORY_FRACTION,
@@ -44,12 +46,45 @@ function layoutText(l: ScenarioPlan["plan"]["layout"]): string {
   return `tp${l.tp} pp${l.pp} cp${l.cp} dp${l.dp}${l.ep > 1 ? ` ep${l.ep}` : ""}`;
 }
 
+const GPUS_TERM = { label: "GPUs", help: "GPUs in the cluster" };
+
+/** The GPU count and what fixed it (a budget, a power envelope, a site), idle GPUs said. */
+function gpusCard(built: BuildoutReport, idle: number): string {
+  const used = budgetUsedText(built);
+  const idleText = idle > 0 ? ` (${idle.toLocaleString("en-US")} idle)` : "";
+  return card(
+    GPUS_TERM,
+    `${built.result.gpus.toLocaleString("en-US")}${idleText}`,
+    `: ${sizedByText(built)}${used ? `; budget used: ${used}` : ""}`,
+  );
+}
+
+/** The build-out's own cards: what the money or power buys. */
+function buildoutCards(built: BuildoutReport): string[] {
+  const used = budgetUsedText(built);
+  return [
+    card(RESULT_TERMS.capex, formatUsd(built.result.cost.capexUsd)),
+    card(RESULT_TERMS.usdPerGpuHour, `$${built.result.cost.usdPerGpuHour.toFixed(2)}`),
+    card(RESULT_TERMS.facilityMegawatts, number(built.result.power.facilityMegawatts)),
+    ...(used
+      ? [card({ label: "budget used", help: "capex and facility power against the budget" }, used)]
+      : []),
+  ];
+}
+
+/** The headline cards of a scenario without a model: its build-out alone. */
+export function buildoutSummaryView(built: BuildoutReport): string {
+  return `<div class="cards">${[gpusCard(built, 0), ...buildoutCards(built)].join("")}</div>`;
+}
+
 /** The headline cards: the plan's at once, the run's when the simulation is done. */
 export function summaryView(result: ScenarioPlan, run: SimulationResult | undefined): string {
   const { plan: p, buildout } = result;
   const l = p.layout;
   const pending = "…";
+  const idle = result.adjustment?.kind === "idle-gpus" ? result.adjustment.idle : 0;
   const cards = [
+    gpusCard(buildout, idle),
     card(RESULT_TERMS.daysUninterrupted, p.training ? number(p.training.days) : "-"),
     card(RESULT_TERMS.daysWithFailures, run ? number(run.days.p50) : p.training ? pending : "-"),
     card(RESULT_TERMS.goodput, run ? formatPercent(run.goodput.p50) : p.training ? pending : "-"),
@@ -76,17 +111,13 @@ export function summaryView(result: ScenarioPlan, run: SimulationResult | undefi
   if (run) {
     cards.push(
       card(
-        { label: "run cost (P50)", help: "wall-clock GPU-hours of the simulated run x $ per GPU-hour" },
+        RESULT_TERMS.runUsd,
         formatUsd(run.costUsd.p50),
         buildout.stated ? " of this build-out" : " of a generic 2025 build-out (no site given)",
       ),
     );
   }
-  if (buildout.stated) {
-    cards.push(card(RESULT_TERMS.capex, formatUsd(buildout.result.cost.capexUsd)));
-    cards.push(card(RESULT_TERMS.usdPerGpuHour, `$${number(buildout.result.cost.usdPerGpuHour, 2)}`));
-    cards.push(card(RESULT_TERMS.facilityMegawatts, number(buildout.result.power.facilityMegawatts)));
-  }
+  if (buildout.stated) cards.push(...buildoutCards(buildout));
   return `<div class="cards">${cards.join("")}</div>`;
 }
 

@@ -1,6 +1,7 @@
 // Plans and simulates off the page's thread, so typing never waits for a search or a Monte Carlo. The
 // page runs two of these: one for plans (quick), one for runs, sweeps and samples (long, cancellable).
 import {
+  buildoutScenario,
   InfeasibleError,
   InputError,
   parseVariation,
@@ -16,6 +17,8 @@ import {
 
 export type JobRequest =
   | { readonly kind: "plan"; readonly scenario: unknown }
+  /** A scenario without a model: the build-out of its site, budget or power envelope alone. */
+  | { readonly kind: "buildout"; readonly scenario: unknown }
   /** The run of a plan this page already has. */
   | { readonly kind: "run"; readonly scenario: unknown; readonly plan: ScenarioPlan }
   | { readonly kind: "uncertainty"; readonly scenario: unknown }
@@ -39,6 +42,8 @@ function perform(request: JobRequest, progress: (fraction: number) => void): unk
   switch (request.kind) {
     case "plan":
       return planScenario(scenarioAtMedians(request.scenario), progress);
+    case "buildout":
+      return buildoutScenario(scenarioAtMedians(request.scenario).facility);
     case "run":
       return simulateScenario(scenarioAtMedians(request.scenario), request.plan, (done, total) =>
         progress(done / total),
@@ -47,7 +52,10 @@ function perform(request: JobRequest, progress: (fraction: number) => void): unk
       return uncertaintyOf(request.scenario, (done, total) => progress(done / total));
     case "sweep": {
       const variations = [parseVariation(`${request.path}=${request.spec}`)];
-      return { variations, rows: sweepScenario(request.scenario, variations) };
+      return {
+        variations,
+        rows: sweepScenario(request.scenario, variations, (done, total) => progress(done / total)),
+      };
     }
     case "compare": {
       const [a, b] = [request.a, request.b].map((raw) =>
