@@ -7,6 +7,7 @@ import {
   type ScenarioSummary,
   type SimulationResult,
   type SweepRow,
+  type TrialTimeline,
   type UncertaintyResult,
   type Variation,
 } from "../../src/index.ts";
@@ -219,7 +220,7 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
     return;
   }
   setState("simulating", `Planned ${plan.scenario.name}; simulating the run…`);
-  const ran: Outcome<SimulationResult> = await runner.run(
+  const ran: Outcome<{ run: SimulationResult; timeline: TrialTimeline }> = await runner.run(
     { kind: "run", scenario, plan },
     progressText(`Planned ${plan.scenario.name}; simulating the run`),
   );
@@ -228,8 +229,8 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
     showError(ran.error);
     return;
   }
-  views.summary.innerHTML = summaryView(plan, ran.result);
-  views.run.innerHTML = runView(ran.result);
+  views.summary.innerHTML = summaryView(plan, ran.result.run);
+  views.run.innerHTML = runView(ran.result.run, ran.result.timeline);
   if (findUncertain(scenario).length > 0) {
     const sampled: Outcome<UncertaintyResult> = await runner.run(
       { kind: "uncertainty", scenario },
@@ -243,7 +244,7 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
   }
   await showComparison(current);
   if (current !== generation) return;
-  setState("done", `Planned ${plan.scenario.name}. Run simulated over ${ran.result.trials} trials.`);
+  setState("done", `Planned ${plan.scenario.name}. Run simulated over ${ran.result.run.trials} trials.`);
 }
 
 /** A scenario without a model: what its site, budget or power envelope builds, and no plan. */

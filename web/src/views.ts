@@ -1,4 +1,10 @@
-import { planChartSvg, runChartSvg, sweepChartSvg } from "../../src/charts.ts";
+import {
+  buildoutPictureSvg,
+  planChartSvg,
+  runChartSvg,
+  runTimelineSvg,
+  sweepChartSvg,
+} from "../../src/charts.ts";
 import {
   type BuildoutReport,
   budgetUsedText,
@@ -20,6 +26,7 @@ import {
   sweepReport,
   type Term,
   TIGHT_MEMORY_FRACTION,
+  type TrialTimeline,
   type UncertaintyResult,
   uncertaintyReport,
   type Variation,
@@ -131,9 +138,13 @@ export function planView(result: ScenarioPlan): string {
   );
 }
 
-export function runView(run: SimulationResult): string {
+export function runView(run: SimulationResult, timeline: TrialTimeline): string {
   return (
     drawHtml(simulationReport(run)) +
+    chart(
+      "One simulated trial of the run as a timeline: training, checkpoints, interruptions and restarts",
+      runTimelineSvg(timeline),
+    ) +
     chart(
       `Goodput and time to train over ${run.trials} trials, as histograms: goodput P10 ${formatPercent(run.goodput.p10)}, P50 ${formatPercent(run.goodput.p50)}, P90 ${formatPercent(run.goodput.p90)}; days P10 ${number(run.days.p10)}, P50 ${number(run.days.p50)}, P90 ${number(run.days.p90)}`,
       runChartSvg(run, document as never),
@@ -142,7 +153,12 @@ export function runView(run: SimulationResult): string {
 }
 
 export function buildoutView(report: BuildoutReport): string {
-  return drawHtml(buildoutReport(report));
+  return (
+    chart(
+      "The build-out as a picture: the data hall's racks, the fabric's tiers with their switch counts, and the power by component; the figures are in the tables below",
+      buildoutPictureSvg(report),
+    ) + drawHtml(buildoutReport(report))
+  );
 }
 
 export function uncertaintyView(result: UncertaintyResult): string {

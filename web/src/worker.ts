@@ -11,6 +11,7 @@ import {
   simulateScenario,
   summarizeScenario,
   sweepScenario,
+  traceScenarioTrial,
   uncertaintyOf,
   withTrials,
 } from "../../src/index.ts";
@@ -44,10 +45,14 @@ function perform(request: JobRequest, progress: (fraction: number) => void): unk
       return planScenario(scenarioAtMedians(request.scenario), progress);
     case "buildout":
       return buildoutScenario(scenarioAtMedians(request.scenario).facility);
-    case "run":
-      return simulateScenario(scenarioAtMedians(request.scenario), request.plan, (done, total) =>
-        progress(done / total),
-      );
+    case "run": {
+      // The Monte Carlo, and its first trial traced as a timeline (the same trial, not another draw).
+      const scenario = scenarioAtMedians(request.scenario);
+      return {
+        run: simulateScenario(scenario, request.plan, (done, total) => progress(done / total)),
+        timeline: traceScenarioTrial(scenario, request.plan),
+      };
+    }
     case "uncertainty":
       return uncertaintyOf(request.scenario, (done, total) => progress(done / total));
     case "sweep": {
