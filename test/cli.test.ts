@@ -120,6 +120,21 @@ describe("gigacluster CLI", () => {
     assert.match(empty.stderr, /expected a scenario/);
   });
 
+  it("a build-out file is explained by plan, search and simulate, and compared as a build-out", async () => {
+    const file = join(root, "examples", "budget-12b.yaml");
+    for (const command of ["plan", "search", "simulate"]) {
+      const { code, stderr } = await run(command, file);
+      assert.equal(code, 1, command);
+      assert.match(stderr, /budget-12b\.yaml has none, so it is a build-out scenario/, command);
+      assert.match(stderr, /gigacluster buildout .*budget-12b\.yaml/, command);
+    }
+    const compared = await run("compare", file, join(root, "examples", "budget-6b.yaml"));
+    assert.equal(compared.code, 0, compared.stderr);
+    assert.match(compared.stdout, /build-out only: no model to train/);
+    assert.match(compared.stdout, /capex \(\$B\)\s+12\s+6\s+-50\.0% better/);
+    assert.doesNotMatch(compared.stdout, /step time/, "rows neither side has are left out");
+  });
+
   it("a layout that cannot run or does not fit exits 2", async () => {
     const base = "model: llama-3-70b\ntraining: { sequenceLength: 8192, globalBatchSequences: 64 }\n";
     const impossible = await run(

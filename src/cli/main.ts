@@ -198,6 +198,7 @@ async function runSimulate(
   io: Io,
 ): Promise<number> {
   const scenario = loadScenario(readScenarioFile(file));
+  requireModel(scenario, file, "simulate a training run of");
   const result = planScenario(scenario);
   const run = simulateScenario(scenario, result, progressBar(options.json));
   if (options.svg) await writeSvg(options.svg, (c, document) => c.runChartSvg(run, document));
