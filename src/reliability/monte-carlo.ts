@@ -183,7 +183,12 @@ function runTrial(p: Prepared, rng: Rng, rec?: TrialRecorder): TrialOutcome {
     let dt = nextGap(p, rng, t);
     if (recoveryLeft > 0) {
       if (dt < recoveryLeft) {
-        if (t + dt >= end) break;
+        // The window closes during this recovery: the trial lasts to the window's end.
+        if (t + dt >= end) {
+          if (rec) rec.recovering(end - t);
+          t = end;
+          break;
+        }
         t += dt;
         recoveryLeft -= dt;
         if (rec) rec.recovering(dt);
@@ -200,7 +205,10 @@ function runTrial(p: Prepared, rng: Rng, rec?: TrialRecorder): TrialOutcome {
       t += recoveryLeft;
       dt -= recoveryLeft;
       recoveryLeft = 0;
-      if (t >= end) break;
+      if (t >= end) {
+        t = end;
+        break;
+      }
     }
     // Run through checkpoint cycles until the interruption, the end of the work, or the window.
     let interrupted = false;
