@@ -164,16 +164,20 @@ export function runTimelineSvg(timeline: TrialTimeline, options: RunTimelineOpti
   const axisY = y - 4;
   const grid: string[] = [];
   const tickLabels: string[] = [];
+  // The end of the run is marked unless a tick is already there; a tick just before it loses its
+  // label, which the end's label would cover.
+  const last = Math.floor((wall * 1.0000001) / (axis.step * axis.unit)) * axis.step * axis.unit;
+  const endMarked = (wall - last) / wall > 0.08;
+  const crowded = endMarked && (wall - last) / wall < 0.15;
   for (let k = 0; k * axis.step * axis.unit <= wall * 1.0000001; k++) {
     const t = k * axis.step * axis.unit;
     const tx = x(t);
     grid.push(`M${n(tx)} ${n(gridTop + 24)}V${n(axisY + 5)}`);
+    if (crowded && t === last && k > 0) continue;
     const label = String(Math.round(k * axis.step * 100) / 100);
     tickLabels.push(text(tx, axisY + 20, label, { size: 13, anchor: "middle", fill: MUTED }));
   }
-  // The end of the run, marked unless a tick is already there.
-  const last = Math.floor((wall * 1.0000001) / (axis.step * axis.unit)) * axis.step * axis.unit;
-  if ((wall - last) / wall > 0.08) {
+  if (endMarked) {
     grid.push(`M${n(x(wall))} ${n(gridTop + 24)}V${n(axisY + 5)}`);
     tickLabels.push(text(x(wall), axisY + 20, wallClock(wall), { size: 13, anchor: "end", weight: "bold" }));
   }
