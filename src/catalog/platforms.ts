@@ -29,6 +29,17 @@ const typicalDraw: Source = {
 /** The draw in training every catalog platform assumes; a platform section without its own takes it. */
 export const TYPICAL_DRAW = { gpuFraction: 0.8, otherFraction: 0.6, source: typicalDraw } as const;
 
+/** The Oberon rack GB200 and GB300 share: 18 trays of 4 GPUs, one 72-GPU NVLink domain, 132 kW of shelves. */
+const nvl72Rack = {
+  gpusPerServer: 72,
+  gpusPerHost: 4,
+  serverMaxWatts: 132000,
+  typicalGpuFraction: TYPICAL_DRAW.gpuFraction,
+  typicalOtherFraction: TYPICAL_DRAW.otherFraction,
+  rackUnits: 48,
+  cooling: "liquid",
+} as const;
+
 export const PLATFORMS: readonly Platform[] = [
   {
     name: "hgx-a100",
@@ -121,13 +132,7 @@ export const PLATFORMS: readonly Platform[] = [
     name: "gb200-nvl72",
     displayName: "GB200 NVL72 rack (72 GPUs, 36 Grace CPUs)",
     accelerators: ["gb200"],
-    gpusPerServer: 72,
-    gpusPerHost: 4,
-    serverMaxWatts: 132000,
-    typicalGpuFraction: 0.8,
-    typicalOtherFraction: 0.6,
-    rackUnits: 48,
-    cooling: "liquid",
+    ...nvl72Rack,
     priceUsd: 3000000,
     sources: {
       serverMaxWatts: {
@@ -146,13 +151,7 @@ export const PLATFORMS: readonly Platform[] = [
     name: "gb300-nvl72",
     displayName: "GB300 NVL72 rack (72 Blackwell Ultra GPUs, 36 Grace CPUs)",
     accelerators: ["gb300"],
-    gpusPerServer: 72,
-    gpusPerHost: 4,
-    serverMaxWatts: 132000,
-    typicalGpuFraction: 0.8,
-    typicalOtherFraction: 0.6,
-    rackUnits: 48,
-    cooling: "liquid",
+    ...nvl72Rack,
     priceUsd: 3500000,
     sources: {
       serverMaxWatts: {
