@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { findStack } from "../src/catalog/stacks.ts";
+import { placeGroup } from "../src/fabric/network.ts";
+import { layerCost, networkModel } from "../src/parallel/layer-cost.ts";
 import { planLayout } from "../src/parallel/plan.ts";
 import { stepTime } from "../src/parallel/step-time.ts";
 import { llama405bInput, relativeError } from "./helpers.ts";
@@ -23,6 +26,30 @@ describe("step time", () => {
     assert.ok(relativeError(plain.breakdown.pipelineBubble, 15 * plain.averageStageSeconds) < 1e-12);
     const interleaved = stepTime(llama405bInput({ virtualStages: 4 }));
     assert.ok(interleaved.breakdown.pipelineBubble < plain.breakdown.pipelineBubble / 3);
+  });
+
+  it("all-gather context parallelism pays the gather and the gradient reduce-scatter of the whole K and V", () => {
+    const ring = llama405bInput({ cp: 16, dp: 8 });
+    const stack = findStack("meta-llama3");
+    assert.ok(stack);
+    const gathered = { ...ring, cluster: { ...ring.cluster, stack } };
+    const net = networkModel(gathered);
+    // Llama 3 405B: 8 KV heads of 128 over tp 8 -> 256 bf16 values of K and V per token per GPU;
+    // 8192 local tokens (131,072 / 16) -> 4 MiB per rank, 64 MiB once gathered over the 16 ranks.
+    const gatheredBytes = 16 * 8192 * 2 * 128 * 2;
+    const group = placeGroup(16, 8, 8);
+    const expected =
+      net.collectiveSeconds("all-gather", gatheredBytes, group) +
+      net.collectiveSeconds("reduce-scatter", gatheredBytes, group);
+    const withLongContext = (input: typeof ring) => ({
+      ...input,
+      training: { ...input.training, sequenceLength: 131072, globalBatchSequences: 128 },
+    });
+    const cost = layerCost(withLongContext(gathered), net);
+    assert.ok(relativeError(cost.contextParallelComm, expected) < 1e-12);
+    // The ring hides its chunks behind the attention blocks: never more exposed than the gather.
+    const ringCost = layerCost(withLongContext(ring), networkModel(ring));
+    assert.ok(ringCost.contextParallelComm < cost.contextParallelComm);
   });
 
   it("full recompute repeats the forward pass; selective only attention", () => {

@@ -50,6 +50,7 @@ describe("accuracy against published runs", () => {
       "megatron-core",
       "megatron-deepspeed",
       "megatron-lm-2021",
+      "meta-llama3",
     ]);
     for (const s of byStack) {
       assert.ok(s.runs > 0 && Number.isFinite(s.leaveOutMeanAbsoluteStepError), s.stack);

@@ -65,7 +65,7 @@ const hopper: HardwareCalibration = {
     trainingMaxFraction: 0.5692,
     trainingHalfSeq: 1049.7,
   },
-  sustainedComputeFraction: 0.714,
+  sustainedComputeFraction: 0.709,
   elementwiseBandwidthFraction: 0.895,
   optimizerBandwidthFraction: 0.75,
   scaleUpBusFraction: 0.8,

@@ -35,6 +35,12 @@ export interface SoftwareStack {
   readonly zero3PrefetchLayers: number;
   /** Pipeline send/receive overlapped with compute (Megatron's interleaved schedule, DualPipe). */
   readonly pipelineCommOverlap: boolean;
+  /**
+   * Context parallelism as the stack runs it: `ring` passes K and V chunks around the group behind the
+   * attention blocks (Megatron/TE); `all-gather` gathers the whole K and V before attention and
+   * reduce-scatters their gradients after it, in the critical path (Llama 3's implementation).
+   */
+  readonly contextParallelAlgorithm: "ring" | "all-gather";
   /** Share of MoE dispatch and combine hidden behind computation. */
   readonly expertCommOverlap: number;
   /**
@@ -75,13 +81,14 @@ const megatronCore: SoftwareStack = {
     "Megatron-Core / NeMo with Transformer Engine (2024-2025): flash attention, fused kernels, TP userbuffers overlap, bucketed DP overlap, interleaved 1F1B",
   attentionKernel: "flash",
   activationStyle: "fused",
-  tpCommOverlap: 0.871,
+  tpCommOverlap: 0.9,
   gradReduceOverlap: true,
   paramGatherOverlap: true,
   bucketElements: 40e6,
   bucketElementsPerRank: 1e6,
   zero3PrefetchLayers: 1,
   pipelineCommOverlap: true,
+  contextParallelAlgorithm: "ring",
   expertCommOverlap: 0,
   overlapComputeTax: 0.1,
   pipelineSchedule: "1f1b",
@@ -171,6 +178,22 @@ const deepseek: SoftwareStack = {
       "DeepSeek-V3 report (arXiv 2412.19437) section 3.2.1: DualPipe achieves full computation-communication overlap",
     ),
     pipelineSchedule: paper("DeepSeek-V3 report, Table 2: DualPipe bubble (PP/2-1)(F&B+B-3W), 2x parameters"),
+  },
+};
+
+/** Meta's 4D-parallel training stack for Llama 3 (PyTorch, FSDP, TP, PP, CP), as its paper describes it. */
+const metaLlama3: SoftwareStack = {
+  ...megatronCore,
+  name: "meta-llama3",
+  aliases: ["llama3", "meta"],
+  description:
+    "Meta's Llama 3 pre-training stack (Llama 3 paper, section 3.3.2): all-gather context parallelism with the gather exposed, pipeline stages with one layer fewer on the first and last",
+  contextParallelAlgorithm: "all-gather",
+  sources: {
+    ...megatronCore.sources,
+    contextParallelAlgorithm: paper(
+      "Llama 3 paper (arXiv 2407.21783) section 3.3.2: K and V are all-gathered before attention; the all-gather latency is exposed in the critical path",
+    ),
   },
 };
 
@@ -280,6 +303,7 @@ export const STACKS: readonly SoftwareStack[] = [
   megatronLm2021,
   megatronDeepSpeed,
   deepseek,
+  metaLlama3,
   deepspeed,
   fsdp2,
   pytorchEager,

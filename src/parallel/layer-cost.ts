@@ -240,18 +240,25 @@ export function layerCost(input: PlanInput, net: NetworkBackend): LayerCost {
   const tpHidden = t <= accelerator.scaleUpDomainGpus ? stack.tpCommOverlap * tpOneDirection : 0;
   const tpForward = tpOneDirection - tpHidden + stack.overlapComputeTax * tpHidden;
 
-  // Context parallel ring: cp - 1 exchanges of the local K and V, hidden behind the attention blocks.
+  // Context parallel. A ring passes cp - 1 chunks of the local K and V, hidden behind the attention
+  // blocks; an all-gather stack gathers every chunk first and reduce-scatters their gradients after
+  // the backward, both exposed.
   let cpForward = 0;
   let cpBackward = 0;
   if (layout.cp > 1) {
     const cpGroup = placeGroup(layout.cp, t, accelerator.scaleUpDomainGpus);
     const kvBytes = (tokens * (widths.key + widths.value) * 2) / t;
-    const hop = net.pointToPointSeconds(
-      kvBytes,
-      cpGroup.perDomain < layout.cp ? accelerator.scaleUpDomainGpus : t,
-    );
-    cpForward = Math.max(0, (layout.cp - 1) * hop - attentionForward);
-    cpBackward = Math.max(0, 2 * (layout.cp - 1) * hop - attentionBackward);
+    if (stack.contextParallelAlgorithm === "all-gather") {
+      cpForward = net.collectiveSeconds("all-gather", kvBytes * layout.cp, cpGroup);
+      cpBackward = net.collectiveSeconds("reduce-scatter", kvBytes * layout.cp, cpGroup);
+    } else {
+      const hop = net.pointToPointSeconds(
+        kvBytes,
+        cpGroup.perDomain < layout.cp ? accelerator.scaleUpDomainGpus : t,
+      );
+      cpForward = Math.max(0, (layout.cp - 1) * hop - attentionForward);
+      cpBackward = Math.max(0, 2 * (layout.cp - 1) * hop - attentionBackward);
+    }
   }
 
   // Expert parallel: dispatch and combine forward, their gradients backward, on the MoE layers. FP8

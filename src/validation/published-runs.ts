@@ -233,7 +233,7 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
       source: llama3,
       model: "llama-3-405b",
       accelerator: "h100-sxm",
-      stack: "megatron-core",
+      stack: "meta-llama3",
       gpus,
       sequenceLength,
       globalBatchSequences: perDp * dp,
@@ -245,6 +245,9 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
         ep: 1,
         zero: 2,
         sequenceParallel: true,
+        // Section 3.3.2: one Transformer layer fewer on the first and the last stage (126 = 7 + 14 x 8 + 7).
+        firstStageLayers: 7,
+        lastStageLayers: 7,
         ...(sequenceLength === 8192 ? { recompute: "none" as const } : {}),
       },
       published: { kind: "tflopsPerGpu", value: tflops, convention: palmConvention },
