@@ -8,7 +8,6 @@
 //
 // Usage: npx tsx scripts/fit-calibration.ts
 import { readFileSync } from "node:fs";
-import { levenbergMarquardt } from "ml-levenberg-marquardt";
 import {
   constantOf,
   type FitState,
@@ -16,6 +15,12 @@ import {
   fitConstants,
   searchedLayouts,
 } from "../src/calibration/fit.ts";
+import {
+  type FlashPoint,
+  fitFlashCurve,
+  fitGemmCurve,
+  type GemmPoint,
+} from "../src/calibration/kernel-curves.ts";
 import { ACCELERATORS, type Generation } from "../src/catalog/accelerators.ts";
 import { type HardwareCalibration, hardwareCalibrationFor } from "../src/catalog/hardware-calibrations.ts";
 import { STACKS } from "../src/catalog/stacks.ts";
@@ -23,87 +28,17 @@ import { evaluateRun, stackOf } from "../src/validation/accuracy.ts";
 import { REFERENCE_STACKS } from "../src/validation/cross-validation.ts";
 import { PUBLISHED_RUNS } from "../src/validation/published-runs.ts";
 
-interface GemmPoint {
-  m: number;
-  k: number;
-  n: number;
-  seconds_median: number;
-}
-interface FlashPoint {
-  batch: number;
-  heads: number;
-  seq: number;
-  head_dim: number;
-  fwd_s: number;
-  fwd_bwd_s: number;
-}
 const measured = JSON.parse(
   readFileSync(new URL("../data/h100-sxm-measured-ceilings.json", import.meta.url), "utf8"),
-) as {
-  bf16_gemm: GemmPoint[];
-  flash_attention_causal_bf16: FlashPoint[];
-};
+) as { bf16_gemm: GemmPoint[]; flash_attention_causal_bf16: FlashPoint[] };
 const H100_BF16 = 989.4e12;
 
-function fitCurve(
-  count: number,
-  predict: (params: number[], index: number) => number,
-  observed: (index: number) => number,
-  initialValues: number[],
-  minValues: number[],
-  maxValues: number[],
-): number[] {
-  const x = Array.from({ length: count }, (_, i) => i);
-  const y = x.map((i) => Math.log(observed(i)));
-  const result = levenbergMarquardt(
-    { x, y },
-    (params: number[]) => (i: number) => Math.log(predict(params, i)),
-    {
-      initialValues,
-      minValues,
-      maxValues,
-      maxIterations: 500,
-      errorTolerance: 1e-12,
-    },
-  );
-  return result.parameterValues;
-}
-
-// 1a. GEMMs large enough that launch latency does not dominate the CUDA-event timing.
-const gemms = measured.bf16_gemm.filter((g) => 2 * g.m * g.k * g.n >= 3e10);
-const [maxFraction = 0, halfDim = 0, kernelMicroseconds = 0] = fitCurve(
-  gemms.length,
-  ([e = 0, d = 0, t0 = 0], i) => {
-    const g = gemms[i] as GemmPoint;
-    const eff = e * (g.m / (g.m + d)) * (g.k / (g.k + d)) * (g.n / (g.n + d));
-    return (2 * g.m * g.k * g.n) / (H100_BF16 * eff) + t0 * 1e-6;
-  },
-  (i) => (gemms[i] as GemmPoint).seconds_median,
-  [0.8, 300, 10],
-  [0.3, 0, 0],
-  [1, 5000, 100],
-);
-console.log("gemm", { maxFraction, halfDim, kernelSeconds: kernelMicroseconds * 1e-6 });
-
-// 1b. Flash attention, causal: forward, and forward + backward (3.5x the forward work). The 2K point
-// (8 x 16 heads, 2.6 ms) runs at a third of the 4K rate: launch-bound like the tiny GEMMs, left out.
-const flash = measured.flash_attention_causal_bf16.filter((f) => f.seq >= 4096);
-const flashFlops = (f: FlashPoint) => (4 * f.batch * f.heads * f.seq * f.seq * f.head_dim) / 2;
-const fitFlash = (seconds: (f: FlashPoint) => number, work: number) =>
-  fitCurve(
-    flash.length,
-    ([e = 0, s0 = 0], i) => {
-      const f = flash[i] as FlashPoint;
-      return (work * flashFlops(f)) / (H100_BF16 * e * (f.seq / (f.seq + s0)));
-    },
-    (i) => seconds(flash[i] as FlashPoint),
-    [0.6, 1000],
-    [0.1, 0],
-    [1, 20000],
-  );
-const [forwardMaxFraction = 0, forwardHalfSeq = 0] = fitFlash((f) => f.fwd_s, 1);
-const [trainingMaxFraction = 0, trainingHalfSeq = 0] = fitFlash((f) => f.fwd_bwd_s, 3.5);
-console.log("flashAttention", { forwardMaxFraction, forwardHalfSeq, trainingMaxFraction, trainingHalfSeq });
+// 1. GEMM and flash-attention rate curves from the measured H100 kernels.
+const gemmCurve = fitGemmCurve(measured.bf16_gemm, H100_BF16);
+const flashCurve = fitFlashCurve(measured.flash_attention_causal_bf16, H100_BF16);
+if (!gemmCurve || !flashCurve) throw new Error("the H100 ceilings file lacks GEMM or attention points");
+console.log("gemm", gemmCurve);
+console.log("flashAttention", flashCurve);
 
 // 2. Global constants per generation against the published Megatron runs (BF16, dense): the other
 // stacks' runs, FP8 and mixture-of-experts runs stay out of the fit and check it.
@@ -116,8 +51,8 @@ for (const [generation, free] of [
     generation === "hopper"
       ? {
           ...catalog,
-          gemm: { maxFraction, halfDim, kernelSeconds: kernelMicroseconds * 1e-6 },
-          flashAttention: { forwardMaxFraction, forwardHalfSeq, trainingMaxFraction, trainingHalfSeq },
+          gemm: gemmCurve,
+          flashAttention: flashCurve,
         }
       : catalog;
   const runs = PUBLISHED_RUNS.filter(

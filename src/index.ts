@@ -2,6 +2,13 @@
 // analyses over them, the reports, the catalog and the validation. The CLI and the web app use only
 // what is exported here; `import { ... } from "gigacluster"` gives the same to other projects.
 
+export {
+  type CalibrationOptions,
+  type CalibrationResult,
+  calibrate,
+  type PreparedRun,
+} from "./calibration/calibrate.ts";
+export { parseRunsText, type RawMeasuredRun } from "./calibration/runs-file.ts";
 // Catalog: every figure with its source.
 export { ACCELERATORS, type Accelerator, type Generation } from "./catalog/accelerators.ts";
 export { FAILURE_MIXES, type FailureMix } from "./catalog/failure-mixes.ts";
@@ -28,6 +35,7 @@ export type { RankedLayout } from "./parallel/search.ts";
 export { STEP_COMPONENTS } from "./parallel/step-time.ts";
 // The stages, in pipeline order, and the analyses over them.
 export { type BuildoutReport, buildoutScenario } from "./pipeline/buildout.ts";
+export { calibrateFiles, calibrationJson, type InputFile, stackFileYaml } from "./pipeline/calibrate.ts";
 export { type ScenarioSummary, summarizeScenario } from "./pipeline/compare.ts";
 export { planScenario, type ScenarioPlan } from "./pipeline/plan.ts";
 export { simulateScenario, traceScenarioTrial, withTrials } from "./pipeline/simulate.ts";
@@ -46,6 +54,7 @@ export {
 } from "./reliability/trace.ts";
 // Reports: text and Markdown tables, SVG charts, JSON.
 export { budgetUsedText, buildoutReport, sizedByText } from "./report/buildout-report.ts";
+export { calibrationReport } from "./report/calibration-report.ts";
 export {
   CATALOG_SECTIONS,
   type CatalogSection,

@@ -69,6 +69,10 @@ export interface SoftwareStack {
   /** Allocator reserve over live tensors (caching-allocator fragmentation), as a share of the dynamic memory. */
   readonly allocatorOverhead: number;
   readonly sources: Readonly<Record<string, Source>>;
+  /** A stack of the user's own: the catalog stack it overrides. */
+  readonly basedOn?: string;
+  /** A calibrated stack's cross-validated step-time error, shown as its error band. */
+  readonly validated?: { readonly meanAbsoluteError: number; readonly runs: number };
 }
 
 const estimate = (ref: string): Source => ({ ref, kind: "estimate" });

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import type { PlotDocument } from "../charts.ts";
 import {
@@ -8,6 +8,9 @@ import {
   buildoutScenario,
   CATALOG_SECTIONS,
   type CatalogSection,
+  calibrateFiles,
+  calibrationJson,
+  calibrationReport,
   catalogListing,
   catalogReport,
   compareReport,
@@ -16,11 +19,7 @@ import {
   InfeasibleError,
   InputError,
   infeasiblePlanJson,
-  limitText,
-  loadScenario,
-  MAX_SCENARIO_BYTES,
   nearestName,
-  parseScenarioText,
   parseVariation,
   planJson,
   planReport,
@@ -36,6 +35,7 @@ import {
   simulateScenario,
   simulationJson,
   simulationReport,
+  stackFileYaml,
   summarizeScenario,
   sweepCsv,
   sweepReport,
@@ -47,6 +47,7 @@ import {
   validationJson,
   validationReport,
 } from "../index.ts";
+import { readScenario, readTextFile } from "./files.ts";
 
 // Exit codes: 0 ok, 1 bad input, 2 infeasible (the layout cannot run or does not fit), 3 internal error.
 
@@ -69,33 +70,6 @@ function packageVersion(): string {
     return pkg.version ?? "unknown";
   } catch {
     return "unknown";
-  }
-}
-
-/** Reads at most MAX_SCENARIO_BYTES (a device or a pipe that never ends is cut off there and refused). */
-function readScenarioFile(file: string): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, "r");
-    const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
-    let length = 0;
-    for (let read = 1; read > 0 && length < buffer.length; length += read) {
-      read = readSync(fd, buffer, length, buffer.length - length, null);
-    }
-    if (length > MAX_SCENARIO_BYTES) {
-      throw new InputError("FILE", file, `a scenario file of at most ${limitText(MAX_SCENARIO_BYTES)} bytes`);
-    }
-    return buffer.toString("utf8", 0, length);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      "FILE",
-      file,
-      code === "ENOENT" ? "an existing scenario file" : `a readable file (${code})`,
-    );
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -162,7 +136,7 @@ function styleOf(options: OutputOptions): ReportStyle {
 
 async function runPlan(file: string, options: OutputOptions, io: Io): Promise<number> {
   // Parsed once: planned at the medians of any ranges, and sampled over them below.
-  const raw = parseScenarioText(readScenarioFile(file));
+  const raw = readScenario(file);
   const scenario = scenarioAtMedians(raw);
   requireModel(scenario, file, "plan");
   let result: ReturnType<typeof planScenario>;
@@ -197,7 +171,7 @@ async function runSimulate(
   options: OutputOptions & { timelineSvg?: string },
   io: Io,
 ): Promise<number> {
-  const scenario = loadScenario(readScenarioFile(file));
+  const scenario = scenarioAtMedians(readScenario(file));
   requireModel(scenario, file, "simulate a training run of");
   const result = planScenario(scenario);
   const run = simulateScenario(scenario, result, progressBar(options.json));
@@ -222,7 +196,7 @@ async function runSimulate(
 }
 
 async function runBuildout(file: string, options: OutputOptions, io: Io): Promise<number> {
-  const scenario = loadScenario(readScenarioFile(file));
+  const scenario = scenarioAtMedians(readScenario(file));
   const report = buildoutScenario(scenario.facility);
   if (options.svg) await writeSvg(options.svg, (c) => c.buildoutPictureSvg(report));
   io.out(options.json ? toJson(buildoutJson(report)) : drawText(buildoutReport(report), styleOf(options)));
@@ -236,7 +210,7 @@ async function runSweep(
 ): Promise<number> {
   if (options.vary.length === 0)
     throw new InputError("--vary", undefined, "at least one path=values, e.g. cluster.gpus=1024..200000");
-  const raw = parseScenarioText(readScenarioFile(file));
+  const raw = readScenario(file);
   const variations = options.vary.map(parseVariation);
   const rows = sweepScenario(raw, variations, progressBar(options.json || options.csv, "sweeping"));
   if (options.svg) await writeSvg(options.svg, (c, document) => c.sweepChartSvg(rows, variations, document));
@@ -247,9 +221,57 @@ async function runSweep(
 }
 
 function runCompare(first: string, second: string, options: OutputOptions, io: Io): number {
-  const summaries = [first, second].map((file) => summarizeScenario(loadScenario(readScenarioFile(file))));
+  const summaries = [first, second].map((file) => summarizeScenario(scenarioAtMedians(readScenario(file))));
   const [a, b] = summaries as [ScenarioSummary, ScenarioSummary];
   io.out(options.json ? toJson({ a, b }) : drawText(compareReport(a, b), styleOf(options)));
+  return 0;
+}
+
+interface CalibrateOptions extends OutputOptions {
+  base?: string;
+  out?: string;
+  name?: string;
+  folds?: string;
+}
+
+function runCalibrate(files: readonly string[], options: CalibrateOptions, io: Io): number {
+  const folds = options.folds === undefined ? 5 : Number(options.folds);
+  if (!Number.isInteger(folds) || folds < 2 || folds > 20) {
+    throw new InputError("--folds", options.folds, "a whole number from 2 to 20");
+  }
+  const inputs = files.map((name) => ({ name, text: readTextFile(name, "runs file") }));
+  const progress = progressBar(options.json, "calibrating");
+  const result = calibrateFiles(inputs, {
+    date: new Date().toISOString().slice(0, 10),
+    folds,
+    ...(options.base ? { base: options.base } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    ...(progress ? { onProgress: (fraction: number) => progress(Math.round(fraction * 100), 100) } : {}),
+  });
+  if (options.out) {
+    try {
+      writeFileSync(options.out, stackFileYaml(result.section));
+    } catch (error) {
+      throw new InputError(
+        "--out",
+        options.out,
+        `a writable file (${(error as NodeJS.ErrnoException).code})`,
+      );
+    }
+  }
+  if (options.json) io.out(toJson(calibrationJson(result)));
+  else {
+    const written = options.out
+      ? [`Stack file written to ${options.out}: use it with cluster.stack: ${options.out}`]
+      : [];
+    const report = calibrationReport(result);
+    io.out(
+      drawText(
+        { sections: [...report.sections, ...(written.length ? [{ lines: written }] : [])] },
+        styleOf(options),
+      ),
+    );
+  }
   return 0;
 }
 
@@ -359,7 +381,7 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .option("--timing", "add the wall-clock time of the search and the simulation to the JSON")
     .option("--markdown", "print Markdown tables (to paste into a document)")
     .action((file: string, options: OutputOptions) => {
-      const scenario = loadScenario(readScenarioFile(file));
+      const scenario = scenarioAtMedians(readScenario(file));
       requireModel(scenario, file, "search layouts for");
       const result = planScenario(scenario);
       io.out(
@@ -385,6 +407,22 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .description("the scenario format as JSON Schema, for editors")
     .action(() => {
       io.out(toJson(scenarioJsonSchema()));
+    });
+  program
+    .command("calibrate")
+    .description("fit a stack's constants to your measured runs; write a stack file for cluster.stack")
+    .argument(
+      "<files...>",
+      "runs files (YAML/JSON list of scenarios with measured:, or CSV) and measurement files",
+    )
+    .option("--base <stack>", "catalog stack to start from (default: the stack the runs name)")
+    .option("--out <file>", "write the calibrated stack file (YAML)")
+    .option("--name <name>", "the calibrated stack's name")
+    .option("--folds <k>", "folds of the cross-validation (2-20, default 5)")
+    .option("--json", "print one JSON object")
+    .option("--markdown", "print Markdown tables (to paste into a document)")
+    .action((files: string[], options: CalibrateOptions) => {
+      exitCode = runCalibrate(files, options, io);
     });
   program
     .command("validate")

@@ -1,3 +1,4 @@
+import type { SoftwareStack } from "../catalog/stacks.ts";
 import { InfeasibleError, InputError } from "../errors.ts";
 import { type Layout, SEARCHED_LAYOUT_FIELDS } from "../parallel/layout.ts";
 import type { PlanResult } from "../parallel/plan.ts";
@@ -172,7 +173,7 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
       sequenceLength: training.sequenceLength,
     },
     plan: best.plan,
-    accuracy: errorBandFor(cluster.stack.name),
+    accuracy: errorBandFor(cluster.stack),
     // A dense model has nothing to choose for expert parallelism.
     chosenFields: SEARCHED_LAYOUT_FIELDS.filter(
       (field) => search.pinned[field] === undefined && (field !== "ep" || model.moe !== undefined),
@@ -183,8 +184,11 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
   };
 }
 
-export function errorBandFor(stack: string): ErrorBand {
-  const band = ERROR_BANDS.find((b) => b.stack === stack);
-  if (!band) throw new Error(`no error band for stack ${stack} (run scripts/write-error-bands.ts)`);
+/** A calibrated stack's own cross-validated error; else its (base) catalog stack's validated band. */
+export function errorBandFor(stack: SoftwareStack): ErrorBand {
+  if (stack.validated) return { stack: stack.name, ...stack.validated };
+  const catalogName = stack.basedOn ?? stack.name;
+  const band = ERROR_BANDS.find((b) => b.stack === catalogName);
+  if (!band) throw new Error(`no error band for stack ${catalogName} (run scripts/write-error-bands.ts)`);
   return band;
 }

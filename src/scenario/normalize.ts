@@ -1,9 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import type { Accelerator } from "../catalog/accelerators.ts";
-import { hardwareCalibrationFor } from "../catalog/hardware-calibrations.ts";
-import { lookup, nearestName } from "../catalog/lookup.ts";
+import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
-import { DEFAULT_STACK, findStack, STACKS } from "../catalog/stacks.ts";
 import { InputError } from "../errors.ts";
 import type { ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
@@ -15,6 +13,7 @@ import { expandSectionPresets } from "./presets.ts";
 import { type FacilitySetup, resolveFacility } from "./resolve-facility.ts";
 import { resolveAccelerator, userSource } from "./resolve-hardware.ts";
 import { type RunSettings, resolveRunSettings } from "./resolve-run-settings.ts";
+import { resolveStackSection } from "./resolve-stack.ts";
 import {
   acceleratorObjectSchema,
   budgetSchema,
@@ -186,23 +185,11 @@ function resolveTraining(training: NonNullable<ParsedScenario["training"]>): {
   };
 }
 
-function resolveStack(
-  scenario: ParsedScenario,
+function checkPrecision(
   accelerator: Accelerator,
   precision: TrainingSetup["precision"],
   recipe: TrainingSetup["recipe"],
-) {
-  const name = scenario.cluster.stack;
-  const stack = name === undefined ? DEFAULT_STACK : findStack(name);
-  if (!stack) {
-    const names = STACKS.flatMap((s) => [s.name, ...s.aliases]);
-    throw new InputError(
-      "cluster.stack",
-      name,
-      `a known software stack (${STACKS.map((s) => s.name).join(", ")})`,
-      nearestName(name ?? "", names),
-    );
-  }
+): void {
   if (recipe === "megatron-fp8-params" && precision !== "fp8") {
     throw new InputError(
       "training.recipe",
@@ -217,7 +204,6 @@ function resolveStack(
       `bf16 (${accelerator.name} has no FP8 tensor cores)`,
     );
   }
-  return stack;
 }
 
 function resolveSearch(
@@ -280,12 +266,8 @@ export function normalizeScenario(value: unknown): Scenario {
         };
   const model = scenario.model === undefined ? undefined : resolveModel(scenario.model);
   const resolved = scenario.training === undefined ? undefined : resolveTraining(scenario.training);
-  const stack = resolveStack(
-    scenario,
-    accelerator,
-    resolved?.setup.precision ?? "bf16",
-    resolved?.setup.recipe ?? "megatron",
-  );
+  const { stack, hardware } = resolveStackSection(scenario.cluster.stack, accelerator.generation);
+  checkPrecision(accelerator, resolved?.setup.precision ?? "bf16", resolved?.setup.recipe ?? "megatron");
   const facility = resolveFacility(scenario, accelerator);
   const size =
     facility.size.by === "gpus" ? facility.size.gpus.toLocaleString("en-US") : "a budget's worth of";
@@ -296,7 +278,7 @@ export function normalizeScenario(value: unknown): Scenario {
     ...(resolved
       ? { training: resolved.setup, search: resolveSearch(scenario, accelerator, resolved.batch) }
       : {}),
-    cluster: { accelerator, stack, hardware: hardwareCalibrationFor(accelerator.generation) },
+    cluster: { accelerator, stack, hardware },
     facility,
     run: resolveRunSettings(scenario),
   };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Platform } from "../catalog/platforms.ts";
 import type { Site } from "../catalog/sites.ts";
+import { TUNABLE_CONSTANTS, type TunableConstant } from "../catalog/stack-constants.ts";
 import { MAX_GPUS, MAX_TRIALS, MAX_UNCERTAINTY_SAMPLES, MAX_WINDOW_DAYS } from "../limits.ts";
 import type { ModelSpec } from "../model/transformer.ts";
 
@@ -356,6 +357,163 @@ export const platformObjectSchema = z
     description: "A server of your own: a preset with fields overridden, or every field.",
   });
 
+const tunableFields = (section: TunableConstant["section"]) =>
+  Object.fromEntries(
+    TUNABLE_CONSTANTS.filter((c) => c.section === section).map((c) => [
+      c.name,
+      field(z.number().min(c.min).max(c.max), {
+        title: c.title,
+        description: `${c.description} (${c.min} to ${c.max})`,
+        ...(c.unit ? { unit: c.unit } : {}),
+      }).optional(),
+    ]),
+  ) as Record<string, z.ZodOptional<z.ZodNumber>>;
+
+const fractionField = (title: string, description: string) =>
+  field(z.number().positive().max(1), { title, description });
+const flag = (title: string, description: string) => field(z.boolean(), { title, description }).optional();
+
+/** What `gigacluster calibrate` fitted a stack file from: kept with the file, shown in plans. */
+export const stackCalibrationSchema = z
+  .strictObject({
+    date: field(label(40), { title: "Date", description: "When the constants were fitted (ISO date)." }),
+    runs: field(z.number().int().nonnegative(), {
+      title: "Runs",
+      description: "Measured runs the fit used.",
+      unit: "runs",
+    }),
+    runIds: field(z.array(label(200)).max(100_000), {
+      title: "Run names",
+      description: "The measured runs the fit used, as named in the runs file.",
+    }).optional(),
+    meanAbsoluteErrorBefore: field(z.number().nonnegative(), {
+      title: "Error before",
+      description: "Mean absolute step-time error of the base stack on the runs.",
+    }),
+    meanAbsoluteError: field(z.number().nonnegative(), {
+      title: "Error after",
+      description: "Mean absolute step-time error of the fitted stack on the runs it was fitted to.",
+    }),
+    crossValidatedError: field(z.number().nonnegative(), {
+      title: "Cross-validated error",
+      description: "Mean absolute step-time error on runs left out of the fit (k-fold): what to expect.",
+    }).optional(),
+    folds: field(z.number().int().nonnegative(), {
+      title: "Folds",
+      description: "Folds of the cross-validation.",
+    }).optional(),
+    constants: field(
+      z.record(
+        label(80),
+        z
+          .strictObject({
+            base: field(z.number(), { title: "Base value", description: "The base stack's value." }),
+            value: field(z.number(), { title: "Fitted value", description: "The value fitted." }),
+            min: field(z.number(), { title: "Lower bound", description: "The fit's lower bound." }),
+            max: field(z.number(), { title: "Upper bound", description: "The fit's upper bound." }),
+            determined: field(z.boolean(), {
+              title: "Determined",
+              description: "false: the runs do not constrain it; left at the base value.",
+            }),
+          })
+          .meta({ title: "Fitted constant", description: "One constant's base, fitted value and bounds." }),
+      ),
+      { title: "Constants", description: "Each free constant's base value, fitted value and bounds." },
+    ).optional(),
+  })
+  .meta({ title: "Calibration", description: "What the stack's constants were fitted from." });
+
+/** A software stack of the user's own: a catalog stack with constants overridden (a stack file). */
+export const stackObjectSchema = z
+  .strictObject({
+    name: field(label(60), {
+      title: "Stack name",
+      description: "The stack's name in reports.",
+      emptyMeans: "the base stack's name + -custom",
+    }).optional(),
+    basedOn: field(z.string(), {
+      title: "Based on",
+      description: "The catalog stack whose constants and features the fields beside it override.",
+      catalog: "stacks",
+      emptyMeans: "megatron-core",
+    }).optional(),
+    description: field(label(400), { title: "Description", description: "What the stack is." }).optional(),
+    ...tunableFields("stack"),
+    attentionKernel: field(z.enum(["flash", "unfused"]), {
+      title: "Attention kernel",
+      description: "Fused (flash) attention, or softmax through HBM.",
+    }).optional(),
+    activationStyle: field(z.enum(["fused", "eager", "compiled"]), {
+      title: "Activation style",
+      description: "What the forward keeps for the backward: fused kernels, eager PyTorch, or torch.compile.",
+    }).optional(),
+    gradReduceOverlap: flag("Gradient reduce overlap", "Gradients reduced in buckets during the backward."),
+    paramGatherOverlap: flag("Weight gather overlap", "ZeRO weight all-gather overlapped with the forward."),
+    pipelineCommOverlap: flag("Pipeline send/receive overlap", "Pipeline traffic overlapped with compute."),
+    contextParallelAlgorithm: field(z.enum(["ring", "all-gather"]), {
+      title: "Context-parallel algorithm",
+      description: "ring: K/V chunks passed behind attention; all-gather: K/V gathered first, exposed.",
+    }).optional(),
+    pipelineSchedule: field(z.enum(["1f1b", "zero-bubble", "dualpipe"]), {
+      title: "Pipeline schedule",
+      description: "1F1B (interleaved with virtual stages), zero-bubble ZB-H1, or DualPipe.",
+    }).optional(),
+    pipelinePartition: field(z.enum(["even", "balanced"]), {
+      title: "Pipeline partition",
+      description: "Layers cut evenly, or balanced against the embedding's and output layer's cost.",
+    }).optional(),
+    gradReduceBytes: field(z.union([z.literal(2), z.literal(4)]), {
+      title: "Gradient reduce bytes",
+      description: "Bytes per gradient element in the data-parallel reduction (bf16: 2, fp32: 4).",
+      unit: "bytes",
+    }).optional(),
+    hardware: z
+      .strictObject({
+        ...tunableFields("hardware"),
+        gemm: z
+          .strictObject({
+            maxFraction: fractionField("GEMM ceiling", "Largest share of the dense peak a GEMM reaches."),
+            halfDim: field(z.number().nonnegative().max(100_000), {
+              title: "GEMM half dimension",
+              description: "Dimension at which a GEMM reaches half its ceiling on that axis.",
+            }),
+            kernelSeconds: field(z.number().nonnegative().max(1e-3), {
+              title: "GEMM fixed cost",
+              description: "Fixed time per GEMM kernel.",
+              unit: "s",
+            }),
+          })
+          .meta({ title: "GEMM rate curve", description: "Refitted from measured GEMM rates." })
+          .optional(),
+        flashAttention: z
+          .strictObject({
+            forwardMaxFraction: fractionField("Attention forward ceiling", "Forward share of the peak."),
+            forwardHalfSeq: field(z.number().nonnegative().max(1e6), {
+              title: "Attention forward half length",
+              description: "Key length at which the forward reaches half its ceiling.",
+            }),
+            trainingMaxFraction: fractionField("Attention training ceiling", "Forward+backward share."),
+            trainingHalfSeq: field(z.number().nonnegative().max(1e6), {
+              title: "Attention training half length",
+              description: "Key length at which forward+backward reaches half its ceiling.",
+            }),
+          })
+          .meta({ title: "Attention rate curve", description: "Refitted from measured attention rates." })
+          .optional(),
+      })
+      .meta({
+        title: "Hardware constants",
+        description: "Constants of the accelerator's generation as measured or fitted on this cluster.",
+      })
+      .optional(),
+    calibration: stackCalibrationSchema.optional(),
+  })
+  .meta({
+    title: "Software stack",
+    description:
+      "A stack of your own: a catalog stack with constants overridden, as gigacluster calibrate writes.",
+  });
+
 export const clusterSchema = z
   .strictObject({
     accelerator: acceleratorField(
@@ -369,10 +527,10 @@ export const clusterSchema = z
       unit: "GPUs",
       emptyMeans: "from the site or the budget",
     }).optional(),
-    stack: field(z.string(), {
+    stack: field(z.union([z.string(), stackObjectSchema]), {
       title: "Software stack",
       description:
-        "Megatron-Core, DeepSpeed, FSDP2/TorchTitan or plain PyTorch: its overlaps, fusions, schedule, host cost and memory habits; hardware constants follow the accelerator.",
+        "Megatron-Core, DeepSpeed, FSDP2/TorchTitan or plain PyTorch: its overlaps, fusions, schedule, host cost and memory habits; hardware constants follow the accelerator. In a file: a stack file's path (./my-stack.yaml, from gigacluster calibrate) or its section.",
       catalog: "stacks",
       emptyMeans: "megatron-core",
     }).optional(),
