@@ -125,4 +125,5 @@ export {
 } from "./units.ts";
 // Validation against published runs.
 export { evaluateAccuracy, totalChecks } from "./validation/accuracy.ts";
+export { calibrationHalfSplit, type HalfSplitCheck } from "./validation/calibration-check.ts";
 export { accuracyByStack } from "./validation/cross-validation.ts";

@@ -9,6 +9,7 @@ import {
   CATALOG_SECTIONS,
   type CatalogSection,
   calibrateFiles,
+  calibrationHalfSplit,
   calibrationJson,
   calibrationReport,
   catalogListing,
@@ -289,10 +290,11 @@ function catalogSection(name: string): CatalogSection {
 function runValidate(options: OutputOptions, io: Io): number {
   const summary = evaluateAccuracy();
   const byStack = accuracyByStack(summary);
+  const halfSplit = calibrationHalfSplit();
   io.out(
     options.json
-      ? toJson(validationJson(summary, byStack))
-      : drawText(validationReport(summary, byStack), styleOf(options)),
+      ? toJson(validationJson(summary, byStack, halfSplit))
+      : drawText(validationReport(summary, byStack, halfSplit), styleOf(options)),
   );
   return 0;
 }

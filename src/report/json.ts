@@ -3,6 +3,7 @@ import type { ScenarioPlan } from "../pipeline/plan.ts";
 import type { UncertaintyResult } from "../pipeline/uncertainty.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
 import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
+import type { HalfSplitCheck } from "../validation/calibration-check.ts";
 import type { StackAccuracy } from "../validation/cross-validation.ts";
 import { validityWarnings } from "../validation/validity.ts";
 
@@ -87,9 +88,11 @@ export function buildoutJson(report: BuildoutReport): Record<string, unknown> {
 export function validationJson(
   summary: AccuracySummary,
   byStack: readonly StackAccuracy[],
+  calibrationHalfSplit: readonly HalfSplitCheck[] = [],
 ): Record<string, unknown> {
   return {
     byStack,
+    calibrationHalfSplit,
     meanAbsoluteStepError: summary.meanAbsoluteStepError,
     maxAbsoluteStepError: summary.maxAbsoluteStepError,
     within10Percent: summary.within10Percent,

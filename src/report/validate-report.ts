@@ -1,5 +1,6 @@
 import { formatPercent } from "../units.ts";
 import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
+import type { HalfSplitCheck } from "../validation/calibration-check.ts";
 import { leaveOneStackOutMean, type StackAccuracy } from "../validation/cross-validation.ts";
 import { type Line, type ReportDocument, row, type Section, span } from "./document.ts";
 import { layoutLabel } from "./plan-report.ts";
@@ -18,6 +19,7 @@ const LEAVE_OUT_GOAL = 0.1;
 export function validationReport(
   summary: AccuracySummary,
   byStack: readonly StackAccuracy[],
+  halfSplit: readonly HalfSplitCheck[] = [],
 ): ReportDocument {
   const sections: Section[] = [];
   const groups = [...new Set(summary.runs.map((r) => r.run.group))];
@@ -107,6 +109,31 @@ export function validationReport(
       `Leave-one-stack-out mean ${formatPercent(leaveOut)} (goal ${formatPercent(LEAVE_OUT_GOAL, 0)}: ${leaveOut <= LEAVE_OUT_GOAL ? "met" : "MISSED"})`,
     ],
   });
+  if (halfSplit.length > 0) {
+    sections.push({
+      title:
+        "gigacluster calibrate on half of a stack's runs (alternate runs), predicting the other half, both ways",
+      table: {
+        header: ["stack", "runs", "catalog stack", "calibrated on the other half", "verdict"],
+        rows: halfSplit.map((check) =>
+          row([
+            check.stack,
+            String(check.runs),
+            formatPercent(check.catalogMeanAbsoluteError),
+            formatPercent(check.calibratedMeanAbsoluteError),
+            check.calibratedMeanAbsoluteError <= check.catalogMeanAbsoluteError
+              ? "as good or better"
+              : "worse",
+          ]),
+        ),
+        textColumns: [4],
+        help: "mean absolute step-time error on the held-out halves",
+      },
+      notes: [
+        "The catalog's constants were fitted to all of these runs, the held-out half included; the calibrated ones never saw it.",
+      ],
+    });
+  }
   sections.push({
     title: "Whole-run totals (the chain from step time to GPU-hours)",
     table: {

@@ -82,7 +82,11 @@ export function stackOf(run: PublishedRun): SoftwareStack {
   return stack;
 }
 
-export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): RunAccuracy {
+/** The model, training and cluster of a published run, with the catalog's or the given constants. */
+export function publishedRunInput(
+  run: PublishedRun,
+  options: Pick<EvaluateOptions, "stack" | "hardware"> = {},
+): Omit<PlanInput, "layout"> {
   const model = modelFor(run);
   const training: TrainingSetup = {
     sequenceLength: run.sequenceLength,
@@ -103,7 +107,12 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
     stack: options.stack ?? stackOf(run),
     hardware: options.hardware ?? hardwareCalibrationFor(accelerator.generation),
   };
-  const base = { model, training, cluster };
+  return { model, training, cluster };
+}
+
+export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): RunAccuracy {
+  const base = publishedRunInput(run, options);
+  const { model } = base;
   const plan = options.layout
     ? planLayout({ ...base, layout: options.layout })
     : bestLayout(base, run.layout);
