@@ -52,6 +52,23 @@ describe("step time", () => {
     assert.ok(ringCost.contextParallelComm < cost.contextParallelComm);
   });
 
+  it("an eager stack's norms and activations take its measured slowdown over the fused kernels", () => {
+    const fused = llama405bInput();
+    const eagerStack = findStack("pytorch-eager");
+    assert.ok(eagerStack);
+    // Same kernels otherwise: compare one layer's elementwise time directly.
+    const eager = {
+      ...fused,
+      cluster: {
+        ...fused.cluster,
+        stack: { ...fused.cluster.stack, elementwiseSlowdown: eagerStack.elementwiseSlowdown },
+      },
+    };
+    const ratio =
+      layerCost(eager, networkModel(eager)).elementwise / layerCost(fused, networkModel(fused)).elementwise;
+    assert.ok(relativeError(ratio, 3.1) < 1e-12, `ratio ${ratio}`);
+  });
+
   it("full recompute repeats the forward pass; selective only attention", () => {
     const none = stepTime(llama405bInput({ recompute: "none" }));
     const selective = stepTime(llama405bInput({ recompute: "selective" }));

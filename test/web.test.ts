@@ -355,6 +355,48 @@ describe("web app in Chromium", { skip }, () => {
     await done(page);
   });
 
+  it("calibrates the stack to a runs file and plans with the fitted stack inline", async () => {
+    const run = (gpus: number, batch: number, stepSeconds: number) =>
+      `- name: ${gpus} GPUs\n  model: llama-3-8b\n  training: { sequenceLength: 4096, globalBatchSequences: ${batch} }\n` +
+      `  cluster: { accelerator: h100-sxm, gpus: ${gpus} }\n  layout: { tp: 1, pp: 1, cp: 1, dp: ${gpus} }\n` +
+      `  measured: { stepSeconds: ${stepSeconds} }\n`;
+    const page = await open();
+    await page.click("#calibrate summary");
+    await page.fill("#calibrate-name", "my-cluster");
+    await page.setInputFiles("#calibrate-files", {
+      name: "runs.yaml",
+      mimeType: "application/yaml",
+      buffer: Buffer.from(run(8, 64, 4.3) + run(16, 128, 4.4) + run(32, 128, 2.25) + run(64, 256, 2.35)),
+    });
+    await page.waitForSelector("#calibrate-plan", { timeout: 60000 });
+    const report = (await page.textContent("#calibration")) ?? "";
+    assert.match(report, /Fitted stack my-cluster/);
+    assert.match(report, /mean absolute error .* before, .* after/);
+    assert.match(report, /Cross-validated \(4-fold/);
+    assert.match(report, /sustainedComputeFraction/);
+    assert.equal(await page.getAttribute("#calibrate-download", "download"), "my-cluster.yaml");
+    await page.click("#calibrate-plan");
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"name":"my-cluster"'));
+    await done(page);
+    assert.match((await page.textContent("#plan")) ?? "", /software stack my-cluster/);
+    assert.match(
+      await page.inputValue("#scenario-yaml"),
+      /stack:\n\s+name: my-cluster\n\s+basedOn: megatron-core/,
+    );
+    assert.match((await page.textContent("#cluster-stack-source")) ?? "", /of one's own/);
+    // A runs file with a bad measurement is refused with the field named.
+    await page.setInputFiles("#calibrate-files", {
+      name: "bad.yaml",
+      mimeType: "application/yaml",
+      buffer: Buffer.from(run(8, 64, -1)),
+    });
+    await page.waitForSelector("#calibrate-error:not([hidden])");
+    assert.match(
+      (await page.textContent("#calibrate-error")) ?? "",
+      /bad\.yaml: runs\[0\]\.measured\.stepSeconds/,
+    );
+  });
+
   it("sweeps any field into line charts, and compares a kept scenario with the form", async () => {
     const page = await open();
     await page.fill("#sweep-from", "1024");

@@ -116,6 +116,13 @@ export const TUNABLE_CONSTANTS: readonly TunableConstant[] = [
   ),
   constant(
     "stack",
+    "elementwiseSlowdown",
+    "Elementwise slowdown",
+    "Time of norms, activations and residuals over the fused-kernel model (eager PyTorch: ~3).",
+    [0.5, 10],
+  ),
+  constant(
+    "stack",
     "hostSecondsPerKernel",
     "Host seconds per kernel",
     "CPU time to issue one GPU kernel: dispatcher, autograd and launch.",

@@ -54,6 +54,12 @@ export interface SoftwareStack {
   readonly pipelinePartition: "even" | "balanced";
   /** Bytes per gradient element in the data-parallel reduction. */
   readonly gradReduceBytes: number;
+  /**
+   * Time of the stack's norms, activations and residuals over the fused-kernel model (one read and
+   * write per tensor at the elementwise bandwidth): eager PyTorch runs each as several kernels with
+   * fp32 upcasts.
+   */
+  readonly elementwiseSlowdown: number;
   /** Host (CPU) cost to issue one GPU kernel: dispatcher, autograd and launch. */
   readonly hostSecondsPerKernel: number;
   /** Kernels one transformer layer's forward launches; the backward launches twice as many. */
@@ -98,6 +104,7 @@ const megatronCore: SoftwareStack = {
   pipelineSchedule: "1f1b",
   pipelinePartition: "even",
   gradReduceBytes: 4,
+  elementwiseSlowdown: 1,
   hostSecondsPerKernel: 8e-6,
   kernelsPerLayerForward: 14,
   hostSecondsPerMicrobatch: 1e-3,
@@ -208,6 +215,7 @@ const pytorchEager: SoftwareStack = {
   description:
     "Plain PyTorch (DDP, autocast, SDPA flash attention), eager: every op saves its inputs and is launched from Python",
   activationStyle: "eager",
+  elementwiseSlowdown: 3.1,
   tpCommOverlap: 0,
   paramGatherOverlap: false,
   bucketElements: (25 * 1024 * 1024) / 4,
@@ -224,6 +232,10 @@ const pytorchEager: SoftwareStack = {
   sources: {
     ...megatronCore.sources,
     bucketElements: paper("torch.nn.parallel.DistributedDataParallel: bucket_cap_mb default 25"),
+    elementwiseSlowdown: {
+      ref: "data/h100-sxm-measured-ceilings.json memory_bound_ops_bf16: eager RMSNorm and SwiGLU forward+backward take 2.4-3.8x (geometric mean 3.1x over 6 sizes) the fused model's time (forward bytes x 3 at 0.895 x 3.35 TB/s)",
+      kind: "measured",
+    },
     kernelsPerLayerForward: estimate(
       "eager Llama-style layer: RMSNorm as 6-7 ops, rotary ~10, SwiGLU 5, linears, residuals",
     ),
@@ -239,6 +251,7 @@ const pytorchCompile: SoftwareStack = {
   description:
     "PyTorch with torch.compile (Inductor) and DDP: fused pointwise kernels, compiled activation saving, fewer launches",
   activationStyle: "compiled",
+  elementwiseSlowdown: 1.3,
   hostSecondsPerKernel: 6e-6,
   kernelsPerLayerForward: 12,
   hostSecondsPerMicrobatch: 2e-3,
@@ -247,6 +260,9 @@ const pytorchCompile: SoftwareStack = {
     ...pytorchEager.sources,
     kernelsPerLayerForward: estimate(
       "Inductor output for a Llama-style layer: GEMMs, SDPA and a handful of Triton fusions",
+    ),
+    elementwiseSlowdown: estimate(
+      "Inductor fuses each pointwise chain into one Triton kernel, near the fused model; 1.3x for the norm reductions it splits",
     ),
     allocatorOverhead: estimate(
       "compiled graphs keep fewer, larger buffers: ~8% assumed, between Megatron's ~5% and eager's ~10-15%",

@@ -225,7 +225,8 @@ export function layerCost(input: PlanInput, net: NetworkBackend): LayerCost {
     mix(dense.elementwiseBytes, moe?.elementwiseBytes ?? 0) +
     scoreBytes +
     castBytes;
-  const elementwiseForward = memoryBoundSeconds(elementwiseForwardBytes, device.bf16);
+  const elementwiseForward =
+    memoryBoundSeconds(elementwiseForwardBytes, device.bf16) * stack.elementwiseSlowdown;
   const elementwise = 3 * elementwiseForward;
 
   // Tensor parallel: with sequence parallelism 2 all-gathers + 2 reduce-scatters each way, otherwise
