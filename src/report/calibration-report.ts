@@ -36,7 +36,7 @@ export function calibrationReport(result: CalibrationResult): ReportDocument {
       ? `measured: ${fit.measured}`
       : fit.determined
         ? "fitted"
-        : "not determined by these runs: left at the base value";
+        : "not determined by these runs (base value kept)";
     return [
       span(constant.name, constant.description),
       span(shown(fit.base, constant.unit), "the base stack's value"),
@@ -46,7 +46,7 @@ export function calibrationReport(result: CalibrationResult): ReportDocument {
         `${shown(constant.min, constant.unit)} - ${shown(constant.max, constant.unit)}`,
         "physical bounds",
       ),
-      span(status, "how the value was obtained", fit.determined ? undefined : "bad"),
+      span(status, "how the value was obtained"),
     ];
   });
   const runRows = result.runs.map((run): Span[] => [

@@ -42,23 +42,50 @@ export function formHtml(): string {
 const control = (form: HTMLFormElement, field: FieldSpec) =>
   form.querySelector(`#${fieldId(field.path)}`) as HTMLInputElement | HTMLSelectElement;
 
+const OWN_SECTION_SOURCE = "A section of one's own: edit it in the scenario file (YAML) below.";
+
 function showSource(form: HTMLFormElement, field: FieldSpec): void {
   const source = form.querySelector(`#${fieldId(field.path)}-source`) as HTMLElement;
-  const chosen = field.choices?.find((c) => c.value === control(form, field).value);
+  const element = control(form, field);
+  if (element instanceof HTMLSelectElement && element.selectedOptions[0]?.dataset.own !== undefined) {
+    source.textContent = OWN_SECTION_SOURCE;
+    return;
+  }
+  const chosen = field.choices?.find((c) => c.value === element.value);
   source.textContent = chosen?.source ? `Source: ${chosen.source}` : "";
 }
 
+/** Longer flow YAML than this shows as the section's name in a select. */
+const SHORT_SECTION = 48;
+
+/** A select's label for a section of one's own (an accelerator, a fitted stack): short, or its name. */
+function ownSectionLabel(value: Record<string, unknown>, text: string): string {
+  if (text.length <= SHORT_SECTION) return text;
+  const name = [value.name, value.preset, value.basedOn].find((v) => typeof v === "string");
+  return `${name ?? "custom"} (own section)`;
+}
+
 /**
- * Puts the scenario's values in the fields (a select keeps a value it lacks as an extra option); the
- * field being typed in (`except`) keeps the user's text.
+ * Puts the scenario's values in the fields (a select keeps a value it lacks as an extra option: a
+ * section of one's own shows by its name); the field being typed in (`except`) keeps the user's text.
  */
 export function writeForm(form: HTMLFormElement, raw: RawScenario, except?: string): void {
   for (const field of FIELDS) {
     if (field.path === except) continue;
     const element = control(form, field);
-    const text = textOfValue(valueAt(raw, field.path));
-    if (element instanceof HTMLSelectElement && ![...element.options].some((o) => o.value === text)) {
-      element.add(new Option(text, text));
+    const value = valueAt(raw, field.path);
+    const text = textOfValue(value);
+    if (element instanceof HTMLSelectElement) {
+      // An own section no longer in the scenario goes; the one now in it is added.
+      for (const option of [...element.options]) {
+        if (option.dataset.own !== undefined && option.value !== text) option.remove();
+      }
+      if (![...element.options].some((o) => o.value === text)) {
+        const own = typeof value === "object" && value !== null && !Array.isArray(value);
+        const option = new Option(own ? ownSectionLabel(value as Record<string, unknown>, text) : text, text);
+        if (own) option.dataset.own = "";
+        element.add(option);
+      }
     }
     element.value = text;
     showSource(form, field);

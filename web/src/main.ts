@@ -18,6 +18,7 @@ import { asScenario, type RawScenario, valueAt, valueOfText, withFieldValue } fr
 import {
   buildoutSummaryView,
   buildoutView,
+  calibrationView,
   compareView,
   escapeHtml,
   planView,
@@ -26,6 +27,7 @@ import {
   sweepView,
   uncertaintyView,
 } from "./views.ts";
+import type { Calibrated } from "./worker.ts";
 
 // The page: the scenario file is the state (in the URL too); a change plans it at once in one worker,
 // and the run, the uncertainty analysis and any comparison follow in another that can be cancelled.
@@ -53,6 +55,7 @@ const views = {
   plan: $<HTMLElement>("#plan"),
   run: $<HTMLElement>("#run"),
   buildout: $<HTMLElement>("#buildout"),
+  calibration: $<HTMLElement>("#calibration"),
 };
 
 const planner = new JobRunner(false);
@@ -382,6 +385,115 @@ $<HTMLButtonElement>("#download").addEventListener("click", () => {
 async function loadFile(file: File): Promise<void> {
   loadScenarioText(await file.text(), errorBox, `${file.name}: `);
 }
+
+// Calibration: runs files and measurement files fitted into a stack in a worker of its own (started on
+// first use), so planning goes on meanwhile; the report shows in the results, with the fitted stack a
+// click from the plan (as cluster.stack, inline) and a download from a stack file.
+const calibrateStatus = $<HTMLElement>("#calibrate-status");
+const calibrateError = $<HTMLElement>("#calibrate-error");
+const calibrateCancel = $<HTMLButtonElement>("#calibrate-cancel");
+const calibrateDrop = $<HTMLElement>("#calibrate-drop");
+let calibrator: JobRunner | undefined;
+let calibrated: Calibrated | undefined;
+let stackFileUrl: string | undefined;
+
+const CALIBRATION_FILE = /\.(ya?ml|json|csv)$/i;
+
+function showCalibrationError(message: string): void {
+  calibrateError.hidden = false;
+  calibrateError.textContent = message;
+  calibrateStatus.textContent = "No fit: see the message below.";
+}
+
+function clearCalibration(): void {
+  calibrated = undefined;
+  views.calibration.innerHTML = "";
+  if (stackFileUrl) URL.revokeObjectURL(stackFileUrl);
+  stackFileUrl = undefined;
+}
+
+async function calibrateFrom(files: readonly File[]): Promise<void> {
+  const refused = files.filter((f) => !CALIBRATION_FILE.test(f.name));
+  if (files.length === 0 || refused.length > 0) {
+    showCalibrationError(
+      `${refused.map((f) => f.name).join(", ") || "no file"}: expected runs files or measurement files (.yaml, .yml, .json, .csv)`,
+    );
+    return;
+  }
+  const inputs = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
+  const name = $<HTMLInputElement>("#calibrate-name").value.trim();
+  calibrator ??= new JobRunner(true);
+  calibrateError.hidden = true;
+  calibrateCancel.hidden = false;
+  const what = `Fitting the stack to ${inputs.map((f) => f.name).join(", ")}`;
+  calibrateStatus.textContent = `${what}…`;
+  const fitted: Outcome<Calibrated> = await calibrator.run(
+    {
+      kind: "calibrate",
+      files: inputs,
+      date: new Date().toISOString().slice(0, 10),
+      ...(name ? { name } : {}),
+    },
+    (fraction) => {
+      calibrateStatus.textContent = `${what}… ${Math.round(fraction * 100)}%`;
+    },
+  );
+  if (fitted.kind === "dropped") return;
+  calibrateCancel.hidden = true;
+  if (fitted.kind === "failed") {
+    showCalibrationError(fitted.error.message);
+    return;
+  }
+  clearCalibration();
+  calibrated = fitted.result;
+  const { result, stackFile } = calibrated;
+  stackFileUrl = URL.createObjectURL(new Blob([stackFile], { type: "application/yaml" }));
+  views.calibration.innerHTML = calibrationView(result, stackFileUrl);
+  calibrateStatus.textContent = `Fitted ${result.section.name ?? result.baseStack} to ${result.runs.length} runs: the report is with the results.`;
+  // On a phone the report is on the results tab.
+  showTab("results");
+  views.calibration.scrollIntoView({ block: "start" });
+}
+
+$<HTMLInputElement>("#calibrate-files").addEventListener("change", (event) => {
+  const input = event.target as HTMLInputElement;
+  const files = [...(input.files ?? [])];
+  // The same files chosen again fit again.
+  input.value = "";
+  if (files.length > 0) void calibrateFrom(files);
+});
+calibrateDrop.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  calibrateDrop.classList.add("dragging");
+});
+calibrateDrop.addEventListener("dragleave", () => calibrateDrop.classList.remove("dragging"));
+calibrateDrop.addEventListener("drop", (event) => {
+  // The page's own drop loads a scenario: files dropped here are measured runs instead.
+  event.preventDefault();
+  event.stopPropagation();
+  calibrateDrop.classList.remove("dragging");
+  void calibrateFrom([...(event.dataTransfer?.files ?? [])]);
+});
+calibrateCancel.addEventListener("click", () => {
+  calibrator?.cancel();
+  calibrateCancel.hidden = true;
+  calibrateStatus.textContent = "Fit cancelled.";
+});
+
+views.calibration.addEventListener("click", (event) => {
+  const target = event.target as HTMLElement;
+  if (target.closest("#calibrate-close")) {
+    clearCalibration();
+    return;
+  }
+  if (!target.closest("#calibrate-plan") || !calibrated) return;
+  // The fitted section goes in as the form's edits do: in the scenario file, the URL and the YAML.
+  scenario = withFieldValue(scenario, "cluster.stack", calibrated.result.section);
+  writeForm(form, scenario);
+  void update(true);
+  // The new plan shows at the top of the results.
+  results.scrollIntoView({ block: "start" });
+});
 
 $<HTMLInputElement>("#upload").addEventListener("change", (event) => {
   const file = (event.target as HTMLInputElement).files?.[0];

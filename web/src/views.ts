@@ -9,6 +9,8 @@ import {
   type BuildoutReport,
   budgetUsedText,
   buildoutReport,
+  type CalibrationResult,
+  calibrationReport,
   compareReport,
   drawHtml,
   escapeHtml,
@@ -177,4 +179,27 @@ export function sweepView(variations: readonly Variation[], rows: readonly Sweep
 
 export function compareView(a: ScenarioSummary, b: ScenarioSummary): string {
   return drawHtml(compareReport(a, b));
+}
+
+/** The file name a stack file downloads as: its name, kept to letters, digits, dots and dashes. */
+export function stackFileName(result: CalibrationResult): string {
+  const name = (result.section.name ?? `${result.baseStack}-calibrated`).replace(/[^\w.-]+/g, "-");
+  return `${name || "stack"}.yaml`;
+}
+
+/** A calibration: the fitted stack with what to do with it, then the report (errors, constants, runs). */
+export function calibrationView(result: CalibrationResult, stackFileUrl: string): string {
+  const name = result.section.name ?? result.baseStack;
+  const cv = result.crossValidation;
+  const expect = cv
+    ? ` Expect about ${formatPercent(cv.meanAbsoluteErrorAfter)} step-time error on runs not measured (cross-validated).`
+    : "";
+  return (
+    `<div class="calibrated"><p>Fitted stack <strong>${escapeHtml(name)}</strong>, based on ${escapeHtml(result.baseStack)}, ` +
+    `on ${escapeHtml(result.accelerator)}.${escapeHtml(expect)}</p>` +
+    `<div class="buttons"><button type="button" id="calibrate-plan">Plan with this stack</button>` +
+    `<a id="calibrate-download" href="${escapeHtml(stackFileUrl)}" download="${escapeHtml(stackFileName(result))}">Download stack file</a>` +
+    `<button type="button" id="calibrate-close">Close</button></div></div>` +
+    drawHtml(calibrationReport(result))
+  );
 }

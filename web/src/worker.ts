@@ -1,14 +1,19 @@
 // Plans and simulates off the page's thread, so typing never waits for a search or a Monte Carlo. The
-// page runs two of these: one for plans (quick), one for runs, sweeps and samples (long, cancellable).
+// page runs two of these: one for plans (quick), one for runs, sweeps and samples (long, cancellable),
+// and a third, started on first use, for fitting a stack to measured runs (calibrate).
 import {
   buildoutScenario,
+  type CalibrationResult,
+  calibrateFiles,
   InfeasibleError,
   InputError,
+  type InputFile,
   parseVariation,
   planScenario,
   type ScenarioPlan,
   scenarioAtMedians,
   simulateScenario,
+  stackFileYaml,
   summarizeScenario,
   sweepScenario,
   traceScenarioTrial,
@@ -25,7 +30,21 @@ export type JobRequest =
   | { readonly kind: "uncertainty"; readonly scenario: unknown }
   /** One field over `spec`: `low..high`, `low..high:points` or `a,b,c`, as the CLI's --vary. */
   | { readonly kind: "sweep"; readonly scenario: unknown; readonly path: string; readonly spec: string }
-  | { readonly kind: "compare"; readonly a: unknown; readonly b: unknown };
+  | { readonly kind: "compare"; readonly a: unknown; readonly b: unknown }
+  /** Runs files and measurement files fitted into a stack section, as `gigacluster calibrate FILES`. */
+  | {
+      readonly kind: "calibrate";
+      readonly files: readonly InputFile[];
+      /** ISO date written in the stack file. */
+      readonly date: string;
+      readonly name?: string;
+    };
+
+/** A calibration and its stack file's text. */
+export interface Calibrated {
+  readonly result: CalibrationResult;
+  readonly stackFile: string;
+}
 
 export type JobReply =
   | { readonly id: number; readonly progress: number }
@@ -67,6 +86,14 @@ function perform(request: JobRequest, progress: (fraction: number) => void): unk
         summarizeScenario(withTrials(scenarioAtMedians(raw), COMPARE_TRIALS)),
       );
       return { a, b };
+    }
+    case "calibrate": {
+      const result = calibrateFiles(request.files, {
+        date: request.date,
+        ...(request.name ? { name: request.name } : {}),
+        onProgress: progress,
+      });
+      return { result, stackFile: stackFileYaml(result.section) } satisfies Calibrated;
     }
   }
 }
