@@ -197,7 +197,7 @@ describe("uncertain inputs", () => {
     const raw = {
       model: "llama-3-8b",
       training: { sequenceLength: 4096, globalBatchSequences: 512, tokens: 1e11 },
-      cluster: { accelerator: "h100-sxm", gpus: "500..524" },
+      cluster: { accelerator: "h100-sxm", gpus: "510..514" },
       layout: { tp: 8, dp: 64 },
     };
     const result = planUncertainty(raw, findUncertain(raw), { samples: 6, seed: 2 });

@@ -98,6 +98,14 @@ function assumptionsOf(facility: FacilitySetup): BuildoutReport["assumptions"] {
   ];
 }
 
+/**
+ * GPUs the training job runs on: the count the scenario states (a job of 1 or 12 GPUs uses 1 or 12,
+ * though the build-out rounds up to whole servers), or the whole build-out when a budget or site sizes it.
+ */
+export function jobGpus(facility: FacilitySetup, built: BuildoutReport): number {
+  return facility.size.by === "gpus" ? facility.size.gpus : built.result.gpus;
+}
+
 export function buildoutScenario(facility: FacilitySetup): BuildoutReport {
   const base = {
     accelerator: facility.accelerator,

@@ -13,7 +13,7 @@ import {
 import type { Scenario } from "../scenario/normalize.ts";
 import type { ErrorBand } from "../validation/cross-validation.ts";
 import { ERROR_BANDS } from "../validation/error-bands.ts";
-import { type BuildoutReport, buildoutScenario } from "./buildout.ts";
+import { type BuildoutReport, buildoutScenario, jobGpus } from "./buildout.ts";
 
 export interface ScenarioPlan {
   readonly scenario: {
@@ -159,7 +159,7 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
   if (!training || !search)
     throw new InputError("training", undefined, "a training section (sequenceLength and a batch)");
   const built = buildoutScenario(scenario.facility);
-  const gpus = built.result.gpus;
+  const gpus = jobGpus(scenario.facility, built);
   const cluster: ClusterSetup = { ...scenario.cluster, gpus, fabric: built.result.network };
   const { result, adjustment } = searchWithAdjustment({ model, training, cluster }, search, onProgress);
   const best = result.top[0];
