@@ -45,6 +45,7 @@ console.log("flashAttention", flashCurve);
 for (const [generation, free] of [
   ["ampere", ["sustainedComputeFraction", "elementwiseBandwidthFraction"]],
   ["hopper", ["sustainedComputeFraction", "elementwiseBandwidthFraction", "tpCommOverlap"]],
+  ["blackwell", ["sustainedComputeFraction"]],
 ] as [Generation, FreeConstant[]][]) {
   const catalog = hardwareCalibrationFor(generation);
   const hardware: HardwareCalibration =
@@ -59,7 +60,8 @@ for (const [generation, free] of [
     (run) =>
       ACCELERATORS.find((a) => a.name === run.accelerator)?.generation === generation &&
       REFERENCE_STACKS.includes(stackOf(run).name) &&
-      (run.precision ?? "bf16") === "bf16" &&
+      // Blackwell's published runs are mostly FP8 and FP4: all of them fit its one constant.
+      (generation === "blackwell" || (run.precision ?? "bf16") === "bf16") &&
       !run.model.match(/mixtral|grok|deepseek/),
   );
   let state: FitState = { hardware, stacks: new Map(STACKS.map((s) => [s.name, s])) };

@@ -60,7 +60,19 @@ const corpus: {
     text: "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 64, recipe: megatron-fp8-params }\ncluster: { accelerator: h100-sxm, gpus: 64 }\n",
     exit: 1,
     message:
-      /training\.recipe: got "megatron-fp8-params", expected megatron or pytorch-amp \(FP8 weights need precision fp8\)/,
+      /training\.recipe: got "megatron-fp8-params", expected megatron or pytorch-amp \(low-precision weights need precision fp8, mxfp8 or nvfp4\)/,
+  },
+  {
+    name: "NVFP4 on a GPU without FP4 tensor cores",
+    text: "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 64, precision: nvfp4 }\ncluster: { accelerator: h100-sxm, gpus: 64 }\n",
+    exit: 1,
+    message: /training\.precision: got "nvfp4", expected bf16 \(h100-sxm has no FP4 tensor cores\)/,
+  },
+  {
+    name: "MXFP8 on Hopper, which has FP8 but no block scaling",
+    text: "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 64, precision: mxfp8 }\ncluster: { accelerator: h100-sxm, gpus: 64 }\n",
+    exit: 1,
+    message: /training\.precision: got "mxfp8", expected bf16 or fp8 \(h100-sxm has no block-scaled tensor cores for mxfp8\)/,
   },
   {
     name: "unknown accelerator",

@@ -98,7 +98,7 @@ describe("gigacluster CLI", () => {
     assert.match(stdout, /mean absolute error/);
     assert.match(stdout, /korthikanti-2022-175b-seq-sel/);
     const json = JSON.parse((await run("validate", "--json")).stdout);
-    assert.equal(json.runs.length, 41);
+    assert.equal(json.runs.length, 59);
     assert.equal(json.byStack.length, 5);
   });
 

@@ -86,6 +86,69 @@ describe("published facility figures", () => {
     assert.ok(relativeError(result.racks, 1500) < 0.1);
   });
 
+  it("puts Colossus 2's ~110,000 GB200 within 15% of its ~200 MW of reported cooling at training draw", () => {
+    // SemiAnalysis (16 Sept 2025): 119 air-cooled chillers, ~200 MW of cooling, by 22 Aug 2025.
+    const colossus2 = site("colossus-2");
+    const result = buildout({
+      accelerator: accelerator("gb200"),
+      platform: lookup(PLATFORMS, colossus2.platform ?? "", "", ""),
+      gear: lookup(NETWORK_GEAR, colossus2.network, "", ""),
+      site: colossus2,
+      gpus: colossus2.gpus ?? 0,
+    });
+    const heatMegawatts = result.power.typicalWatts.total / 1e6;
+    assert.ok(relativeError(heatMegawatts, 200) < 0.15, `${heatMegawatts} MW`);
+    // One GB200 NVL72 per rack: 72 GPUs in each of ~1,528 racks.
+    assert.equal(result.serversPerRack, 1);
+    assert.equal(result.racks, Math.ceil(110000 / 72));
+  });
+
+  it("an 8-GPU B300 server peaks at DGX B300's 14.5 kW (NVIDIA DGX B300 data-center best practices)", () => {
+    const one = buildout({
+      ...h100,
+      accelerator: accelerator("b300"),
+      platform: lookup(PLATFORMS, "hgx-b300", "", ""),
+      gpus: 8,
+    });
+    assert.equal(one.power.peakWatts.gpus + one.power.peakWatts.serverOther, 14500);
+  });
+
+  it("a two-tier Quantum-X800 fabric reaches 10,368 GPUs at 800G: 144 leaves under 72 spines", () => {
+    const xdr = lookup(NETWORK_GEAR, "infiniband-xdr", "", "");
+    const design = {
+      ...quantum2,
+      radix: xdr.switch.ports,
+      portGbps: xdr.switch.portGbps,
+      linksPerSwitchTransceiver: xdr.switchTransceiver.links,
+    };
+    const largest = sizeFabric(10368, design);
+    assert.equal(largest.tiers, 2);
+    assert.deepEqual(
+      largest.tierDetail.map((t) => t.switches),
+      [144, 72],
+    );
+    assert.equal(sizeFabric(10369, design).tiers, 3);
+  });
+
+  it("Spectrum-X800 gives each 800G GPU link a module at both ends (2x400G twin-ports, one link each)", () => {
+    const gb300 = site("stargate-uae-200mw");
+    const on = (network: string) =>
+      buildout({
+        accelerator: accelerator("gb300"),
+        platform: lookup(PLATFORMS, "gb300-nvl72", "", ""),
+        gear: lookup(NETWORK_GEAR, network, "", ""),
+        site: gb300,
+        gpus: 72 * 64,
+      }).network;
+    const x800 = on("spectrum-x800");
+    assert.equal(x800.endpoints, 72 * 64, "one 800G link per GPU");
+    assert.equal(x800.transceivers, 2 * x800.links);
+    // The 400G family packs two links into each switch-side module: fewer modules for the same links.
+    const x400 = on("spectrum-x");
+    assert.equal(x400.links, x800.links);
+    assert.ok(x400.transceivers < x800.transceivers);
+  });
+
   it("charges the building at Cushman & Wakefield's $11.7M per MW of critical IT load", () => {
     const result = buildout({ ...h100, gpus: 16384 });
     assert.ok(

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
 import { hardwareCalibrationFor } from "../src/catalog/hardware-calibrations.ts";
@@ -324,5 +325,67 @@ describe("inline accelerators and platforms", () => {
       ).message,
       /site\.platform\.typicalGpuFraction: got 1\.5, expected at most 1/,
     );
+  });
+});
+
+describe("2025-2026 catalog parts", () => {
+  const small = "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 64 }\n";
+  const on = (accelerator: string) =>
+    loadScenario(`${small}cluster: { accelerator: ${accelerator}, gpus: 64 }\n`);
+
+  it("B300, MI325X and MI355X load with their own servers and their generation's constants", () => {
+    for (const [name, platform, generation] of [
+      ["b300", "hgx-b300", "blackwell"],
+      ["mi325x", "mi325x-platform", "cdna3"],
+      ["mi355x", "mi355x-platform", "cdna4"],
+    ] as const) {
+      const scenario = on(name);
+      assert.equal(scenario.cluster.accelerator.generation, generation, name);
+      assert.equal(scenario.facility.platform.name, platform, name);
+      assert.equal(scenario.cluster.hardware, hardwareCalibrationFor(generation), name);
+    }
+  });
+
+  it("every catalog part carries dense rates: FP8 twice BF16, never a 2:4 sparse figure", () => {
+    for (const part of ACCELERATORS) {
+      if (part.fp8DenseFlops === 0) continue;
+      assert.ok(Math.abs(part.fp8DenseFlops / part.bf16DenseFlops - 2) < 0.01, part.name);
+    }
+    // NVIDIA/dgxc-benchmarking README (26.04.01): dense BF16 / FP8 TFLOP/s per GPU.
+    const dense: Record<string, [number, number]> = {
+      b200: [2250, 4500],
+      b300: [2250, 4500],
+      gb200: [2450, 4900],
+      gb300: [2450, 4900],
+    };
+    for (const [name, [bf16, fp8]] of Object.entries(dense)) {
+      const part = ACCELERATORS.find((a) => a.name === name);
+      assert.equal(part?.bf16DenseFlops, bf16 * 1e12, name);
+      assert.equal(part?.fp8DenseFlops, fp8 * 1e12, name);
+    }
+  });
+
+  it("the Colossus 2 preset is ~110,000 GB200 in NVL72 racks, and plans a 3T mixture of experts", () => {
+    const scenario = loadScenario(
+      readFileSync(new URL("../examples/colossus-2-grok.yaml", import.meta.url), "utf8"),
+    );
+    assert.equal(scenario.facility.platform.name, "gb200-nvl72");
+    const result = planScenario(scenario);
+    assert.equal(result.scenario.accelerator, "gb200");
+    assert.ok(Math.abs(result.plan.model.parameters / 3e12 - 1) < 0.05, "about 3 T parameters");
+    const l = result.plan.layout;
+    assert.equal(l.tp * l.pp * l.cp * l.dp, 110_000);
+    assert.ok(l.ep > 1, "experts spread over GPUs");
+    assert.ok(result.plan.memory.fits);
+  });
+
+  it("a site preset may swap its network for the 800G families", () => {
+    for (const network of ["infiniband-xdr", "spectrum-x800"]) {
+      const report = buildoutScenario(
+        loadScenario(`name: x\nsite: { preset: stargate-uae-200mw, network: ${network} }\n`).facility,
+      );
+      assert.equal(report.result.accelerator, "gb300");
+      assert.ok(report.result.power.facilityMegawatts <= 200 + 1e-6, network);
+    }
   });
 });

@@ -2,12 +2,14 @@ import { GiB } from "../units.ts";
 import type { Source, SourcesOf } from "./source.ts";
 
 /** Hardware generations; calibration constants are global per generation and software stack. */
-export type Generation = "ampere" | "hopper" | "blackwell" | "cdna3";
+export type Generation = "ampere" | "hopper" | "blackwell" | "cdna3" | "cdna4";
 
 export interface AcceleratorSpec {
   readonly bf16DenseFlops: number;
   /** 0 where the tensor cores have no FP8 path (A100). */
   readonly fp8DenseFlops: number;
+  /** Dense block-scaled FP4 (NVFP4, MXFP4); 0 where the tensor cores have none (before Blackwell and CDNA4). */
+  readonly fp4DenseFlops: number;
   readonly hbmBytes: number;
   readonly hbmBytesPerSecond: number;
   readonly tdpWatts: number;
@@ -52,6 +54,28 @@ const gb200Sheet: Source = {
   kind: "vendor",
 };
 const mi300xSheet: Source = { ref: "AMD Instinct MI300X datasheet (2023)", kind: "vendor" };
+/** NVIDIA's own dense peaks, used for MFU in its published benchmark recipes. */
+const dgxcPeaks: Source = {
+  ref: "NVIDIA/dgxc-benchmarking README.md (commit d67d704, release 26.04.01, 2026), Peak Theoretical Throughput table: 'non-sparse' TFLOP/s per GPU",
+  kind: "vendor",
+};
+/** The GPUs of NVIDIA's benchmark reference systems as the same README lists them. */
+const dgxcReference: Source = {
+  ref: "NVIDIA/dgxc-benchmarking README.md (commit d67d704, release 26.04.01, 2026), Reference Infrastructure section",
+  kind: "vendor",
+};
+const mi325xPage: Source = {
+  ref: "AMD Instinct MI325X specifications page (launched 10 Oct 2024); read in secondary tables (stas00/ml-engineering compute/accelerator README, 2026; awesomeagents.ai MI325X page)",
+  kind: "vendor",
+};
+const mi355xPage: Source = {
+  ref: "AMD Instinct MI355X specifications page (launched 12 June 2025); read in secondary tables (stas00/ml-engineering compute/accelerator README, 2026, note 22)",
+  kind: "vendor",
+};
+const amdNic400: Source = {
+  ref: "AMD Instinct platforms: one 400 Gb/s scale-out NIC per GPU (Pollara 400 class)",
+  kind: "estimate",
+};
 const measuredH100: Source = {
   ref: "gigacluster measurement of one H100 80GB HBM3 (torch.cuda total_memory), data/h100-sxm-measured-ceilings.json, 2026-11-23",
   kind: "measured",
@@ -69,6 +93,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     generation: "ampere",
     bf16DenseFlops: 312e12,
     fp8DenseFlops: 0,
+    fp4DenseFlops: 0,
     hbmBytes: 80 * GiB,
     hbmBytesPerSecond: 2039e9,
     tdpWatts: 400,
@@ -77,6 +102,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     scaleOutGbps: 200,
     sources: {
       bf16DenseFlops: a100Sheet,
+      fp4DenseFlops: { ref: "Ampere tensor cores have no FP4 format", kind: "vendor" },
       fp8DenseFlops: { ref: "Ampere tensor cores have no FP8 format", kind: "vendor" },
       hbmBytes: { ...a100Sheet, note: "80 GB of HBM2e: five 16 GiB stacks" },
       hbmBytesPerSecond: a100Sheet,
@@ -92,6 +118,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     generation: "hopper",
     bf16DenseFlops: 989.4e12,
     fp8DenseFlops: 1978.9e12,
+    fp4DenseFlops: 0,
     hbmBytes: 85_017_493_504,
     hbmBytesPerSecond: 3.35e12,
     tdpWatts: 700,
@@ -100,6 +127,10 @@ export const ACCELERATORS: readonly Accelerator[] = [
     scaleOutGbps: 400,
     sources: {
       bf16DenseFlops: { ...h100Sheet, note: "1,979 TFLOP/s is the 2:4 sparse figure" },
+      fp4DenseFlops: {
+        ref: "Hopper tensor cores have no FP4 format (DGX Cloud benchmarking README: NVFP4 is not supported on Hopper)",
+        kind: "vendor",
+      },
       fp8DenseFlops: { ...h100Sheet, note: "3,958 TFLOP/s is the 2:4 sparse figure" },
       hbmBytes: measuredH100,
       hbmBytesPerSecond: h100Sheet,
@@ -115,6 +146,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     generation: "hopper",
     bf16DenseFlops: 989.4e12,
     fp8DenseFlops: 1978.9e12,
+    fp4DenseFlops: 0,
     hbmBytes: 85_017_493_504,
     hbmBytesPerSecond: 3.35e12,
     tdpWatts: 700,
@@ -126,6 +158,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
         ref: "H800: the H100 SXM die with NVLink cut for export (secondary sources)",
         kind: "estimate",
       },
+      fp4DenseFlops: { ref: "Hopper tensor cores have no FP4 format", kind: "vendor" },
       fp8DenseFlops: { ref: "as H100 SXM", kind: "estimate" },
       hbmBytes: { ref: "as H100 80GB", kind: "estimate" },
       hbmBytesPerSecond: { ref: "as H100 SXM", kind: "estimate" },
@@ -147,6 +180,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     generation: "hopper",
     bf16DenseFlops: 989.4e12,
     fp8DenseFlops: 1978.9e12,
+    fp4DenseFlops: 0,
     hbmBytes: 141e9,
     hbmBytesPerSecond: 4.8e12,
     tdpWatts: 700,
@@ -155,6 +189,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     scaleOutGbps: 400,
     sources: {
       bf16DenseFlops: h200Sheet,
+      fp4DenseFlops: { ref: "Hopper tensor cores have no FP4 format", kind: "vendor" },
       fp8DenseFlops: h200Sheet,
       hbmBytes: h200Sheet,
       hbmBytesPerSecond: h200Sheet,
@@ -170,6 +205,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     generation: "blackwell",
     bf16DenseFlops: 2250e12,
     fp8DenseFlops: 4500e12,
+    fp4DenseFlops: 9000e12,
     hbmBytes: 180e9,
     hbmBytesPerSecond: 8e12,
     tdpWatts: 1000,
@@ -177,8 +213,15 @@ export const ACCELERATORS: readonly Accelerator[] = [
     scaleUpBytesPerSecond: 900e9,
     scaleOutGbps: 400,
     sources: {
-      bf16DenseFlops: hgxB200Sheet,
-      fp8DenseFlops: hgxB200Sheet,
+      bf16DenseFlops: {
+        ...dgxcPeaks,
+        note: "B200 2,250 dense, as the HGX B200 datasheet's sparse figure halved; NVFP4 9,000 dense (no FP4 field here)",
+      },
+      fp4DenseFlops: { ...dgxcPeaks, note: "B200 NVFP4 9,000 dense" },
+      fp8DenseFlops: {
+        ...dgxcPeaks,
+        note: "B200 4,500 dense, as the HGX B200 datasheet's sparse figure halved",
+      },
       hbmBytes: { ...hgxB200Sheet, note: "DGX B200: 1,440 GB over 8 GPUs" },
       hbmBytesPerSecond: hgxB200Sheet,
       tdpWatts: hgxB200Sheet,
@@ -188,25 +231,82 @@ export const ACCELERATORS: readonly Accelerator[] = [
     },
   },
   {
+    name: "b300",
+    displayName: "NVIDIA B300 (HGX, Blackwell Ultra)",
+    generation: "blackwell",
+    bf16DenseFlops: 2250e12,
+    fp8DenseFlops: 4500e12,
+    fp4DenseFlops: 13500e12,
+    hbmBytes: 270e9,
+    hbmBytesPerSecond: 8e12,
+    tdpWatts: 1100,
+    scaleUpDomainGpus: 8,
+    scaleUpBytesPerSecond: 900e9,
+    scaleOutGbps: 800,
+    sources: {
+      bf16DenseFlops: {
+        ...dgxcPeaks,
+        note: "B300 2,250 dense, as B200 (Blackwell Ultra's gains are in FP4: NVFP4 13,500 dense; no FP4 field here)",
+      },
+      fp4DenseFlops: { ...dgxcPeaks, note: "B300 NVFP4 13,500 dense" },
+      fp8DenseFlops: { ...dgxcPeaks, note: "B300 4,500 dense" },
+      hbmBytes: {
+        ...dgxcReference,
+        note: "B300 reference system: 8x B300 270 GB HBM3e (2.1 TB total); 288 GB of HBM3e on the package",
+      },
+      hbmBytesPerSecond: {
+        ref: "NVIDIA HGX B300: up to 8 TB/s per GPU, 64 TB/s per 8-GPU node (AceCloud summary of NVIDIA's HGX B300 specifications, 23 Feb 2026), as B200",
+        kind: "vendor",
+        note: "NVIDIA/dgxc-benchmarking README (26.04.01) lists 7.7 TB/s for its B200 and B300 reference systems alike",
+      },
+      tdpWatts: { ...dgxcReference, note: "B300 reference system: TDP 1100 W (air-cooled HGX)" },
+      scaleUpDomainGpus: hgxDomain,
+      scaleUpBytesPerSecond: {
+        ...dgxcReference,
+        note: "NVLink 5: 1.8 TB/s per GPU, both directions; 900 GB/s each way",
+      },
+      scaleOutGbps: {
+        ...dgxcReference,
+        note: "B300 reference system: Spectrum-X compute links 8x 800 Gb/s (ConnectX-8 SuperNIC, one per GPU)",
+      },
+    },
+  },
+  {
     name: "gb200",
     displayName: "NVIDIA GB200 NVL72 (per GPU)",
     generation: "blackwell",
-    bf16DenseFlops: 2500e12,
-    fp8DenseFlops: 5000e12,
-    hbmBytes: 186e9,
+    bf16DenseFlops: 2450e12,
+    fp8DenseFlops: 4900e12,
+    fp4DenseFlops: 9800e12,
+    hbmBytes: 189_471 * 2 ** 20,
     hbmBytesPerSecond: 8e12,
     tdpWatts: 1200,
     scaleUpDomainGpus: 72,
     scaleUpBytesPerSecond: 900e9,
     scaleOutGbps: 400,
     sources: {
-      bf16DenseFlops: { ...gb200Sheet, note: "360 PFLOP/s sparse BF16 per rack" },
-      fp8DenseFlops: { ...gb200Sheet, note: "720 PFLOP/s sparse FP8 per rack" },
-      hbmBytes: { ...gb200Sheet, note: "13.4 TB HBM3e per rack" },
-      hbmBytesPerSecond: { ...gb200Sheet, note: "576 TB/s per rack" },
+      bf16DenseFlops: {
+        ...dgxcPeaks,
+        note: "GB200 2,450 dense (NVFP4 9,800 dense; no FP4 field here); the NVL72 datasheet's 360 PFLOP/s sparse per rack halved over 72 GPUs rounds to 2,500",
+      },
+      fp4DenseFlops: { ...dgxcPeaks, note: "GB200 NVFP4 9,800 dense" },
+      fp8DenseFlops: {
+        ...dgxcPeaks,
+        note: "GB200 4,900 dense; the NVL72 datasheet's 720 PFLOP/s sparse per rack halved over 72 GPUs rounds to 5,000",
+      },
+      hbmBytes: {
+        ref: "MLPerf Training v5.1, NVIDIA systems/*.json (mlcommons/training_results_v5.1 @ 4da2d1c): GB200 accelerator memory capacity 189,471 MiB, as the GPU reports it",
+        kind: "vendor",
+        note: "DGX Cloud reference: 186 GB HBM3e per GPU; NVL72 datasheet: 13.4 TB per rack",
+      },
+      hbmBytesPerSecond: {
+        ...dgxcReference,
+        note: "GB200: 8 TB/s per GPU (NVL72 datasheet: 576 TB/s per rack)",
+      },
       tdpWatts: {
-        ref: "GB200 superchip configurable to 2,700 W for 2 GPUs + 1 Grace CPU; per-GPU share",
-        kind: "estimate",
+        ref: "NVIDIA Technical Blog, Inside NVIDIA Blackwell Ultra (2025), comparison table: max power (TGP) 1,200 W for Blackwell, 1,400 W for Blackwell Ultra",
+        kind: "vendor",
+        note: "read in a third-party source register quoting the blog's table; the GB200 superchip is configurable to 2,700 W for 2 GPUs + 1 Grace CPU",
       },
       scaleUpDomainGpus: gb200Sheet,
       scaleUpBytesPerSecond: { ...gb200Sheet, note: "130 TB/s NVLink per rack, both directions" },
@@ -220,9 +320,10 @@ export const ACCELERATORS: readonly Accelerator[] = [
     name: "gb300",
     displayName: "NVIDIA GB300 NVL72 (per GPU)",
     generation: "blackwell",
-    bf16DenseFlops: 2500e12,
-    fp8DenseFlops: 5000e12,
-    hbmBytes: 288e9,
+    bf16DenseFlops: 2450e12,
+    fp8DenseFlops: 4900e12,
+    fp4DenseFlops: 14700e12,
+    hbmBytes: 284_208 * 2 ** 20,
     hbmBytesPerSecond: 8e12,
     tdpWatts: 1400,
     scaleUpDomainGpus: 72,
@@ -230,13 +331,18 @@ export const ACCELERATORS: readonly Accelerator[] = [
     scaleOutGbps: 800,
     sources: {
       bf16DenseFlops: {
-        ref: "NVIDIA GB300 NVL72 (2025): Blackwell Ultra raises FP4; BF16/FP8 dense taken as GB200's",
-        kind: "estimate",
+        ...dgxcPeaks,
+        note: "GB300 2,450 dense, as GB200 (Blackwell Ultra's gains are in FP4: NVFP4 14,700 dense; no FP4 field here)",
       },
-      fp8DenseFlops: { ref: "as GB200 (Blackwell Ultra gains are in FP4)", kind: "estimate" },
-      hbmBytes: { ref: "NVIDIA GB300 NVL72: 288 GB HBM3e per GPU", kind: "vendor" },
-      hbmBytesPerSecond: { ref: "NVIDIA GB300 NVL72: 8 TB/s per GPU", kind: "vendor" },
-      tdpWatts: { ref: "reported ~1.4 kW per Blackwell Ultra GPU", kind: "estimate" },
+      fp4DenseFlops: { ...dgxcPeaks, note: "GB300 NVFP4 14,700 dense" },
+      fp8DenseFlops: { ...dgxcPeaks, note: "GB300 4,900 dense, as GB200" },
+      hbmBytes: {
+        ref: "MLPerf Training v5.1, NVIDIA systems/*.json (mlcommons/training_results_v5.1 @ 4da2d1c): GB300 accelerator memory capacity 284,208 MiB, as the GPU reports it",
+        kind: "vendor",
+        note: "DGX Cloud reference: 279 GB HBM3e per GPU; the GB300 NVL72 page quotes the package's 288 GB",
+      },
+      hbmBytesPerSecond: { ...dgxcReference, note: "GB300 reference system: 8 TB/s per GPU" },
+      tdpWatts: { ...dgxcReference, note: "GB300 reference system: TDP configurable up to 1,400 W" },
       scaleUpDomainGpus: { ref: "NVIDIA GB300 NVL72: 72 GPUs in one NVLink domain", kind: "vendor" },
       scaleUpBytesPerSecond: { ref: "NVLink 5: 1.8 TB/s both directions", kind: "vendor" },
       scaleOutGbps: { ref: "NVIDIA GB300 NVL72: ConnectX-8 SuperNIC, 800 Gb/s per GPU", kind: "vendor" },
@@ -248,6 +354,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     generation: "cdna3",
     bf16DenseFlops: 1307.4e12,
     fp8DenseFlops: 2614.9e12,
+    fp4DenseFlops: 0,
     hbmBytes: 192e9,
     hbmBytesPerSecond: 5.3e12,
     tdpWatts: 750,
@@ -256,6 +363,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     scaleOutGbps: 400,
     sources: {
       bf16DenseFlops: mi300xSheet,
+      fp4DenseFlops: { ref: "CDNA3 matrix cores have no FP4 format", kind: "vendor" },
       fp8DenseFlops: mi300xSheet,
       hbmBytes: mi300xSheet,
       hbmBytesPerSecond: mi300xSheet,
@@ -269,6 +377,81 @@ export const ACCELERATORS: readonly Accelerator[] = [
         note: "7 Infinity Fabric links x 64 GB/s each way to the 7 peers; a ring uses ~1 link per neighbour",
       },
       scaleOutGbps: { ref: "AMD MI300X platform reference: one 400Gb/s NIC per GPU", kind: "estimate" },
+    },
+  },
+  {
+    name: "mi325x",
+    displayName: "AMD Instinct MI325X",
+    generation: "cdna3",
+    bf16DenseFlops: 1307.4e12,
+    fp8DenseFlops: 2614.9e12,
+    fp4DenseFlops: 0,
+    hbmBytes: 256e9,
+    hbmBytesPerSecond: 6e12,
+    tdpWatts: 1000,
+    scaleUpDomainGpus: 8,
+    scaleUpBytesPerSecond: 448e9,
+    scaleOutGbps: 400,
+    sources: {
+      bf16DenseFlops: {
+        ...mi325xPage,
+        note: "MI300X's compute: 1,307.4 dense FP16/BF16 (2,614.9 with sparsity)",
+      },
+      fp4DenseFlops: { ref: "CDNA3 matrix cores have no FP4 format", kind: "vendor" },
+      fp8DenseFlops: { ...mi325xPage, note: "2,614.9 dense FP8 (5,229.8 with sparsity)" },
+      hbmBytes: { ...mi325xPage, note: "256 GB HBM3E; 2 TB on an 8-GPU platform" },
+      hbmBytesPerSecond: { ...mi325xPage, note: "6 TB/s peak" },
+      tdpWatts: { ...mi325xPage, note: "1,000 W typical board power" },
+      scaleUpDomainGpus: {
+        ref: "AMD Instinct MI325X platform (UBB 2.0): 8 GPUs joined by 7 Infinity Fabric links each, fully connected (AMD partner page, wiaix.com)",
+        kind: "vendor",
+      },
+      scaleUpBytesPerSecond: {
+        ...mi325xPage,
+        note: "as MI300X: 7 Infinity Fabric links x 128 GB/s both directions (896 GB/s); 64 GB/s each way to each of the 7 peers",
+      },
+      scaleOutGbps: amdNic400,
+    },
+  },
+  {
+    name: "mi355x",
+    displayName: "AMD Instinct MI355X",
+    generation: "cdna4",
+    bf16DenseFlops: 2516.6e12,
+    fp8DenseFlops: 5033.2e12,
+    fp4DenseFlops: 10066.3e12,
+    hbmBytes: 288e9,
+    hbmBytesPerSecond: 8e12,
+    tdpWatts: 1400,
+    scaleUpDomainGpus: 8,
+    scaleUpBytesPerSecond: 537.6e9,
+    scaleOutGbps: 400,
+    sources: {
+      bf16DenseFlops: {
+        ...mi355xPage,
+        note: "AMD: 2.5 PFLOP/s dense FP16/BF16 matrix (5 with structured sparsity); 2,516.6 = 2,400 MHz x 1,024 matrix cores x 512 FMA x 2",
+      },
+      fp4DenseFlops: { ...mi355xPage, note: "MXFP4 10.1 PFLOP/s dense (2 x the FP8 rate)" },
+      fp8DenseFlops: {
+        ...mi355xPage,
+        note: "AMD: 5.0 PFLOP/s dense FP8 (10.1 with structured sparsity); 2,516.6 x 2; MXFP4/MXFP6 10.1 dense (no FP4 field here)",
+      },
+      hbmBytes: { ...mi355xPage, note: "288 GB HBM3E (8 stacks of 36 GB)" },
+      hbmBytesPerSecond: { ...mi355xPage, note: "8 TB/s" },
+      tdpWatts: {
+        ref: "The Register, AMD's MI355X is a 1.4 kW liquid-cooled monster (12 June 2025, AMD launch): MI355X 1.4 kW liquid-cooled, MI350X 1 kW",
+        kind: "vendor",
+      },
+      scaleUpDomainGpus: {
+        ref: "AMD Instinct MI350-series platform: up to 8 GPUs per node joined point to point (TechPowerUp's MI350 silicon article, June 2025)",
+        kind: "vendor",
+      },
+      scaleUpBytesPerSecond: {
+        ref: "TechPowerUp's MI350 silicon article (June 2025): 153.6 GB/s Infinity Fabric links joining each package with every other on the node",
+        kind: "vendor",
+        note: "153.6 GB/s both directions per link: 76.8 GB/s each way to each of the 7 peers, 537.6 GB/s in all",
+      },
+      scaleOutGbps: amdNic400,
     },
   },
 ];

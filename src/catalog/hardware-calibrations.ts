@@ -142,7 +142,31 @@ const ampere: HardwareCalibration = {
 };
 
 /** Generations without published runs to check against borrow Hopper's measured fractions. */
-function borrowedFromHopper(generation: "blackwell" | "cdna3"): HardwareCalibration {
+/**
+ * B200/B300/GB200/GB300: no Blackwell kernel measurements in data/, so the kernel curves and link
+ * efficiencies are Hopper's; the sustained share of them is fitted to the published Blackwell runs.
+ */
+const blackwell: HardwareCalibration = {
+  ...hopper,
+  generation: "blackwell",
+  description:
+    "B200/B300/GB200/GB300: Hopper's measured kernel curves and link efficiencies; sustained rate fitted to 18 published GB200/GB300 runs",
+  sustainedComputeFraction: 0.701,
+  sources: {
+    ...hopper.sources,
+    gemm: { ref: "H100 curve shape applied (no Blackwell kernel measurement in data/)", kind: "estimate" },
+    flashAttention: {
+      ref: "H100 curve shape applied (no Blackwell kernel measurement in data/)",
+      kind: "estimate",
+    },
+    sustainedComputeFraction: {
+      ref: "fitted by scripts/fit-calibration.ts over the 18 Blackwell runs in validate (Megatron-Bridge 26.04.01, DGX Cloud, MLPerf v5.0; BF16, FP8, MXFP8, NVFP4); leave-one-out mean 12.5%",
+      kind: "derived",
+    },
+  },
+};
+
+function borrowedFromHopper(generation: "cdna3" | "cdna4"): HardwareCalibration {
   return {
     ...hopper,
     generation,
@@ -153,8 +177,9 @@ function borrowedFromHopper(generation: "blackwell" | "cdna3"): HardwareCalibrat
 export const HARDWARE_CALIBRATIONS: readonly HardwareCalibration[] = [
   hopper,
   ampere,
-  borrowedFromHopper("blackwell"),
+  blackwell,
   borrowedFromHopper("cdna3"),
+  borrowedFromHopper("cdna4"),
 ];
 
 export function hardwareCalibrationFor(generation: Generation): HardwareCalibration {

@@ -125,6 +125,27 @@ const stargateUae: Source = {
   ref: "OpenAI/G42/Oracle/NVIDIA joint release (22 May 2025): Stargate UAE 1 GW cluster, first 200 MW in 2026, NVIDIA GB300",
   kind: "paper",
 };
+const stargateUaeCampus: Source = {
+  ref: "G42, OpenAI, Oracle, NVIDIA, SoftBank and Cisco release via PR Newswire/Zawya (22 May 2025): a 1 GW cluster in the new 5 GW UAE-U.S. AI Campus, Abu Dhabi; the first 200 MW cluster expected to go live in 2026",
+  kind: "paper",
+};
+const stargateUaePhaseOne: Source = {
+  ref: "Business Mag (May 2025), quoting project officials: the first 200 MW is ~1,400 GB300 NVL72 servers housing ~100,000 chips; TrendForce: ~140 kW per GB300 rack",
+  kind: "paper",
+};
+const colossus2Build: Source = {
+  ref: "SemiAnalysis, xAI's Colossus 2 - First Gigawatt Datacenter In The World (16 Sept 2025), as summarised by aiforautomation.io (28 Apr 2026): 1M sq ft Memphis warehouse bought 7 March 2025; 119 air-cooled chillers, ~200 MW of cooling, by 22 Aug 2025",
+  kind: "paper",
+};
+const colossus2Gpus: Source = {
+  ref: "press reports of ~110,000 GB200 in Colossus 2's first phase from mid-2025 (starting list, shared/data/anchors-2025-2026.md [S]); Musk on X (22 July 2025, via press): the first of 550k GB200s and GB300s for Colossus 2 online 'in a few weeks'",
+  kind: "estimate",
+  note: "110,000 not confirmed at a primary source; ~200 MW of cooling over the ~1.8 kW a GB200 NVL72 GPU draws with its rack share gives the same order",
+};
+const colossus2Plan: Source = {
+  ref: "Wall Street Journal via press (Aug-Sept 2025): Colossus 2 to get ~300,000 NVIDIA accelerators for at least $18B, fed by a new >1 GW gas-turbine plant in Mississippi; Techzine (31 Dec 2025): a third building pushes the complex toward ~2 GW",
+  kind: "paper",
+};
 
 export const SITES: readonly Site[] = [
   GENERIC,
@@ -176,6 +197,38 @@ export const SITES: readonly Site[] = [
   ),
   site(
     {
+      name: "colossus-2",
+      displayName: "xAI Colossus 2, Memphis: ~110,000 GB200 (first phase, 2025)",
+      accelerator: "gb200",
+      gpus: 110000,
+      platform: "gb200-nvl72",
+      network: "spectrum-x",
+      pue: 1.2,
+      rackKilowatts: 140,
+      rackUnits: 48,
+      reported: {
+        facilityMegawatts: 200,
+        note: "~200 MW of cooling from 119 air-cooled chillers by 22 Aug 2025; 1.1 GW and 550,000 GB200/GB300 planned, with gas turbines in Southaven, MS",
+      },
+    },
+    {
+      gpus: colossus2Gpus,
+      platform: colossus2Build,
+      network: {
+        ref: "estimate: Spectrum-X Ethernet as at Colossus 1 (NVIDIA, 28 Oct 2024); Colossus 2's scale-out fabric not reported",
+        kind: "estimate",
+      },
+      rackKilowatts: nvl72Rack,
+      pue: {
+        ref: "liquid-cooled racks (PUE ~1.1-1.2, industry reports 2024-2026) rejecting heat through air-cooled chillers (no evaporative cooling): the top of that range",
+        kind: "estimate",
+      },
+      reported: colossus2Build,
+      expansion: colossus2Plan,
+    },
+  ),
+  site(
+    {
       name: "meta-24k-roce",
       displayName: "Meta 24,576-H100 RoCE cluster (2024)",
       accelerator: "h100-sxm",
@@ -221,12 +274,17 @@ export const SITES: readonly Site[] = [
       pue: 1.2,
       rackKilowatts: 140,
       rackUnits: 48,
+      reported: {
+        facilityMegawatts: 200,
+        note: "first 200 MW cluster expected live in 2026: ~1,400 GB300 NVL72 racks, ~100,000 GPUs (project officials)",
+      },
     },
     {
       accelerator: stargateUae,
-      powerMegawatts: stargateUae,
+      powerMegawatts: stargateUaeCampus,
       rackKilowatts: nvl72Rack,
       pue: liquidPue,
+      reported: stargateUaePhaseOne,
     },
   ),
   site(
@@ -240,8 +298,18 @@ export const SITES: readonly Site[] = [
       pue: 1.2,
       rackKilowatts: 140,
       rackUnits: 48,
+      reported: {
+        facilityMegawatts: 1000,
+        note: "the 1 GW Stargate UAE cluster, within the 5 GW UAE-U.S. AI Campus, Abu Dhabi",
+      },
     },
-    { accelerator: stargateUae, powerMegawatts: stargateUae, rackKilowatts: nvl72Rack, pue: liquidPue },
+    {
+      accelerator: stargateUae,
+      powerMegawatts: stargateUaeCampus,
+      rackKilowatts: nvl72Rack,
+      pue: liquidPue,
+      reported: stargateUaeCampus,
+    },
   ),
   site(
     {

@@ -1,4 +1,5 @@
 import type { Precision } from "./precision.ts";
+import { PRECISION_FORMATS } from "./precision.ts";
 import {
   attentionWidths,
   effectiveImbalance,
@@ -48,8 +49,8 @@ function bytesPerTokenNoRecompute(
 } {
   const h = model.hidden;
   const w = attentionWidths(model);
-  // Bytes of a saved linear-layer input: FP8 recipes keep those in FP8.
-  const linearInput = shape.precision === "fp8" ? 1 : 2;
+  // Bytes of a saved linear-layer input: low-precision recipes keep those quantized.
+  const linearInput = PRECISION_FORMATS[shape.precision].elementBytes;
   // Inputs of the two norms (bf16), of the QKV projection and of the MLP, plus two dropout masks (1 byte).
   let replicated = 4 * h + 2 * linearInput * h + (model.dropout ? 2 * h : 0);
   if (model.mla) {

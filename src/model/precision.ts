@@ -1,6 +1,68 @@
-// Bytes each parameter costs under a mixed-precision recipe, before any ZeRO sharding.
+// The number formats a training run's matrix math uses, and the bytes each parameter costs under a
+// mixed-precision recipe, before any ZeRO sharding.
 
-export type Precision = "bf16" | "fp8";
+export type Precision = "bf16" | "fp8" | "mxfp8" | "nvfp4";
+
+/** How a precision runs the linear layers' GEMMs (attention, norms and the output layer stay BF16). */
+export interface PrecisionFormat {
+  readonly name: Precision;
+  /** The dense tensor-core rate its GEMMs run at. */
+  readonly gemmRate: "bf16" | "fp8" | "fp4";
+  /** Bytes of one quantized element, its share of the scaling factors included. */
+  readonly elementBytes: number;
+  /** Quantized copies kept of each weight: row-wise for the forward, column-wise for the gradients. */
+  readonly copies: number;
+  /**
+   * Quantized copies written per activation cast: per-tensor FP8 transposes the one copy; block
+   * scales run along rows or columns, so block formats quantize twice.
+   */
+  readonly activationCopies: number;
+  /** Block-scaled: needs tensor cores that apply per-block scales (Blackwell, CDNA4). */
+  readonly blockScaled: boolean;
+  readonly source: string;
+}
+
+export const PRECISION_FORMATS: Readonly<Record<Precision, PrecisionFormat>> = {
+  bf16: {
+    name: "bf16",
+    gemmRate: "bf16",
+    elementBytes: 2,
+    copies: 0,
+    activationCopies: 0,
+    blockScaled: false,
+    source: "BF16 throughout",
+  },
+  fp8: {
+    name: "fp8",
+    gemmRate: "fp8",
+    elementBytes: 1,
+    copies: 2,
+    activationCopies: 1,
+    blockScaled: false,
+    source:
+      "Transformer Engine FP8 with per-tensor (delayed or current) scaling: E4M3/E5M2, one scale per tensor; Hopper's FP8 GEMMs take only the TN layout, so a transposed copy is kept",
+  },
+  mxfp8: {
+    name: "mxfp8",
+    gemmRate: "fp8",
+    elementBytes: 1 + 1 / 32,
+    copies: 2,
+    activationCopies: 2,
+    blockScaled: true,
+    source:
+      "OCP Microscaling Formats (MX) v1.0 (2023): FP8 elements in blocks of 32 sharing an 8-bit E8M0 scale; Transformer Engine MXFP8 quantizes row-wise and column-wise",
+  },
+  nvfp4: {
+    name: "nvfp4",
+    gemmRate: "fp4",
+    elementBytes: 0.5 + 1 / 16,
+    copies: 2,
+    activationCopies: 2,
+    blockScaled: true,
+    source:
+      "NVIDIA, Pretraining Large Language Models with NVFP4 (arXiv 2509.25149, 2025): E2M1 elements in blocks of 16 with an E4M3 scale, plus one FP32 scale per tensor; fprop, dgrad and wgrad GEMMs in NVFP4",
+  },
+};
 export type Recipe = "megatron" | "megatron-fp8-params" | "pytorch-amp";
 
 export interface StateBytesPerParameter {
@@ -19,11 +81,18 @@ function recipeBytes(recipe: Recipe, precision: Precision): StateBytesPerParamet
   // FP8 recipes (Transformer Engine) keep FP8 copies of each GEMM weight next to the BF16 one: one
   // row-wise for the forward and one transposed (column-wise) for the data gradient, since Hopper's
   // FP8 GEMMs take only the TN layout (TE docs, "Performance considerations: handling transposes").
-  const fp8Copies = precision === "fp8" ? 2 : 0;
-  if (recipe === "megatron-fp8-params" && precision === "fp8") {
+  const format = PRECISION_FORMATS[precision];
+  const fp8Copies = format.copies * format.elementBytes;
+  if (recipe === "megatron-fp8-params" && precision !== "bf16") {
     // Weights kept only in FP8 between steps (TE fp8_model_init, NeMo `fp8_params`), with their
     // transposed copy; the optimizer's fp32 master copy is the high-precision one.
-    return { weights: 1, gradients: 4, optimizer: 12, castCopies: 1, optimizerStepBytes: 2 * 12 + 4 + 2 };
+    return {
+      weights: format.elementBytes,
+      gradients: 4,
+      optimizer: 12,
+      castCopies: format.elementBytes,
+      optimizerStepBytes: 2 * 12 + 4 + 2,
+    };
   }
   if (recipe !== "pytorch-amp") {
     // bf16 weights, fp32 main gradients, fp32 master weights + Adam m and v (Megatron distrib_optimizer.md).
@@ -46,14 +115,13 @@ function recipeBytes(recipe: Recipe, precision: Precision): StateBytesPerParamet
 }
 
 // Looked up millions of times by the layout search: built once.
-const RECIPES: Record<Recipe, Record<Precision, StateBytesPerParameter>> = {
-  megatron: { bf16: recipeBytes("megatron", "bf16"), fp8: recipeBytes("megatron", "fp8") },
-  "megatron-fp8-params": {
-    bf16: recipeBytes("megatron-fp8-params", "bf16"),
-    fp8: recipeBytes("megatron-fp8-params", "fp8"),
-  },
-  "pytorch-amp": { bf16: recipeBytes("pytorch-amp", "bf16"), fp8: recipeBytes("pytorch-amp", "fp8") },
-};
+const PRECISIONS = Object.keys(PRECISION_FORMATS) as Precision[];
+const RECIPES = Object.fromEntries(
+  (["megatron", "megatron-fp8-params", "pytorch-amp"] as const).map((recipe) => [
+    recipe,
+    Object.fromEntries(PRECISIONS.map((precision) => [precision, recipeBytes(recipe, precision)])),
+  ]),
+) as Record<Recipe, Record<Precision, StateBytesPerParameter>>;
 
 export function stateBytesPerParameter(recipe: Recipe, precision: Precision): StateBytesPerParameter {
   return RECIPES[recipe][precision];

@@ -1,4 +1,5 @@
 import { type NetworkBackend, placeGroup, ringTreeNetwork } from "../fabric/network.ts";
+import { PRECISION_FORMATS } from "../model/precision.ts";
 import {
   attentionWidths,
   effectiveImbalance,
@@ -46,8 +47,9 @@ export function kernelDevices(input: PlanInput): { matmul: KernelDevice; bf16: K
     hbmBytesPerSecond: accelerator.hbmBytesPerSecond,
     hardware,
   };
-  const fp8 = input.training.precision === "fp8" && accelerator.fp8DenseFlops > 0;
-  return { bf16, matmul: fp8 ? { ...bf16, peakFlops: accelerator.fp8DenseFlops } : bf16 };
+  const rate = PRECISION_FORMATS[input.training.precision].gemmRate;
+  const peak = rate === "fp4" ? accelerator.fp4DenseFlops : rate === "fp8" ? accelerator.fp8DenseFlops : 0;
+  return { bf16, matmul: peak > 0 ? { ...bf16, peakFlops: peak } : bf16 };
 }
 
 /** Forward/backward seconds of a block, and the elements its GEMMs read per token (for FP8 casts). */
@@ -212,13 +214,17 @@ export function layerCost(input: PlanInput, net: NetworkBackend): LayerCost {
   }
 
   // Elementwise traffic: two norms, two residual adds, dropout masks, rotary, the MLP activation, and
-  // under FP8 the casts of every GEMM input (read 2 bytes, write 1).
+  // under low precision the casts of every GEMM input (read 2 bytes, write its quantized copies).
   const replicatedShare = layout.sequenceParallel ? 1 / t : 1;
   const hiddenBytes = tokens * (8 * h + 12 * h + (model.dropout ? 2 * h : 0)) * replicatedShare;
   const rotaryBytes = model.dropout ? 0 : (tokens * 4 * (widths.query + widths.key)) / t;
   const gemmInputs =
     attentionBlock.gemmInputsPerToken + mix(dense.gemmInputsPerToken, moe?.gemmInputsPerToken ?? 0);
-  const castBytes = training.precision === "fp8" ? tokens * 3 * gemmInputs : 0;
+  const format = PRECISION_FORMATS[training.precision];
+  const castBytes =
+    format.activationCopies > 0
+      ? tokens * (2 + format.activationCopies * format.elementBytes) * gemmInputs
+      : 0;
   const elementwiseForwardBytes =
     hiddenBytes +
     rotaryBytes +
@@ -271,7 +277,7 @@ export function layerCost(input: PlanInput, net: NetworkBackend): LayerCost {
     const copies = model.moe.expertsPerToken * effectiveImbalance(model.moe);
     const send = (bytes: number) =>
       net.dispatchSeconds(moe.localTokens, copies, h * bytes, epGroup, model.moe?.maxNodesPerToken ?? 0);
-    const dispatch = send(training.precision === "fp8" ? 1 : 2);
+    const dispatch = send(training.precision === "bf16" ? 2 : 1);
     epForward = moeShare * (dispatch + send(2)) * (1 - stack.expertCommOverlap);
   }
 

@@ -98,10 +98,14 @@ export function layoutViolations(model: ModelSpec, layout: Layout, shape: Layout
       message: "interleaved stages (virtualStages > 1) need pp > 1",
     });
   }
-  if (pp * virtualStages > model.layers) {
+  // A pinned end stage may give one layer's slot to the embedding or the loss (Megatron's
+  // account-for-embedding/loss-in-pipeline-split): 126 layers fill 16 x 8 chunks that way.
+  const endSlots =
+    (layout.firstStageLayers !== undefined ? 1 : 0) + (layout.lastStageLayers !== undefined ? 1 : 0);
+  if (pp * virtualStages > model.layers + endSlots) {
     violations.push({
       field: "virtualStages",
-      message: `pp x virtualStages = ${pp * virtualStages} model chunks exceed the ${model.layers} layers`,
+      message: `pp x virtualStages = ${pp * virtualStages} model chunks exceed the ${model.layers} layers${endSlots > 0 ? ` (+${endSlots} for the pinned end stages)` : ""}`,
     });
   }
   const endStages = endStagePinsProblem(model.layers, pp, layout);

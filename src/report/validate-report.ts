@@ -24,27 +24,33 @@ export function validationReport(
   const sections: Section[] = [];
   const groups = [...new Set(summary.runs.map((r) => r.run.group))];
   for (const group of groups) {
-    const rows = summary.runs
-      .filter((r) => r.run.group === group)
-      .map((r) => {
-        const l = r.plan.layout;
-        return [
-          ...row([
-            r.run.id + (r.run.confidence === "stated" ? "" : " (u)"),
-            layoutLabel(l),
-            r.publishedTflops !== undefined ? r.publishedTflops.toFixed(1) : "-",
-            r.predictedTflops !== undefined ? r.predictedTflops.toFixed(1) : "-",
-            r.publishedStepSeconds.toFixed(2),
-            r.predictedStepSeconds.toFixed(2),
-            signed(r.stepError),
-          ]),
-          Math.abs(r.stepError) > RUN_LIMIT ? span("MISS", undefined, "bad") : span(""),
-          ...row([
-            r.searched ? r.searched.step.seconds.toFixed(2) : "-",
-            r.searched ? layoutLabel(r.searched.layout) : "",
-          ]),
-        ];
-      });
+    const inGroup = summary.runs.filter((r) => r.run.group === group);
+    // Runs that ran though the memory model finds them over the HBM: said, not hidden.
+    const overMemory = inGroup
+      .filter((r) => r.plan.memory.verdict === "does not fit")
+      .map(
+        (r) =>
+          `${r.run.id}: the memory model puts this layout at ${(r.plan.memory.usedFraction * 100).toFixed(0)}% of HBM ('does not fit'), though it ran`,
+      );
+    const rows = inGroup.map((r) => {
+      const l = r.plan.layout;
+      return [
+        ...row([
+          r.run.id + (r.run.confidence === "stated" ? "" : " (u)"),
+          layoutLabel(l),
+          r.publishedTflops !== undefined ? r.publishedTflops.toFixed(1) : "-",
+          r.predictedTflops !== undefined ? r.predictedTflops.toFixed(1) : "-",
+          r.publishedStepSeconds.toFixed(2),
+          r.predictedStepSeconds.toFixed(2),
+          signed(r.stepError),
+        ]),
+        Math.abs(r.stepError) > RUN_LIMIT ? span("MISS", undefined, "bad") : span(""),
+        ...row([
+          r.searched ? r.searched.step.seconds.toFixed(2) : "-",
+          r.searched ? layoutLabel(r.searched.layout) : "",
+        ]),
+      ];
+    });
     sections.push({
       title: group,
       table: {
@@ -64,6 +70,7 @@ export function validationReport(
         textColumns: [1, 7, 9],
         help: "published figures against the model's, with the published layout and the best the search finds",
       },
+      ...(overMemory.length > 0 ? { notes: overMemory } : {}),
     });
   }
   const memoryRuns = summary.runs.filter((r) => r.memory);

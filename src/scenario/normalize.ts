@@ -3,6 +3,7 @@ import type { Accelerator } from "../catalog/accelerators.ts";
 import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
 import { InputError } from "../errors.ts";
+import { PRECISION_FORMATS } from "../model/precision.ts";
 import type { ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
 import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
@@ -190,18 +191,27 @@ function checkPrecision(
   precision: TrainingSetup["precision"],
   recipe: TrainingSetup["recipe"],
 ): void {
-  if (recipe === "megatron-fp8-params" && precision !== "fp8") {
+  if (recipe === "megatron-fp8-params" && precision === "bf16") {
     throw new InputError(
       "training.recipe",
       recipe,
-      "megatron or pytorch-amp (FP8 weights need precision fp8)",
+      "megatron or pytorch-amp (low-precision weights need precision fp8, mxfp8 or nvfp4)",
     );
   }
-  if (precision === "fp8" && accelerator.fp8DenseFlops === 0) {
+  const format = PRECISION_FORMATS[precision];
+  const rate = format.gemmRate === "fp4" ? accelerator.fp4DenseFlops : accelerator.fp8DenseFlops;
+  if (format.gemmRate !== "bf16" && rate === 0) {
     throw new InputError(
       "training.precision",
       precision,
-      `bf16 (${accelerator.name} has no FP8 tensor cores)`,
+      `bf16 (${accelerator.name} has no ${format.gemmRate.toUpperCase()} tensor cores)`,
+    );
+  }
+  if (format.blockScaled && accelerator.fp4DenseFlops === 0) {
+    throw new InputError(
+      "training.precision",
+      precision,
+      `bf16 or fp8 (${accelerator.name} has no block-scaled tensor cores for ${precision})`,
     );
   }
 }

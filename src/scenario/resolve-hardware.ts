@@ -29,6 +29,7 @@ const ACCELERATOR_FIGURES = {
   hbmGB: { key: "hbmBytes", scale: 1e9 },
   bf16DenseTflops: { key: "bf16DenseFlops", scale: 1e12 },
   fp8DenseTflops: { key: "fp8DenseFlops", scale: 1e12 },
+  fp4DenseTflops: { key: "fp4DenseFlops", scale: 1e12 },
   hbmGBps: { key: "hbmBytesPerSecond", scale: 1e9 },
   scaleUpDomainGpus: { key: "scaleUpDomainGpus", scale: 1 },
   scaleUpGBps: { key: "scaleUpBytesPerSecond", scale: 1e9 },
@@ -107,7 +108,7 @@ export function acceleratorFrom(input: string | AcceleratorSection, path: string
   const given = FIGURES.filter((figure) => input[figure] !== undefined);
   if (!base) {
     const missing = [
-      ...FIGURES.filter((figure) => input[figure] === undefined),
+      ...FIGURES.filter((figure) => input[figure] === undefined && figure !== "fp4DenseTflops"),
       ...(calibration ? [] : ["calibrateAs"]),
     ];
     if (missing.length > 0) throw missingFields(path, "accelerator", missing);
@@ -130,6 +131,10 @@ export function acceleratorFrom(input: string | AcceleratorSection, path: string
     } else if (base) {
       spec[key] = base[key];
       sources[key] = base.sources[key];
+    } else {
+      // Only the FP4 rate may be left out of a part of one's own: most parts have none.
+      spec[key] = 0;
+      sources[key] = userSource(`${path}.${figure}`, "not given: no FP4 tensor cores");
     }
   }
   const name = ownName(

@@ -185,9 +185,10 @@ export const trainingSchema = z
       description: "The token budget; gives the time to train. 15e12 is 15 trillion.",
       unit: "tokens",
     }).optional(),
-    precision: field(z.enum(["bf16", "fp8"]), {
+    precision: field(z.enum(["bf16", "fp8", "mxfp8", "nvfp4"]), {
       title: "Precision",
-      description: "Matrix math in BF16, or in FP8 (attention, router and output stay BF16).",
+      description:
+        "Linear layers' math in BF16, FP8 (per-tensor scaling), MXFP8 or NVFP4 (block-scaled, Blackwell); attention, router and output stay BF16.",
       emptyMeans: "bf16 (default)",
     }).default("bf16"),
     recipe: field(z.enum(["megatron", "megatron-fp8-params", "pytorch-amp"]), {
@@ -249,6 +250,11 @@ export const acceleratorObjectSchema = z
     fp8DenseTflops: field(z.number().nonnegative().max(100_000), {
       title: "FP8 dense TFLOP/s",
       description: "Dense FP8 tensor rate per GPU; 0: no FP8 tensor cores.",
+      unit: "TFLOP/s",
+    }).optional(),
+    fp4DenseTflops: field(z.number().nonnegative().max(1_000_000), {
+      title: "FP4 dense TFLOP/s",
+      description: "Dense block-scaled FP4 (NVFP4/MXFP4) rate per GPU; 0: no FP4 tensor cores.",
       unit: "TFLOP/s",
     }).optional(),
     hbmGBps: field(positive.max(100_000), {

@@ -3,6 +3,7 @@ import { type HardwareCalibration, hardwareCalibrationFor } from "../catalog/har
 import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
 import { findStack, type SoftwareStack } from "../catalog/stacks.ts";
+import { InfeasibleError } from "../errors.ts";
 import { flopsPerToken, hardwareFlopsPerToken, type ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
 import { type PlanResult, planLayout } from "../parallel/plan.ts";
@@ -71,9 +72,16 @@ function bestLayout(base: Omit<PlanInput, "layout">, pinned: Partial<Layout>): P
     batch: { min: base.training.globalBatchSequences, max: base.training.globalBatchSequences },
     top: 1,
   };
-  const best = searchLayouts(base, constraints).top[0];
-  if (!best) throw new Error("a successful search returns at least one layout");
-  return best.plan;
+  try {
+    const best = searchLayouts(base, constraints).top[0];
+    if (!best) throw new Error("a successful search returns at least one layout");
+    return best.plan;
+  } catch (error) {
+    // The run ran though the memory model finds no fit: price the closest layout, verdict shown.
+    const closest = error instanceof InfeasibleError ? (error.closest as PlanResult | undefined) : undefined;
+    if (closest) return closest;
+    throw error;
+  }
 }
 
 export function stackOf(run: PublishedRun): SoftwareStack {

@@ -1,5 +1,5 @@
 import type { Source } from "../catalog/source.ts";
-import type { Recipe } from "../model/precision.ts";
+import type { Precision, Recipe } from "../model/precision.ts";
 import type { Layout } from "../parallel/layout.ts";
 import { SECONDS_PER_HOUR } from "../units.ts";
 
@@ -35,7 +35,7 @@ export interface PublishedRun {
   readonly layout: Partial<Layout>;
   readonly published: PublishedFigure;
   /** Training precision (default bf16). FP8 and MoE runs are held out of the calibration fit. */
-  readonly precision?: "bf16" | "fp8";
+  readonly precision?: Precision;
   /** What the run keeps per parameter (default megatron). */
   readonly recipe?: Recipe;
   /** Lower weight when the source leaves part of the setup unconfirmed. */
@@ -259,7 +259,199 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
   ),
   ...heldOutRuns(),
   ...otherStackRuns(),
+  ...blackwellRuns(),
 ];
+
+/** GB200 and GB300 NVL72 runs (72-GPU NVLink domains) in FP8, MXFP8, NVFP4 and BF16. */
+function blackwellRuns(): PublishedRun[] {
+  const group = "Blackwell: GB200 / GB300 NVL72 (NVIDIA Megatron-Bridge, DGX Cloud, MLPerf)";
+  const bridge: Source = {
+    ref: "NVIDIA Megatron-Bridge docs/performance-summary-archive.md, release 26.04.01 (fork svcnemo-autobot/Megatron-Bridge @ 52dfa15)",
+    kind: "vendor",
+    note: "tokens/s/GPU; FP8 = per-tensor current scaling; 405B presets (scripts/performance/configs) set no recompute and no offload; the FP8-CS and MXFP8 mixed-precision recipes (src/megatron/bridge/training/mixed_precision.py) set fp8_param_gather",
+  };
+  const dgxc: Source = {
+    ref: "NVIDIA/dgxc-benchmarking llama3.1/README.md (@ 14fb6ae): Llama 3.1 405B on GB200, TP4 PP8 CP2 VP8, MBS 1, GA 32",
+    kind: "vendor",
+    note: "step time in seconds, as the results table prints it",
+  };
+  const mlperf = (file: string): Source => ({
+    ref: `MLPerf Training v5.0, NVIDIA closed, Tyche (GB200 NVL72), NeMo 25.04: ${file} and result_0.txt (mirror prishajain1/training_results_v5.0 @ 0fdc28f)`,
+    kind: "measured",
+    note: "train_step_time after warm-up; FP8 with delayed scaling; embedding and loss in pipeline stages of their own (ASYM_PP_EMBED/LOSS)",
+  });
+  const run = (
+    id: string,
+    accelerator: "gb200" | "gb300",
+    model: string,
+    gpus: number,
+    globalBatchSequences: number,
+    precision: Precision,
+    [tp, pp, cp, virtualStages]: readonly [number, number, number, number],
+    published: PublishedFigure,
+    source: Source,
+    extra: Partial<PublishedRun> = {},
+  ): PublishedRun => ({
+    id,
+    group,
+    source,
+    model,
+    accelerator,
+    stack: "megatron-core",
+    gpus,
+    sequenceLength: 8192,
+    globalBatchSequences,
+    published,
+    precision,
+    // Megatron-Bridge's FP8 and MXFP8 recipes and MLPerf's FP8_PARAM_GATHER keep the weights in FP8.
+    ...(precision === "fp8" || precision === "mxfp8" ? { recipe: "megatron-fp8-params" as const } : {}),
+    confidence: "stated",
+    ...extra,
+    layout: {
+      tp,
+      pp,
+      cp,
+      dp: gpus / (tp * pp * cp),
+      ep: 1,
+      microBatch: 1,
+      virtualStages,
+      zero: 1,
+      sequenceParallel: tp > 1,
+      ...extra.layout,
+    },
+  });
+  const tokens = (value: number): PublishedFigure => ({ kind: "tokensPerSecondPerGpu", value });
+  // ASYM_PP_EMBED/LOSS: the embedding and the loss take a layer's slot on the end stages (15 + 6 x 16 + 15).
+  const mlperfExtra = {
+    confidence: "partly-inferred" as const,
+    notes: "recompute not stated: searched",
+    layout: { firstStageLayers: 15, lastStageLayers: 15 },
+  };
+  const seconds = (value: number): PublishedFigure => ({ kind: "stepSeconds", value });
+  return [
+    // Llama 3 70B on 64 GPUs, GBS 256; recompute not stated: searched.
+    run(
+      "bridge-llama-3-70b-gb300-mxfp8",
+      "gb300",
+      "llama-3-70b",
+      64,
+      256,
+      "mxfp8",
+      [1, 4, 1, 5],
+      tokens(4864),
+      bridge,
+      { confidence: "partly-inferred" },
+    ),
+    run(
+      "bridge-llama-3-70b-gb300-nvfp4",
+      "gb300",
+      "llama-3-70b",
+      64,
+      256,
+      "nvfp4",
+      [1, 4, 1, 5],
+      tokens(7296),
+      bridge,
+      { confidence: "partly-inferred" },
+    ),
+    run(
+      "bridge-llama-3-70b-gb200-mxfp8",
+      "gb200",
+      "llama-3-70b",
+      64,
+      256,
+      "mxfp8",
+      [2, 4, 1, 5],
+      tokens(3712),
+      bridge,
+      { confidence: "partly-inferred" },
+    ),
+    run(
+      "bridge-llama-3-70b-gb200-nvfp4",
+      "gb200",
+      "llama-3-70b",
+      64,
+      256,
+      "nvfp4",
+      [2, 4, 1, 5],
+      tokens(4864),
+      bridge,
+      { confidence: "partly-inferred" },
+    ),
+    ...(
+      [
+        ["gb300", "fp8", [4, 8, 1, 4], 1024],
+        ["gb300", "mxfp8", [2, 8, 2, 4], 960],
+        ["gb300", "nvfp4", [4, 8, 1, 4], 1440],
+        ["gb200", "fp8", [4, 16, 1, 4], 864],
+        ["gb200", "mxfp8", [4, 16, 1, 8], 800],
+        ["gb200", "nvfp4", [4, 16, 1, 8], 1184],
+      ] as const
+    ).map(([accelerator, precision, layout, value]) => {
+      const r = run(
+        `bridge-llama-3.1-405b-${accelerator}-${precision}`,
+        accelerator,
+        "llama-3-405b",
+        256,
+        1536,
+        precision,
+        layout,
+        tokens(value),
+        bridge,
+      );
+      // 126 layers over 16 stages: the embedding and the loss take a layer's slot each (7 + 14 x 8 + 7).
+      const ends = layout[1] === 16 ? { firstStageLayers: 7, lastStageLayers: 7 } : {};
+      return { ...r, layout: { ...r.layout, recompute: "none" as const, ...ends } };
+    }),
+    ...(
+      [
+        ["bf16", 128, 9.347],
+        ["bf16", 256, 9.484],
+        ["bf16", 512, 9.508],
+        ["fp8", 128, 6.131],
+        ["fp8", 256, 6.183],
+        ["fp8", 512, 6.244],
+      ] as const
+    ).map(([precision, gpus, stepSeconds]) =>
+      run(
+        `dgxc-llama-3.1-405b-gb200-${precision}-${gpus}`,
+        "gb200",
+        "llama-3-405b",
+        gpus,
+        gpus / 2,
+        precision,
+        [4, 8, 2, 8],
+        seconds(stepSeconds),
+        dgxc,
+        { confidence: "partly-inferred", notes: "recompute not stated: searched" },
+      ),
+    ),
+    run(
+      "mlperf-llama-3.1-405b-gb200-256",
+      "gb200",
+      "llama-3-405b",
+      256,
+      448,
+      "fp8",
+      [4, 8, 2, 8],
+      seconds(18.93),
+      mlperf("tyche_ngpu256_ngc25.04_nemo/config_GB200_64x4x112xtp4pp8cp2_cg.sh"),
+      mlperfExtra,
+    ),
+    run(
+      "mlperf-llama-3.1-405b-gb200-512",
+      "gb200",
+      "llama-3-405b",
+      512,
+      896,
+      "fp8",
+      [4, 8, 2, 8],
+      seconds(19.22),
+      mlperf("tyche_ngpu512_ngc25.04_nemo/config_GB200_128x4x112xtp4pp8cp2_cg_dplast.sh"),
+      mlperfExtra,
+    ),
+  ];
+}
 
 /** Runs at other scales and on other stacks and networks than the Megatron reference runs. */
 function otherStackRuns(): PublishedRun[] {
