@@ -26,6 +26,7 @@ for (let i = 0; i < REPEATS; i++) {
     {
       gpus,
       gpusPerNode: 8,
+      gpusPerRack: 8,
       dataParallel: 1000,
       stepSeconds: 5,
       checkpointBytes: 1.8e12 * 14,

@@ -72,7 +72,8 @@ const corpus: {
     name: "MXFP8 on Hopper, which has FP8 but no block scaling",
     text: "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 64, precision: mxfp8 }\ncluster: { accelerator: h100-sxm, gpus: 64 }\n",
     exit: 1,
-    message: /training\.precision: got "mxfp8", expected bf16 or fp8 \(h100-sxm has no block-scaled tensor cores for mxfp8\)/,
+    message:
+      /training\.precision: got "mxfp8", expected bf16 or fp8 \(h100-sxm has no block-scaled tensor cores for mxfp8\)/,
   },
   {
     name: "unknown accelerator",

@@ -197,6 +197,7 @@ const cluster200k = buildout({
 const run200k: RunInput = {
   gpus: 200_000,
   gpusPerNode: 8,
+  gpusPerRack: 8,
   dataParallel: 1000,
   stepSeconds: 5,
   checkpointBytes: 1.8e12 * 14,
@@ -284,22 +285,25 @@ const base: RunModel = {
   intervalSeconds: 3600,
   checkpointSeconds: 60,
   causeRates: [1 / 20000, 1 / 60000],
-  causeHardware: [true, false],
   plannedRatePerSecond: 1 / 200000,
   detectSeconds: 180,
   restartSeconds: 600,
   loadSeconds: 120,
-  hardwareExtraSeconds: 0,
+  causeExtraSeconds: [0, 0],
 };
+// The first cause is hardware: without spares it waits for its repair.
+const withRepair = (seconds: number): Pick<RunModel, "causeExtraSeconds"> => ({
+  causeExtraSeconds: [seconds, 0],
+});
 
 describe("one traced trial", () => {
   it("is the Monte Carlo's own trial, whatever the run", () => {
     const models: RunModel[] = [
       base,
-      { ...base, hardwareExtraSeconds: 4 * 3600 },
-      { ...base, hardwareExtraSeconds: 600, wearIn: { extra: 3, halfLifeSeconds: 5 * 86400 } },
-      { ...base, windowSeconds: 10 * 86400, hardwareExtraSeconds: 3 * 3600 },
-      { ...base, plannedRatePerSecond: 0, causeRates: [0], causeHardware: [false] },
+      { ...base, ...withRepair(4 * 3600) },
+      { ...base, ...withRepair(600), wearIn: { extra: 3, halfLifeSeconds: 5 * 86400 } },
+      { ...base, windowSeconds: 10 * 86400, ...withRepair(3 * 3600) },
+      { ...base, plannedRatePerSecond: 0, causeRates: [0], causeExtraSeconds: [0] },
       { ...base, intervalSeconds: 30, checkpointSeconds: 0.5, workSeconds: 5 * 86400 },
     ];
     for (const model of models) {
@@ -310,7 +314,7 @@ describe("one traced trial", () => {
         checkConsistent(timeline);
       }
     }
-    const repair = traceTrial({ ...base, hardwareExtraSeconds: 4 * 3600 }, 11);
+    const repair = traceTrial({ ...base, ...withRepair(4 * 3600) }, 11);
     assert.ok(repair.totals.repair > 0 && repair.segments.some((s) => s.kind === "repair"));
     const planned = traceTrial(base, 11);
     assert.ok(planned.outcome.planned > 0 && planned.totals.planned > 0);
@@ -353,7 +357,7 @@ describe("one traced trial", () => {
 
 describe("run timeline picture", () => {
   it("states the trial's days and goodput and gives every lane its total", () => {
-    const timeline = traceTrial({ ...base, hardwareExtraSeconds: 4 * 3600 }, 11);
+    const timeline = traceTrial({ ...base, ...withRepair(4 * 3600) }, 11);
     const svg = runTimelineSvg(timeline, { title: `<b>"A & B"</b>` });
     const lines = texts(svg);
     const all = lines.join(" ");

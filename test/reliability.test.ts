@@ -15,6 +15,7 @@ import { standardExponential } from "../src/reliability/exponential.ts";
 import { simulateTrials } from "../src/reliability/monte-carlo.ts";
 import {
   type CheckpointSettings,
+  hardwareWaitSeconds,
   type ReliabilitySettings,
   type RunInput,
   runModelOf,
@@ -35,6 +36,7 @@ const cluster16k = buildout({
 const run: RunInput = {
   gpus: 16384,
   gpusPerNode: 8,
+  gpusPerRack: 8,
   dataParallel: 128,
   stepSeconds: 6.2,
   steps: 929833,
@@ -63,6 +65,38 @@ const checkpoint: CheckpointSettings = {
     hostCopyBytesPerSecondPerGpu: 25e9,
   },
 };
+
+describe("rack-wide failures on NVL72", () => {
+  const nvl72 = lookup(FAILURE_MIXES, "nvl72-rack", "", "");
+  const rackCause = nvl72.causes.find((c) => c.scope === "rack");
+  const nodeCause = nvl72.causes.find((c) => c.hardware && c.scope === undefined);
+  // 4,608 GPUs in replicas of tp 4 x pp 8 = 32 GPUs: dp 144; NVL72 racks of 72 GPUs, trays of 4.
+  const job = { gpus: 4608, dataParallel: 144, gpusPerNode: 4, gpusPerRack: 72 };
+  const shrink = { spares: false, shrink: true, repairSeconds: 4 * 3600 };
+
+  it("takes out every replica the rack holds, where a tray takes out one", () => {
+    assert.ok(rackCause && nodeCause);
+    // 72 GPUs span ceil(72 / 32) = 3 replicas; a 4-GPU tray sits in one.
+    assert.equal(hardwareWaitSeconds(rackCause, job, shrink), (4 * 3600 * 3) / 144);
+    assert.equal(hardwareWaitSeconds(nodeCause, job, shrink), (4 * 3600 * 1) / 144);
+    // Without shrink both wait for the repair; with spares neither waits.
+    assert.equal(hardwareWaitSeconds(rackCause, job, { ...shrink, shrink: false }), 4 * 3600);
+    assert.equal(hardwareWaitSeconds(rackCause, job, { ...shrink, spares: true }), 0);
+    // Software failures never wait for a repair.
+    const software = nvl72.causes.find((c) => !c.hardware);
+    assert.ok(software);
+    assert.equal(hardwareWaitSeconds(software, job, shrink), 0);
+  });
+
+  it("keeps Llama 3's total rate, with the switch and power causes rack-wide", () => {
+    const total = (mix: typeof nvl72) => mix.causes.reduce((sum, c) => sum + c.ratePerGpuHour, 0);
+    assert.ok(relativeError(total(nvl72), total(llama3)) < 1e-12);
+    assert.deepEqual(
+      nvl72.causes.filter((c) => c.scope === "rack").map((c) => c.name),
+      ["network switch/cable (rack-wide)", "power supply (rack-wide)"],
+    );
+  });
+});
 
 describe("checkpoint intervals", () => {
   it("Young: sqrt(2 delta M); a 5-minute checkpoint and a 24-hour MTBF give 2 hours", () => {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { findStack } from "../src/catalog/stacks.ts";
+import { calibrationFor, findStack } from "../src/catalog/stacks.ts";
 import { placeGroup } from "../src/fabric/network.ts";
 import { layerCost, networkModel } from "../src/parallel/layer-cost.ts";
 import { planLayout } from "../src/parallel/plan.ts";
 import { stepTime } from "../src/parallel/step-time.ts";
-import { llama405bInput, relativeError } from "./helpers.ts";
+import { accelerator, llama405bInput, model, relativeError } from "./helpers.ts";
 
 describe("step time", () => {
   it("the breakdown terms are non-negative and add up to the step time", () => {
@@ -87,5 +87,50 @@ describe("step time", () => {
     assert.ok(training);
     assert.equal(training.steps, Math.ceil(15.6e12 / (2048 * 8192)));
     assert.ok(relativeError(training.gpuHours, training.days * 24 * 16384) < 1e-12);
+  });
+});
+
+describe("the NVL72 domain", () => {
+  const moeInput = (name: string, nicGbps: number, ep: number) => {
+    const device = { ...accelerator(name), scaleOutGbps: nicGbps };
+    return {
+      model: model("deepseek-v3"),
+      training: {
+        sequenceLength: 4096,
+        globalBatchSequences: 1024,
+        tokens: undefined,
+        precision: "fp8" as const,
+        recipe: "megatron" as const,
+        attentionFlops: "full" as const,
+      },
+      cluster: { accelerator: device, gpus: 512, ...calibrationFor(device) },
+      layout: {
+        tp: 1,
+        pp: 8,
+        cp: 1,
+        dp: 64,
+        ep,
+        microBatch: 1,
+        virtualStages: 1,
+        recompute: "none" as const,
+        zero: 1 as const,
+        sequenceParallel: false,
+      },
+    };
+  };
+  const expertComm = (name: string, nicGbps: number, ep: number) => {
+    const input = moeInput(name, nicGbps, ep);
+    return layerCost(input, networkModel(input)).expertParallelComm;
+  };
+
+  it("keeps an expert-parallel group of up to 72 GPUs on NVLink: the NICs do not matter", () => {
+    for (const ep of [8, 32, 64]) {
+      assert.ok(relativeError(expertComm("gb200", 400, ep), expertComm("gb200", 10, ep)) < 1e-12, `ep ${ep}`);
+    }
+  });
+
+  it("sends an expert-parallel group past 8 GPUs over the NICs on an 8-GPU server", () => {
+    assert.ok(expertComm("b200", 10, 64) > 2 * expertComm("b200", 400, 64));
+    assert.ok(relativeError(expertComm("b200", 400, 8), expertComm("b200", 10, 8)) < 1e-12);
   });
 });

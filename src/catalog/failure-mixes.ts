@@ -6,6 +6,8 @@ export interface FailureCause {
   readonly ratePerGpuHour: number;
   /** Needs a node swapped or repaired (a spare, or a wait) before the job can resume. */
   readonly hardware: boolean;
+  /** What a hardware failure takes out: its node (default), or the whole rack (NVL72 switch trays, power shelves, coolant). */
+  readonly scope?: "node" | "rack";
 }
 
 export interface FailureMix {
@@ -83,6 +85,22 @@ export const FAILURE_MIXES: readonly FailureMix[] = [
       ref: "Kokolis et al. 2024 (arXiv 2410.21680): RSC-2 2.34 failures per 1,000 node-days",
       kind: "paper",
       note: "the cause mix is Llama 3's",
+    },
+  },
+  {
+    name: "nvl72-rack",
+    displayName: "GB200/GB300 NVL72: Llama 3's causes, switch, cable and power failures rack-wide (estimate)",
+    // In an NVL72 rack the NVLink switch trays, the cable cartridge and the power shelves serve all 72
+    // GPUs: a failure there takes the rack out, where on HGX it took one server or one link.
+    causes: llamaShaped(LLAMA3_UNEXPECTED / LLAMA3_GPU_HOURS).map((cause) =>
+      cause.name === "network switch/cable" || cause.name === "power supply"
+        ? { ...cause, name: `${cause.name} (rack-wide)`, scope: "rack" as const }
+        : cause,
+    ),
+    plannedPerDay: 47 / 54,
+    source: {
+      ref: "Llama 3 Herd of Models (arXiv 2407.21783) Table 5 rates; which causes are rack-wide on NVL72 is an estimate from the rack's shared NVLink switch trays and power shelves (NVIDIA GB200 NVL72 product page)",
+      kind: "estimate",
     },
   },
 ];

@@ -22,6 +22,7 @@ function runInputOf(scenario: Scenario, plan: ScenarioPlan): RunInput {
   return {
     gpus: best.layout.tp * best.layout.pp * best.layout.cp * best.layout.dp,
     gpusPerNode: scenario.facility.platform.gpusPerHost,
+    gpusPerRack: scenario.facility.platform.gpusPerServer,
     dataParallel: best.layout.dp,
     stepSeconds: best.step.seconds,
     ...(best.training ? { steps: best.training.steps } : {}),

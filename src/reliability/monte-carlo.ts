@@ -16,14 +16,16 @@ export interface RunModel {
   readonly checkpointSeconds: number;
   /** Unexpected interruptions of the whole job per second, by cause. */
   readonly causeRates: readonly number[];
-  readonly causeHardware: readonly boolean[];
+  /**
+   * Wait after each cause beyond detection, restart and load: 0 for software; for hardware without
+   * spares the repair (with shrink: the slower stretch without the replicas the failure took out).
+   */
+  readonly causeExtraSeconds: readonly number[];
   readonly plannedRatePerSecond: number;
   /** Failure detection, job restart and checkpoint load. */
   readonly detectSeconds: number;
   readonly restartSeconds: number;
   readonly loadSeconds: number;
-  /** Extra wait after a hardware failure (no spares: repair; with shrink: the slower stretch). */
-  readonly hardwareExtraSeconds: number;
   /** Early-life failures: rate x (1 + extra x 2^(-t / halfLife)). */
   readonly wearIn?: { readonly extra: number; readonly halfLifeSeconds: number };
   /** Simulate a fixed wall-clock window instead of running to completion. */
@@ -91,9 +93,8 @@ interface Prepared {
   readonly wearExtra: number;
   readonly wearHalf: number;
   readonly recoveryBase: number;
-  readonly recoveryHardware: number;
   readonly plannedRecovery: number;
-  readonly hardware: Uint8Array;
+  readonly extra: Float64Array;
   readonly probability: Float64Array;
   readonly alias: Int32Array;
   /** Draw causes one by one only when they change the recovery; else split counts by share. */
@@ -118,7 +119,7 @@ function interrupt(p: Prepared, which: number): number {
   if (!p.causesMatter) return p.recoveryBase;
   const cause = pickCause(p, (which - p.planned) / p.unexpected);
   p.byCause[cause] = (p.byCause[cause] as number) + 1;
-  return p.hardware[cause] === 1 ? p.recoveryHardware : p.recoveryBase;
+  return p.recoveryBase + (p.extra[cause] as number);
 }
 
 /** Wall time to the next interruption, thinned for the early-life excess when there is one. */
@@ -291,7 +292,7 @@ function prepare(model: RunModel): Prepared {
   const { unexpected, planned, peak } = interruptionRates(model);
   const wearExtra = model.wearIn?.extra ?? 0;
   const recoveryBase = model.detectSeconds + model.restartSeconds + model.loadSeconds;
-  const hardware = Uint8Array.from(model.causeHardware, (h) => (h ? 1 : 0));
+  const extra = Float64Array.from(model.causeExtraSeconds);
   const table = aliasTable(model.causeRates);
   const prepared: Prepared = {
     unexpected,
@@ -304,12 +305,11 @@ function prepare(model: RunModel): Prepared {
     wearExtra,
     wearHalf: model.wearIn?.halfLifeSeconds ?? 1,
     recoveryBase,
-    recoveryHardware: recoveryBase + model.hardwareExtraSeconds,
     plannedRecovery: model.checkpointSeconds + model.restartSeconds + model.loadSeconds,
-    hardware,
+    extra,
     probability: table.probability,
     alias: table.alias,
-    causesMatter: model.hardwareExtraSeconds > 0 && hardware.some((h) => h === 1),
+    causesMatter: extra.some((seconds) => seconds > 0),
     byCause: new Float64Array(model.causeRates.length),
   };
   return prepared;

@@ -1,4 +1,4 @@
-import type { FailureMix } from "../catalog/failure-mixes.ts";
+import type { FailureCause, FailureMix } from "../catalog/failure-mixes.ts";
 import { nowMilliseconds } from "../clock.ts";
 import { InfeasibleError, InputError } from "../errors.ts";
 import type { BuildoutResult } from "../facility/buildout.ts";
@@ -48,6 +48,8 @@ export interface SimulationSettings {
 export interface RunInput {
   readonly gpus: number;
   readonly gpusPerNode: number;
+  /** GPUs a rack-wide failure takes out: the whole NVL72 rack, else one server. */
+  readonly gpusPerRack: number;
   readonly dataParallel: number;
   readonly stepSeconds: number;
   /** Steps to finish; absent when only a window is simulated. */
@@ -147,6 +149,25 @@ function histogram(values: number[], bins: number): Histogram {
   return counts.map((count, i) => ({ from: low + i * width, to: low + (i + 1) * width, count }));
 }
 
+/**
+ * The wait a failure adds beyond detection, restart and load. Software: none. Hardware with spares:
+ * none (a spare node, or a spare rack for a rack-wide failure, is swapped in). Without spares: the
+ * repair; with shrink, the job runs without the data-parallel replicas the failed node or rack held
+ * until the repair, which costs the repair time x the share of replicas lost.
+ */
+export function hardwareWaitSeconds(
+  cause: FailureCause,
+  run: Pick<RunInput, "gpus" | "dataParallel" | "gpusPerNode" | "gpusPerRack">,
+  reliability: Pick<ReliabilitySettings, "spares" | "shrink" | "repairSeconds">,
+): number {
+  if (!cause.hardware || reliability.spares) return 0;
+  if (!reliability.shrink) return reliability.repairSeconds;
+  const blastGpus = cause.scope === "rack" ? run.gpusPerRack : run.gpusPerNode;
+  const replicaGpus = run.gpus / run.dataParallel;
+  const lost = Math.min(run.dataParallel, Math.ceil(blastGpus / replicaGpus));
+  return (reliability.repairSeconds * lost) / run.dataParallel;
+}
+
 export function runModelOf(
   run: RunInput,
   reliability: ReliabilitySettings,
@@ -182,23 +203,19 @@ export function runModelOf(
     );
   }
   const work = ((run.steps ?? 0) * run.stepSeconds) / (1 - reliability.stragglerSlowdown);
-  // Without spares a hardware failure waits for repair, or (shrink) runs a replica short meanwhile.
-  const hardwareExtraSeconds = reliability.spares
-    ? 0
-    : reliability.shrink
-      ? reliability.repairSeconds / run.dataParallel
-      : reliability.repairSeconds;
+  const causeExtraSeconds = reliability.mix.causes.map((cause) =>
+    hardwareWaitSeconds(cause, run, reliability),
+  );
   const model: RunModel = {
     workSeconds: run.steps === undefined ? Number.MAX_SAFE_INTEGER : work,
     intervalSeconds: interval,
     checkpointSeconds: cost.blockingSeconds,
     causeRates,
-    causeHardware: reliability.mix.causes.map((c) => c.hardware),
     plannedRatePerSecond: (reliability.mix.plannedPerDay * reliability.rateScale) / SECONDS_PER_DAY,
     detectSeconds: reliability.detectSeconds,
     restartSeconds: reliability.restartSeconds,
     loadSeconds: cost.loadSeconds,
-    hardwareExtraSeconds,
+    causeExtraSeconds,
     ...(reliability.wearIn ? { wearIn: reliability.wearIn } : {}),
     ...(settings.days !== undefined ? { windowSeconds: settings.days * SECONDS_PER_DAY } : {}),
   };
@@ -230,8 +247,12 @@ export function expectedInterruptionsPerTrial(model: RunModel): number {
   if (rate <= 0) return 0;
   if (model.windowSeconds !== undefined) return rate * model.windowSeconds;
   const cycle = model.intervalSeconds + model.checkpointSeconds;
-  const recovery =
-    model.detectSeconds + model.restartSeconds + model.loadSeconds + model.hardwareExtraSeconds;
+  const totalRate = model.causeRates.reduce((a, b) => a + b, 0);
+  const meanExtra =
+    totalRate > 0
+      ? model.causeRates.reduce((sum, r, i) => sum + r * (model.causeExtraSeconds[i] ?? 0), 0) / totalRate
+      : 0;
+  const recovery = model.detectSeconds + model.restartSeconds + model.loadSeconds + meanExtra;
   const cycles = model.workSeconds / model.intervalSeconds;
   const exponent = rate * Math.min(cycle, model.workSeconds + model.checkpointSeconds);
   if (exponent > 700) return Number.POSITIVE_INFINITY;

@@ -172,18 +172,17 @@ class TimelineBuilder implements TrialRecorder {
   private pendingStall = 0;
   private recoveryPlanned = false;
   private recoveryHardware = false;
+  private repairSeconds = 0;
   private recoveryElapsed = 0;
   private readonly tau: number;
   private readonly stall: number;
   private readonly detect: number;
-  private readonly extra: number;
   private readonly baseRecovery: number;
 
   constructor(model: RunModel) {
     this.tau = model.intervalSeconds;
     this.stall = model.checkpointSeconds;
     this.detect = model.detectSeconds;
-    this.extra = model.hardwareExtraSeconds;
     this.baseRecovery = model.detectSeconds + model.restartSeconds + model.loadSeconds;
     this.bins = new Bins(model.windowSeconds ?? model.workSeconds);
   }
@@ -275,7 +274,8 @@ class TimelineBuilder implements TrialRecorder {
     }
     this.bins.mark(this.clock, planned);
     this.recoveryPlanned = planned;
-    this.recoveryHardware = !planned && this.extra > 0 && recoverySeconds > this.baseRecovery;
+    this.repairSeconds = planned ? 0 : Math.max(0, recoverySeconds - this.baseRecovery);
+    this.recoveryHardware = this.repairSeconds > 0;
     this.recoveryElapsed = 0;
   }
 
@@ -294,7 +294,7 @@ class TimelineBuilder implements TrialRecorder {
     // A hardware failure: detection, then the wait for the repair, then restart and load.
     const to = from + seconds;
     const repairFrom = this.detect;
-    const repairTo = this.detect + this.extra;
+    const repairTo = this.detect + this.repairSeconds;
     const repair = Math.max(0, Math.min(to, repairTo) - Math.max(from, repairFrom));
     const before = Math.max(0, Math.min(to, repairFrom) - from);
     this.emit("recovery", before);
