@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { calibrationFor, findStack } from "../src/catalog/stacks.ts";
 import { placeGroup } from "../src/fabric/network.ts";
-import { layerCost, networkModel } from "../src/parallel/layer-cost.ts";
+import { kernelDevices, layerCost, networkModel } from "../src/parallel/layer-cost.ts";
 import { planLayout } from "../src/parallel/plan.ts";
 import { stepTime } from "../src/parallel/step-time.ts";
 import { accelerator, llama405bInput, model, relativeError } from "./helpers.ts";
@@ -132,5 +132,28 @@ describe("the NVL72 domain", () => {
   it("sends an expert-parallel group past 8 GPUs over the NICs on an 8-GPU server", () => {
     assert.ok(expertComm("b200", 10, 64) > 2 * expertComm("b200", 400, 64));
     assert.ok(relativeError(expertComm("b200", 400, 8), expertComm("b200", 10, 8)) < 1e-12);
+  });
+});
+
+describe("precision formats", () => {
+  const on = (precision: "bf16" | "fp8" | "mxfp8" | "nvfp4") => {
+    const base = llama405bInput();
+    const gb200 = accelerator("gb200");
+    return kernelDevices({
+      ...base,
+      training: { ...base.training, precision },
+      cluster: { ...base.cluster, accelerator: gb200, ...calibrationFor(gb200) },
+    });
+  };
+
+  it("runs linear layers at the FP4 rate only under NVFP4, and attention at BF16 always", () => {
+    const gb200 = accelerator("gb200");
+    assert.equal(on("bf16").matmul.peakFlops, gb200.bf16DenseFlops);
+    assert.equal(on("fp8").matmul.peakFlops, gb200.fp8DenseFlops);
+    assert.equal(on("mxfp8").matmul.peakFlops, gb200.fp8DenseFlops);
+    assert.equal(on("nvfp4").matmul.peakFlops, gb200.fp4DenseFlops);
+    for (const precision of ["bf16", "fp8", "mxfp8", "nvfp4"] as const) {
+      assert.equal(on(precision).bf16.peakFlops, gb200.bf16DenseFlops, precision);
+    }
   });
 });

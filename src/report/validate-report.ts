@@ -70,7 +70,10 @@ export function validationReport(
         textColumns: [1, 7, 9],
         help: "published figures against the model's, with the published layout and the best the search finds",
       },
-      ...(overMemory.length > 0 ? { notes: overMemory } : {}),
+      notes: [
+        `Mean absolute step-time error ${formatPercent(inGroup.reduce((sum, r) => sum + Math.abs(r.stepError), 0) / inGroup.length)} over ${inGroup.length} runs`,
+        ...overMemory,
+      ],
     });
   }
   const memoryRuns = summary.runs.filter((r) => r.memory);
