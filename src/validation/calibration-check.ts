@@ -21,12 +21,15 @@ const MIN_RUNS = 6;
 export function calibrationHalfSplit(): HalfSplitCheck[] {
   const byStack = new Map<string, PreparedRun[]>();
   for (const result of evaluateAccuracy().runs) {
-    const stack = stackOf(result.run).name;
-    if (!REFERENCE_STACKS.includes(stack)) continue;
+    const stackName = stackOf(result.run).name;
+    if (!REFERENCE_STACKS.includes(stackName)) continue;
+    // One fit per stack and hardware generation: a calibration is of one cluster's hardware.
+    const input = publishedRunInput(result.run);
+    const stack = `${stackName} on ${input.cluster.accelerator.generation}`;
     const list = byStack.get(stack) ?? [];
     list.push({
       id: result.run.id,
-      base: publishedRunInput(result.run),
+      base: input,
       layout: result.plan.layout,
       stepSeconds: result.publishedStepSeconds,
       modelSaysOutOfMemory: false,
