@@ -190,6 +190,7 @@ describe("calibrate on the published runs", () => {
   it("fits half of each reference stack's runs and predicts the other half about as well as the catalog", () => {
     const checks = calibrationHalfSplit();
     assert.deepEqual(checks.map((c) => c.stack).sort(), [
+      "megatron-bridge on blackwell",
       "megatron-core on blackwell",
       "megatron-core on hopper",
       "megatron-lm-2021 on ampere",

@@ -49,6 +49,7 @@ describe("accuracy against published runs", () => {
   it("reports every stack's error and its leave-one-stack-out error", () => {
     assert.deepEqual(byStack.map((s) => s.stack).sort(), [
       "deepseek-dualpipe",
+      "megatron-bridge",
       "megatron-core",
       "megatron-deepspeed",
       "megatron-lm-2021",

@@ -160,7 +160,7 @@ const blackwell: HardwareCalibration = {
       kind: "estimate",
     },
     sustainedComputeFraction: {
-      ref: "fitted by scripts/fit-calibration.ts over the 18 Blackwell runs in validate (Megatron-Bridge 26.04.01, DGX Cloud, MLPerf v5.0; BF16, FP8, MXFP8, NVFP4); leave-one-out mean 12.5%",
+      ref: "fitted by scripts/fit-calibration.ts over the 18 Blackwell runs in validate (Megatron-Bridge 26.04.01, DGX Cloud, MLPerf v5.0; BF16, FP8, MXFP8, NVFP4); leave-one-out mean 9.0%",
       kind: "derived",
     },
   },

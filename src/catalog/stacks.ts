@@ -55,6 +55,11 @@ export interface SoftwareStack {
   /** Bytes per gradient element in the data-parallel reduction. */
   readonly gradReduceBytes: number;
   /**
+   * Megatron recipes keep their gradient buffer in BF16 rather than FP32 (grad_reduce_in_fp32 off):
+   * 2 bytes per parameter instead of 4. PyTorch AMP's fp32 gradients are unaffected.
+   */
+  readonly bf16Gradients: boolean;
+  /**
    * Time of the stack's norms, activations and residuals over the fused-kernel model (one read and
    * write per tensor at the elementwise bandwidth): eager PyTorch runs each as several kernels with
    * fp32 upcasts.
@@ -86,7 +91,7 @@ const paper = (ref: string): Source => ({ ref, kind: "paper" });
 
 const megatronCore: SoftwareStack = {
   name: "megatron-core",
-  aliases: ["megatron", "nemo", "megatron-bridge", "hopper-2024", "blackwell-2025", "cdna3-2024"],
+  aliases: ["megatron", "nemo", "hopper-2024", "blackwell-2025", "cdna3-2024"],
   description:
     "Megatron-Core / NeMo with Transformer Engine (2024-2025): flash attention, fused kernels, TP userbuffers overlap, bucketed DP overlap, interleaved 1F1B",
   attentionKernel: "flash",
@@ -104,6 +109,7 @@ const megatronCore: SoftwareStack = {
   pipelineSchedule: "1f1b",
   pipelinePartition: "even",
   gradReduceBytes: 4,
+  bf16Gradients: false,
   elementwiseSlowdown: 1,
   hostSecondsPerKernel: 8e-6,
   kernelsPerLayerForward: 14,
@@ -137,6 +143,24 @@ const megatronCore: SoftwareStack = {
     allocatorOverhead: estimate(
       "PyTorch caching allocator reserve over allocated in long Megatron runs: ~5%",
     ),
+  },
+};
+
+/** NVIDIA's Megatron-Bridge performance recipes (the source of its published throughput tables). */
+const megatronBridge: SoftwareStack = {
+  ...megatronCore,
+  name: "megatron-bridge",
+  aliases: ["nemo-2", "megatron-bridge-perf"],
+  description:
+    "Megatron-Bridge performance recipes (2025-2026): Megatron-Core with BF16 gradient buffers and reduction (grad_reduce_in_fp32 off)",
+  bf16Gradients: true,
+  gradReduceBytes: 2,
+  sources: {
+    ...megatronCore.sources,
+    bf16Gradients: paper(
+      "Megatron-Bridge scripts/performance configs, set_llama3_common_configs (and the DeepSeek/Qwen ones): cfg.ddp.grad_reduce_in_fp32 = False",
+    ),
+    gradReduceBytes: paper("Megatron-Bridge performance configs: gradients reduced in BF16"),
   },
 };
 
@@ -320,6 +344,7 @@ const fsdp2: SoftwareStack = {
 
 export const STACKS: readonly SoftwareStack[] = [
   megatronCore,
+  megatronBridge,
   megatronLm2021,
   megatronDeepSpeed,
   deepseek,

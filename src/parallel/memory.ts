@@ -77,8 +77,9 @@ function weightBytes(input: PlanInput, parameters: number): number {
 }
 
 function gradientBytes(input: PlanInput, parameters: number): number {
-  const { layout, training } = input;
-  const { gradients } = stateBytesPerParameter(training.recipe, training.precision);
+  const { layout, training, cluster } = input;
+  const recipeBytes = stateBytesPerParameter(training.recipe, training.precision).gradients;
+  const gradients = cluster.stack.bf16Gradients && training.recipe !== "pytorch-amp" ? 2 : recipeBytes;
   return parameters * (layout.zero >= 2 ? gradients / (layout.dp * layout.cp) : gradients);
 }
 

@@ -297,7 +297,8 @@ function blackwellRuns(): PublishedRun[] {
     source,
     model,
     accelerator,
-    stack: "megatron-core",
+    // Megatron-Bridge's tables come from its performance recipes; DGX Cloud and MLPerf run NeMo.
+    stack: id.startsWith("bridge-") ? "megatron-bridge" : "megatron-core",
     gpus,
     sequenceLength: 8192,
     globalBatchSequences,
@@ -610,7 +611,7 @@ function heldOutRuns(): PublishedRun[] {
     source,
     model,
     accelerator: "h100-sxm",
-    stack: "megatron-core",
+    stack: id.startsWith("bridge-") ? "megatron-bridge" : "megatron-core",
     gpus,
     sequenceLength,
     globalBatchSequences,
