@@ -142,25 +142,38 @@ const ampere: HardwareCalibration = {
 };
 
 /** Generations without published runs to check against borrow Hopper's measured fractions. */
+// GB200's best measured BF16 GEMM: 1,822.0 TFLOP/s at 4096 x 9728 x 2048 (ml-engineering MAMF table).
+// With Hopper's shape terms that shape reaches 0.843 of the asymptote; over the 2,450 dense peak:
+const GB200_MAMF_FRACTION = 1822.0 / 2450;
+const GB200_MAMF_SHAPE = [4096, 9728, 2048] as const;
+
 /**
- * B200/B300/GB200/GB300: no Blackwell kernel measurements in data/, so the kernel curves and link
- * efficiencies are Hopper's; the sustained share of them is fitted to the published Blackwell runs.
+ * B200/B300/GB200/GB300: the GEMM asymptote from GB200's published best GEMM rate, Hopper's shape
+ * terms, attention curve and link efficiencies; the sustained share fitted to the published runs.
  */
 const blackwell: HardwareCalibration = {
   ...hopper,
   generation: "blackwell",
   description:
-    "B200/B300/GB200/GB300: Hopper's measured kernel curves and link efficiencies; sustained rate fitted to 18 published GB200/GB300 runs",
-  sustainedComputeFraction: 0.701,
+    "B200/B300/GB200/GB300: GEMM asymptote from GB200's measured best rate, Hopper's shape terms and attention curve; sustained rate fitted to 18 published GB200/GB300 runs",
+  gemm: {
+    ...hopper.gemm,
+    maxFraction:
+      GB200_MAMF_FRACTION / GB200_MAMF_SHAPE.reduce((share, d) => share * (d / (d + hopper.gemm.halfDim)), 1),
+  },
+  sustainedComputeFraction: 0.622,
   sources: {
     ...hopper.sources,
-    gemm: { ref: "H100 curve shape applied (no Blackwell kernel measurement in data/)", kind: "estimate" },
+    gemm: {
+      ref: "ml-engineering compute/accelerator/README.md, Maximum Achievable Matmul FLOPS table (stas00, 2025-26): GB200 SXM 1,822.0 TFLOP/s BF16 at 4096x9728x2048 (torch 2.10 nightly, CUDA 13.0); B200 1,745.0, B300 1,769.0; shape terms from the H100 fit",
+      kind: "measured",
+    },
     flashAttention: {
       ref: "H100 curve shape applied (no Blackwell kernel measurement in data/)",
       kind: "estimate",
     },
     sustainedComputeFraction: {
-      ref: "fitted by scripts/fit-calibration.ts over the 18 Blackwell runs in validate (Megatron-Bridge 26.04.01, DGX Cloud, MLPerf v5.0; BF16, FP8, MXFP8, NVFP4); leave-one-out mean 9.0%",
+      ref: "fitted by scripts/fit-calibration.ts over the 18 Blackwell runs in validate (Megatron-Bridge 26.04.01, DGX Cloud, MLPerf v5.0; BF16, FP8, MXFP8, NVFP4); leave-one-out mean 8.9%",
       kind: "derived",
     },
   },
