@@ -38,6 +38,7 @@ export { type BuildoutReport, buildoutScenario } from "./pipeline/buildout.ts";
 export { calibrateFiles, calibrationJson, type InputFile, stackFileYaml } from "./pipeline/calibrate.ts";
 export { type ScenarioSummary, summarizeScenario } from "./pipeline/compare.ts";
 export { planScenario, type ScenarioPlan } from "./pipeline/plan.ts";
+export { type ServeResult, serveScenario } from "./pipeline/serve.ts";
 export { simulateScenario, traceScenarioTrial, withTrials } from "./pipeline/simulate.ts";
 export { parseVariation, type SweepRow, sweepScenario, type Variation } from "./pipeline/sweep.ts";
 export { type UncertaintyResult, uncertaintyOf } from "./pipeline/uncertainty.ts";
@@ -96,6 +97,7 @@ export {
   validationJson,
 } from "./report/json.ts";
 export { layoutLabel, planReport, searchReport } from "./report/plan-report.ts";
+export { serveJson, serveReport } from "./report/serve-report.ts";
 export { simulationReport } from "./report/simulate-report.ts";
 export { sweepCsv } from "./report/sweep-csv.ts";
 export { sweepReport } from "./report/sweep-report.ts";

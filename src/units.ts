@@ -41,3 +41,6 @@ export function formatPercent(fraction: number, digits = 1): string {
   if (!Number.isFinite(fraction)) return "n/a";
   return `${(fraction * 100).toFixed(digits)}%`;
 }
+
+/** Hours in a (365-day) year. */
+export const HOURS_PER_YEAR = 8760;

@@ -15,6 +15,7 @@ const scratch = mkdtempSync(join(tmpdir(), "gigacluster-golden-"));
 process.chdir(root);
 
 function commandsFor(text: string): string[] {
+  if (/^serve:/m.test(text)) return ["serve"];
   if (!/^model:/m.test(text)) return ["buildout"];
   return /^simulation:/m.test(text) && !/tokens:/.test(text) ? ["plan", "simulate"] : ["plan"];
 }
@@ -51,10 +52,11 @@ describe("bundled examples (golden output)", () => {
     const file = join("examples", example);
     const text = readFileSync(join(root, file), "utf8");
     for (const command of commandsFor(text)) {
-      it(`${command} ${example}: JSON, text, Markdown${command === "buildout" ? "" : " and SVG"}`, async () => {
+      const charted = command === "plan" || command === "simulate";
+      it(`${command} ${example}: JSON, text, Markdown${charted ? " and SVG" : ""}`, async () => {
         // One JSON run also draws the charts (plan and simulate take --svg).
         const svg = join(scratch, `${name}.${command}.svg`);
-        const drawn = command === "buildout" ? [] : ["--svg", svg];
+        const drawn = charted ? ["--svg", svg] : [];
         const json = normalise(JSON.parse(await cli([command, file, "--json", ...drawn])));
         matchesGolden(`${name}.${command}.json`, `${JSON.stringify(json, null, 1)}\n`);
         if (drawn.length > 0) matchesGolden(`${name}.${command}.svg`, readFileSync(svg, "utf8"));

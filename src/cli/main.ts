@@ -33,6 +33,9 @@ import {
   scenarioJsonSchema,
   searchJson,
   searchReport,
+  serveJson,
+  serveReport,
+  serveScenario,
   simulateScenario,
   simulationJson,
   simulationReport,
@@ -409,6 +412,20 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .description("the scenario format as JSON Schema, for editors")
     .action(() => {
       io.out(toJson(scenarioJsonSchema()));
+    });
+  program
+    .command("serve")
+    .description("the GPUs, megawatts and dollars a serving demand needs at its latency targets")
+    .argument("<file>", "scenario file with a serve section (YAML or JSON)")
+    .option("--json", "print one JSON object")
+    .option("--markdown", "print Markdown tables (to paste into a document)")
+    .action((file: string, options: OutputOptions) => {
+      const scenario = scenarioAtMedians(readScenario(file));
+      if (!scenario.serve) {
+        throw new InputError("serve", undefined, `a serve section in ${file} (demand, slo, precision)`);
+      }
+      const result = serveScenario(scenario);
+      io.out(options.json ? toJson(serveJson(result)) : drawText(serveReport(result), styleOf(options)));
     });
   program
     .command("calibrate")

@@ -4,10 +4,9 @@ import type { Platform } from "../catalog/platforms.ts";
 import type { Site } from "../catalog/sites.ts";
 import { InputError } from "../errors.ts";
 import { type FabricSize, sizeFabric } from "../fabric/clos.ts";
+import { HOURS_PER_YEAR } from "../units.ts";
 
 // The forward build-out: GPUs -> servers -> racks -> fabric -> storage -> power -> cost.
-
-const HOURS_PER_YEAR = 8760;
 
 export interface BuildoutInput {
   readonly accelerator: Accelerator;

@@ -1,9 +1,10 @@
 import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
 import type { Accelerator } from "../catalog/accelerators.ts";
 import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
 import { InputError } from "../errors.ts";
-import { PRECISION_FORMATS } from "../model/precision.ts";
+import { PRECISION_FORMATS, type Precision } from "../model/precision.ts";
 import type { ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
 import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
@@ -29,6 +30,7 @@ import {
   reliabilitySchema,
   scenarioSchema,
   searchSchema,
+  type serveSchema,
   simulationSchema,
   siteObjectSchema,
   trainingSchema,
@@ -49,6 +51,19 @@ export interface Scenario {
   readonly facility: FacilitySetup;
   /** Failures, checkpoints and Monte Carlo settings for the run simulation (defaults when absent). */
   readonly run: RunSettings;
+  /** A demand to serve and how (the `serve` command). */
+  readonly serve?: ServeSettings;
+}
+
+/** The serve section, its defaults filled and its precision checked against the accelerator. */
+export type ServeSettings = Omit<z.output<typeof serveSchema>, "precision"> & {
+  readonly precision: Precision;
+};
+
+function resolveServe(section: z.output<typeof serveSchema>, accelerator: Accelerator): ServeSettings {
+  const precision: Precision = section.precision ?? (accelerator.fp8DenseFlops > 0 ? "fp8" : "bf16");
+  checkPrecision(accelerator, precision, "megatron", "serve.precision");
+  return { ...section, precision };
 }
 
 const sectionKeys: Record<string, readonly string[]> = {
@@ -190,6 +205,7 @@ function checkPrecision(
   accelerator: Accelerator,
   precision: TrainingSetup["precision"],
   recipe: TrainingSetup["recipe"],
+  path = "training.precision",
 ): void {
   if (recipe === "megatron-fp8-params" && precision === "bf16") {
     throw new InputError(
@@ -202,14 +218,14 @@ function checkPrecision(
   const rate = format.gemmRate === "fp4" ? accelerator.fp4DenseFlops : accelerator.fp8DenseFlops;
   if (format.gemmRate !== "bf16" && rate === 0) {
     throw new InputError(
-      "training.precision",
+      path,
       precision,
       `bf16 (${accelerator.name} has no ${format.gemmRate.toUpperCase()} tensor cores)`,
     );
   }
   if (format.blockScaled && accelerator.fp4DenseFlops === 0) {
     throw new InputError(
-      "training.precision",
+      path,
       precision,
       `bf16 or fp8 (${accelerator.name} has no block-scaled tensor cores for ${precision})`,
     );
@@ -291,6 +307,7 @@ export function normalizeScenario(value: unknown): Scenario {
     cluster: { accelerator, stack, hardware },
     facility,
     run: resolveRunSettings(scenario),
+    ...(scenario.serve ? { serve: resolveServe(scenario.serve, accelerator) } : {}),
   };
 }
 

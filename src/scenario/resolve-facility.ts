@@ -88,7 +88,9 @@ export function resolveFacility(scenario: ParsedScenario, accelerator: Accelerat
         : {}),
   };
   const sizedByBudget = budget.usd !== undefined || budget.megawatts !== undefined;
-  const gpus = scenario.cluster.gpus ?? (sizedByBudget ? undefined : site.gpus);
+  // A serving scenario sizes its own fleet: without a stated count, one scale-up domain stands in.
+  const servingDefault = scenario.serve ? accelerator.scaleUpDomainGpus : undefined;
+  const gpus = scenario.cluster.gpus ?? (sizedByBudget ? undefined : (site.gpus ?? servingDefault));
   let size: ClusterSize;
   if (gpus !== undefined) size = { by: "gpus", gpus };
   else if (sizedByBudget) size = { by: "budget", limit: budget };

@@ -900,6 +900,121 @@ export const uncertaintySchema = z
   })
   .meta({ title: "Uncertainty", description: "Sampling of the inputs given as ranges or distributions." });
 
+const share = z.number().min(0).max(1);
+
+/** Serving: a demand, its service levels, and how replicas run (issue 16's contract). */
+export const serveSchema = z
+  .strictObject({
+    demand: z
+      .strictObject({
+        users: field(count, {
+          title: "Daily active users",
+          description: "People who use the service on a day.",
+          unit: "users",
+        }),
+        requestsPerUserPerDay: field(positive.max(1e6), {
+          title: "Requests per user per day",
+          description: "Prompts each daily user sends.",
+          unit: "requests",
+        }),
+        inputTokens: field(count.max(10_000_000), {
+          title: "Input tokens per request",
+          description: "Prompt tokens, with the conversation and system prompt.",
+          unit: "tokens",
+        }),
+        outputTokens: field(count.max(10_000_000), {
+          title: "Output tokens per request",
+          description: "Tokens the model writes in its answer.",
+          unit: "tokens",
+        }),
+        reasoningTokens: field(z.number().int().nonnegative().max(10_000_000), {
+          title: "Reasoning tokens per request",
+          description: "Thinking tokens generated before the answer (decoded like output).",
+          unit: "tokens",
+        }).default(0),
+        peakToMean: field(z.number().min(1).max(100), {
+          title: "Peak to mean",
+          description: "The busiest hour's request rate over the day's mean.",
+        }).default(2),
+      })
+      .meta({ title: "Demand", description: "Who asks how much." }),
+    slo: z
+      .strictObject({
+        ttftSeconds: field(positive.max(3600), {
+          title: "Time to first token (s)",
+          description: "Target for the wait before the first output token.",
+          unit: "s",
+        }).default(2),
+        tpotSeconds: field(positive.max(60), {
+          title: "Time per output token (s)",
+          description: "Target for the time between output tokens (0.05 s: 20 tokens/s per user).",
+          unit: "s",
+        }).default(0.05),
+        percentile: field(z.number().min(0.5).max(0.9999), {
+          title: "Percentile",
+          description:
+            "The percentile the targets are stated at (the model's latencies are at the mean load).",
+        }).default(0.9),
+      })
+      .meta({ title: "Service levels", description: "Latency targets a replica must meet." })
+      .default({ ttftSeconds: 2, tpotSeconds: 0.05, percentile: 0.9 }),
+    precision: field(z.enum(["bf16", "fp8", "mxfp8", "nvfp4"]), {
+      title: "Serving precision",
+      description: "Weights and GEMMs in BF16, FP8, MXFP8 or NVFP4.",
+      emptyMeans: "fp8 where the accelerator has it, else bf16",
+    }).optional(),
+    kvPrecision: field(z.enum(["bf16", "fp8"]), {
+      title: "KV-cache precision",
+      description: "Bytes per cached key/value element: 2 (BF16) or 1 (FP8).",
+    }).default("fp8"),
+    prefixCacheHitRate: field(share, {
+      title: "Prefix-cache hit rate",
+      description: "Share of input tokens whose KV is reused from the prefix cache.",
+    }).default(0),
+    speculativeTokens: field(z.number().int().nonnegative().max(16), {
+      title: "Speculative draft tokens",
+      description: "Draft tokens verified per decode step (0: off).",
+    }).default(0),
+    speculativeAcceptance: field(share, {
+      title: "Draft acceptance",
+      description: "Chance each draft token is accepted.",
+    }).default(0.7),
+    disaggregated: field(z.boolean(), {
+      title: "Disaggregated prefill/decode",
+      description: "Separate prefill and decode pools, each sized for its own work.",
+    }).default(false),
+    headroom: field(z.number().min(0).max(0.9), {
+      title: "Headroom",
+      description: "Share of each replica's capacity kept free at the peak.",
+    }).default(0.2),
+    stepOverheadSeconds: field(z.number().nonnegative().max(1), {
+      title: "Decode step overhead (s)",
+      description: "Host and scheduler time per decode step (estimate: 0.5 ms with CUDA graphs).",
+      unit: "s",
+    }).default(0.0005),
+    usdPerGpuHour: field(positive.max(1000), {
+      title: "$ per GPU-hour",
+      description: "A rental price; empty: the build-out's own cost per GPU-hour.",
+      unit: "$",
+      emptyMeans: "the build-out's",
+    }).optional(),
+    replica: z
+      .strictObject({
+        tp: field(small, {
+          title: "Replica TP",
+          description: "Tensor-parallel GPUs per replica.",
+        }).optional(),
+        pp: field(small, { title: "Replica PP", description: "Pipeline stages per replica." }).optional(),
+        batch: field(small, {
+          title: "Decode batch",
+          description: "Concurrent sequences per replica.",
+        }).optional(),
+      })
+      .meta({ title: "Replica", description: "Fields to pin; the rest are searched." })
+      .optional(),
+  })
+  .meta({ title: "Serving", description: "A demand to serve, its latency targets and how replicas run." });
+
 export const scenarioSchema = z.strictObject({
   name: field(z.string(), { title: "Name", description: "The scenario's name in reports." }).optional(),
   description: field(z.string(), {
@@ -929,6 +1044,7 @@ export const scenarioSchema = z.strictObject({
     .meta({ title: "Layout", description: "auto (searched), or the fields to pin; the rest are searched." })
     .optional(),
   search: searchSchema.optional(),
+  serve: serveSchema.optional(),
 });
 
 export type ScenarioFile = z.input<typeof scenarioSchema>;

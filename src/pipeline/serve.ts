@@ -1,0 +1,150 @@
+import { InputError } from "../errors.ts";
+import { ringTreeNetwork } from "../fabric/network.ts";
+import { buildout } from "../facility/buildout.ts";
+import type { Scenario } from "../scenario/normalize.ts";
+import { type Fleet, type FleetSetup, type ServingSearch, searchServing } from "../serving/fleet.ts";
+import type { ReplicaResult, ServingSetup } from "../serving/replica.ts";
+import { HOURS_PER_YEAR } from "../units.ts";
+import { buildoutScenario } from "./buildout.ts";
+
+// `gigacluster serve FILE`: the demand's peak, the replica that serves it with the fewest GPUs within
+// the latency targets, and the fleet's power, energy and cost.
+
+export interface ServeResult {
+  readonly name: string;
+  readonly model: string;
+  readonly accelerator: string;
+  readonly precision: string;
+  readonly kvPrecision: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly slo: { readonly ttftSeconds: number; readonly tpotSeconds: number; readonly percentile: number };
+  readonly replica: ReplicaResult;
+  readonly fleet: Fleet & { readonly megawatts: number; readonly itMegawatts: number };
+  readonly cost: {
+    readonly usdPerGpuHour: number;
+    /** Where the price comes from: the build-out's own cost, or the scenario's rental price. */
+    readonly priceFrom: "buildout" | "rental";
+    readonly usdPerHour: number;
+    /** Over all tokens (input and output) served at the day's mean. */
+    readonly usdPerMillionTokens: number;
+    readonly usdPerMillionOutputTokens: number;
+    readonly usdPerYear: number;
+  };
+  readonly energy: {
+    readonly whPerRequest: number;
+    readonly whPerMillionTokens: number;
+    readonly mwhPerYear: number;
+  };
+  /** With a stated site: the share of its GPUs the fleet takes, and what is left for training. */
+  readonly site?: {
+    readonly name: string;
+    readonly gpus: number;
+    readonly share: number;
+    readonly gpusLeft: number;
+  };
+  readonly search: {
+    readonly evaluated: number;
+    /** Other replica layouts that meet the targets, with the fleet each would need. */
+    readonly alternatives: readonly { readonly replica: ReplicaResult; readonly fleetGpus: number }[];
+  };
+}
+
+export function servingSetup(scenario: Scenario): { setup: ServingSetup; fleet: FleetSetup } {
+  const { serve, model, cluster } = scenario;
+  if (!serve) throw new InputError("serve", undefined, "a serve section: demand, slo, precision");
+  if (!model) throw new InputError("model", undefined, "a catalog model name or a model section");
+  const setup: ServingSetup = {
+    model,
+    accelerator: cluster.accelerator,
+    hardware: cluster.hardware,
+    net: ringTreeNetwork({ accelerator: cluster.accelerator, hardware: cluster.hardware }),
+    precision: serve.precision,
+    kvPrecision: serve.kvPrecision,
+    inputTokens: serve.demand.inputTokens,
+    // Reasoning tokens are decoded like the answer.
+    outputTokens: serve.demand.outputTokens + serve.demand.reasoningTokens,
+    prefixCacheHitRate: serve.prefixCacheHitRate,
+    speculativeTokens: serve.speculativeTokens,
+    speculativeAcceptance: serve.speculativeAcceptance,
+    stepOverheadSeconds: serve.stepOverheadSeconds,
+  };
+  return {
+    setup,
+    fleet: {
+      demand: serve.demand,
+      slo: serve.slo,
+      headroom: serve.headroom,
+      disaggregated: serve.disaggregated,
+    },
+  };
+}
+
+export function serveScenario(scenario: Scenario): ServeResult {
+  const { setup, fleet } = servingSetup(scenario);
+  const serve = scenario.serve;
+  if (!serve) throw new InputError("serve", undefined, "a serve section");
+  const search: ServingSearch = searchServing(setup, fleet, serve.replica ?? {});
+  const { replica } = search.best;
+  const { facility } = scenario;
+  const built = buildout({
+    accelerator: facility.accelerator,
+    platform: facility.platform,
+    gear: facility.gear,
+    site: facility.site,
+    gpus: search.best.fleet.gpus,
+  });
+  const usdPerGpuHour = serve.usdPerGpuHour ?? built.cost.usdPerGpuHour;
+  const gpus = search.best.fleet.gpus;
+  const usdPerHour = gpus * usdPerGpuHour;
+  const meanTokens = search.best.fleet.meanTokensPerSecond;
+  const outputShare = setup.outputTokens / (setup.inputTokens + setup.outputTokens);
+  // The whole fleet draws its typical facility power around the clock, busy or waiting for the peak.
+  const watts = built.power.typicalFacilityMegawatts * 1e6 * (gpus / built.gpus);
+  const meanRps = search.best.fleet.meanRequestsPerSecond;
+  // A stated site (or budget) holds this many GPUs: what the fleet leaves of it for training.
+  const stated = facility.stated ? buildoutScenario(facility).result.gpus : undefined;
+  return {
+    name: scenario.name,
+    model: setup.model.name,
+    accelerator: setup.accelerator.name,
+    precision: setup.precision,
+    kvPrecision: setup.kvPrecision,
+    inputTokens: setup.inputTokens,
+    outputTokens: setup.outputTokens,
+    slo: fleet.slo,
+    replica,
+    fleet: {
+      ...search.best.fleet,
+      megawatts: watts / 1e6,
+      itMegawatts: watts / built.power.pue / 1e6,
+    },
+    cost: {
+      usdPerGpuHour,
+      priceFrom: serve.usdPerGpuHour === undefined ? "buildout" : "rental",
+      usdPerHour,
+      usdPerMillionTokens: (usdPerHour / (meanTokens * 3600)) * 1e6,
+      usdPerMillionOutputTokens: (usdPerHour / (meanTokens * outputShare * 3600)) * 1e6,
+      usdPerYear: usdPerHour * HOURS_PER_YEAR,
+    },
+    energy: {
+      whPerRequest: watts / meanRps / 3600,
+      whPerMillionTokens: (watts / meanTokens / 3600) * 1e6,
+      mwhPerYear: (watts * HOURS_PER_YEAR) / 1e6,
+    },
+    ...(stated !== undefined
+      ? {
+          site: {
+            name: facility.site.displayName,
+            gpus: stated,
+            share: gpus / stated,
+            gpusLeft: Math.max(0, stated - gpus),
+          },
+        }
+      : {}),
+    search: {
+      evaluated: search.evaluated,
+      alternatives: search.top.slice(1).map((c) => ({ replica: c.replica, fleetGpus: c.fleet.gpus })),
+    },
+  };
+}

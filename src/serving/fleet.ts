@@ -1,0 +1,165 @@
+import { InfeasibleError } from "../errors.ts";
+import {
+  evaluateReplica,
+  type ReplicaLayout,
+  type ReplicaResult,
+  replicaMemory,
+  type ServingSetup,
+} from "./replica.ts";
+
+// The fleet a demand needs: requests per second at the peak, served by replicas run at a target
+// utilization; the replica layout searched for the fewest GPUs that meet the service levels.
+
+export interface Demand {
+  /** Daily active users. */
+  readonly users: number;
+  readonly requestsPerUserPerDay: number;
+  /** Peak requests per second over the day's mean. */
+  readonly peakToMean: number;
+}
+
+export interface ServiceLevels {
+  readonly ttftSeconds: number;
+  readonly tpotSeconds: number;
+  /** The percentile the targets are stated at; the model's latencies are at the mean load. */
+  readonly percentile: number;
+}
+
+export interface FleetSetup {
+  readonly demand: Demand;
+  readonly slo: ServiceLevels;
+  /** Share of a replica's capacity kept free at the peak (queueing, failures, uneven routing). */
+  readonly headroom: number;
+  /** Separate prefill and decode pools, each sized for its own work. */
+  readonly disaggregated: boolean;
+}
+
+export interface Fleet {
+  readonly meanRequestsPerSecond: number;
+  readonly peakRequestsPerSecond: number;
+  readonly replicas: number;
+  /** With disaggregation: the prefill and decode pools' replicas (they add up to `replicas`). */
+  readonly prefillReplicas?: number;
+  readonly decodeReplicas?: number;
+  readonly gpus: number;
+  /** Tokens (input and output) per second at the day's mean, and per GPU. */
+  readonly meanTokensPerSecond: number;
+  readonly tokensPerSecondPerGpu: number;
+}
+
+export interface ServingCandidate {
+  readonly replica: ReplicaResult;
+  readonly fleet: Fleet;
+  readonly meetsSlo: boolean;
+  /** Worst ratio of a latency to its target (1 or less: met). */
+  readonly sloRatio: number;
+}
+
+export const SECONDS_PER_DAY = 86_400;
+
+export function fleetFor(setup: ServingSetup, fleet: FleetSetup, replica: ReplicaResult): Fleet {
+  const meanRps = (fleet.demand.users * fleet.demand.requestsPerUserPerDay) / SECONDS_PER_DAY;
+  const peakRps = meanRps * fleet.demand.peakToMean;
+  const usable = 1 - fleet.headroom;
+  const tokensPerRequest = setup.inputTokens + setup.outputTokens;
+  let replicas: number;
+  let split: Pick<Fleet, "prefillReplicas" | "decodeReplicas"> = {};
+  if (fleet.disaggregated) {
+    // Prefill replicas run prompts back to back; decode replicas hold `batch` sequences each.
+    const prefillRate = 1 / replica.prefillSeconds;
+    const decodeRate = replica.layout.batch / (setup.outputTokens * replica.timePerOutputTokenSeconds);
+    const prefillReplicas = Math.max(1, Math.ceil(peakRps / (prefillRate * usable)));
+    const decodeReplicas = Math.max(1, Math.ceil(peakRps / (decodeRate * usable)));
+    replicas = prefillReplicas + decodeReplicas;
+    split = { prefillReplicas, decodeReplicas };
+  } else {
+    replicas = Math.max(1, Math.ceil(peakRps / (replica.requestsPerSecond * usable)));
+  }
+  const gpus = replicas * replica.gpus;
+  const meanTokensPerSecond = meanRps * tokensPerRequest;
+  return {
+    meanRequestsPerSecond: meanRps,
+    peakRequestsPerSecond: peakRps,
+    replicas,
+    ...split,
+    gpus,
+    meanTokensPerSecond,
+    tokensPerSecondPerGpu: meanTokensPerSecond / gpus,
+  };
+}
+
+function candidate(setup: ServingSetup, fleet: FleetSetup, layout: ReplicaLayout): ServingCandidate {
+  const replica = evaluateReplica(setup, layout);
+  const sloRatio = Math.max(
+    replica.timeToFirstTokenSeconds / fleet.slo.ttftSeconds,
+    replica.timePerOutputTokenSeconds / fleet.slo.tpotSeconds,
+  );
+  return { replica, fleet: fleetFor(setup, fleet, replica), meetsSlo: sloRatio <= 1, sloRatio };
+}
+
+const POWERS = [1, 2, 4, 8, 16, 32, 64, 72];
+/** Decode batches tried: powers of two up to what the KV cache holds. */
+const MAX_BATCH = 4096;
+
+/** Replica layouts a model can take on this accelerator: tp within the scale-up domain, pp over layers. */
+export function replicaLayouts(setup: ServingSetup, pinned: Partial<ReplicaLayout> = {}): ReplicaLayout[] {
+  const { model, accelerator } = setup;
+  const layouts: ReplicaLayout[] = [];
+  const tps =
+    pinned.tp !== undefined ? [pinned.tp] : POWERS.filter((tp) => tp <= accelerator.scaleUpDomainGpus);
+  const pps = pinned.pp !== undefined ? [pinned.pp] : [1, 2, 4, 8, 16];
+  for (const tp of tps) {
+    if (model.heads % tp !== 0 && pinned.tp === undefined) continue;
+    for (const pp of pps) {
+      if (pp > model.layers) continue;
+      const ep = model.moe ? tp * pp : 1;
+      const limit = Math.min(MAX_BATCH, replicaMemory(setup, { tp, pp, ep, batch: 1 }).maxBatch);
+      const batches =
+        pinned.batch !== undefined
+          ? [pinned.batch]
+          : Array.from({ length: 13 }, (_, i) => 2 ** i).filter((b) => b <= limit);
+      for (const batch of batches) layouts.push({ tp, pp, ep, batch });
+    }
+  }
+  return layouts;
+}
+
+export interface ServingSearch {
+  readonly best: ServingCandidate;
+  /** The cheapest candidates that meet the targets, best first (up to 5). */
+  readonly top: readonly ServingCandidate[];
+  readonly evaluated: number;
+}
+
+/** The fewest GPUs that meet the service levels; ties go to the lower time per output token. */
+export function searchServing(
+  setup: ServingSetup,
+  fleet: FleetSetup,
+  pinned: Partial<ReplicaLayout> = {},
+): ServingSearch {
+  const layouts = replicaLayouts(setup, pinned);
+  const all = layouts.map((layout) => candidate(setup, fleet, layout));
+  const fitting = all.filter((c) => c.replica.memory.maxBatch >= c.replica.layout.batch);
+  const meeting = fitting
+    .filter((c) => c.meetsSlo)
+    .sort(
+      (a, b) =>
+        a.fleet.gpus - b.fleet.gpus ||
+        a.replica.timePerOutputTokenSeconds - b.replica.timePerOutputTokenSeconds,
+    );
+  const best = meeting[0];
+  if (!best) {
+    const nearest = [...fitting].sort((a, b) => a.sloRatio - b.sloRatio)[0];
+    if (!nearest) {
+      throw new InfeasibleError(
+        `the model's weights do not fit on any replica of up to ${Math.max(...POWERS)} x ${setup.accelerator.name} with room for a KV cache`,
+      );
+    }
+    const r = nearest.replica;
+    throw new InfeasibleError(
+      `no replica meets the service levels (time to first token ${fleet.slo.ttftSeconds} s, time per output token ${fleet.slo.tpotSeconds} s); the nearest is tp ${r.layout.tp} x pp ${r.layout.pp}, batch ${r.layout.batch}: ${r.timeToFirstTokenSeconds.toFixed(3)} s to the first token and ${(r.timePerOutputTokenSeconds * 1000).toFixed(1)} ms per output token`,
+      nearest,
+    );
+  }
+  return { best, top: meeting.slice(0, 5), evaluated: all.length };
+}
