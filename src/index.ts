@@ -38,7 +38,15 @@ export { type BuildoutReport, buildoutScenario } from "./pipeline/buildout.ts";
 export { calibrateFiles, calibrationJson, type InputFile, stackFileYaml } from "./pipeline/calibrate.ts";
 export { type ScenarioSummary, summarizeScenario } from "./pipeline/compare.ts";
 export { planScenario, type ScenarioPlan } from "./pipeline/plan.ts";
-export { type ServeResult, serveScenario } from "./pipeline/serve.ts";
+export {
+  DEMAND_FACTORS,
+  type ServeCurves,
+  type ServeDemandPoint,
+  type ServeFrontierPoint,
+  type ServeResult,
+  serveCurves,
+  serveScenario,
+} from "./pipeline/serve.ts";
 export { simulateScenario, traceScenarioTrial, withTrials } from "./pipeline/simulate.ts";
 export { parseVariation, type SweepRow, sweepScenario, type Variation } from "./pipeline/sweep.ts";
 export { type UncertaintyResult, uncertaintyOf } from "./pipeline/uncertainty.ts";

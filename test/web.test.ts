@@ -270,10 +270,68 @@ describe("web app in Chromium", { skip }, () => {
       await page.evaluate(() => document.querySelector("#results")?.setAttribute("data-state", "loading"));
       await page.setInputFiles("#upload", join(root, "examples", file));
       assert.equal(await settled(page), "done", `${file}: ${await page.textContent("#status")}`);
-      const hasModel = loadScenario(readFileSync(join(root, "examples", file), "utf8")).model !== undefined;
-      if (hasModel) assert.match((await page.textContent("#plan")) ?? "", /Step time/, file);
-      else assert.match((await page.textContent("#buildout")) ?? "", /Bill of materials/, file);
+      const text = readFileSync(join(root, "examples", file), "utf8");
+      const loaded = loadScenario(text);
+      // A serve section without a training one: the serving view, and no training plan.
+      const servesOnly = loaded.serve !== undefined && !/^training:/m.test(text);
+      if (servesOnly) {
+        assert.match((await page.textContent("#summary")) ?? "", /fleet GPUs.*per million tokens/s, file);
+        assert.match((await page.textContent("#serve")) ?? "", /Fleet/, file);
+        assert.equal(await page.textContent("#plan"), "", file);
+      } else if (loaded.model !== undefined) {
+        assert.match((await page.textContent("#plan")) ?? "", /Step time/, file);
+      } else assert.match((await page.textContent("#buildout")) ?? "", /Bill of materials/, file);
+      if (loaded.serve !== undefined) assert.match((await page.textContent("#serve")) ?? "", /Fleet/, file);
     }
+  });
+
+  it("serves a serve scenario: cards, the frontier and demand charts, all moving with the users field", async () => {
+    const page = await open();
+    await page.setInputFiles("#upload", join(root, "examples", "serve-chatgpt-uae.yaml"));
+    await page.waitForFunction(() =>
+      /fleet GPUs/.test(document.querySelector("#summary")?.textContent ?? ""),
+    );
+    await done(page);
+    const summary = (await page.textContent("#summary")) ?? "";
+    for (const label of [
+      /fleet GPUs/,
+      /facility MW/,
+      /\$ per million tokens/,
+      /Wh per request/,
+      /time to first token/,
+      /time per output token/,
+    ]) {
+      assert.match(summary, label);
+    }
+    assert.equal(await page.textContent("#error"), "");
+    const labels = await page.$$eval("#serve figure.chart", (figures) =>
+      figures.map((f) => `${f.getAttribute("aria-label")} ${f.querySelectorAll("svg").length}`),
+    );
+    assert.equal(labels.length, 2);
+    assert.match(labels[0] ?? "", /^Latency against throughput.* [1-9]\d*$/);
+    assert.match(labels[1] ?? "", /^Fleet GPUs against daily active users.* [1-9]\d*$/);
+    assert.match((await page.textContent("#serve")) ?? "", /Replica/);
+    // The chosen replica ringed on the frontier, and this scenario's point on the demand curve.
+    assert.match((await page.textContent("#serve figure.chart")) ?? "", /chosen: tp/);
+    const gpus = async () => (await page.locator("#summary .card .value").first().textContent()) ?? "";
+    const before = await gpus();
+    assert.equal(await page.inputValue("#serve-demand-users"), "10000000");
+    await page.fill("#serve-demand-users", "100000000");
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"users":100000000'));
+    await done(page);
+    const after = await gpus();
+    assert.notEqual(after, before);
+    assert.ok(
+      Number(after.replaceAll(",", "")) > Number(before.replaceAll(",", "")),
+      `${before} -> ${after}`,
+    );
+    // A target no replica meets says why, as the page's other errors do.
+    await page.fill("#serve-slo-tpotSeconds", "0.0001");
+    assert.equal(await settled(page), "error");
+    const message = await page.$$eval(".field-error:not([hidden]), #error:not([hidden])", (boxes) =>
+      boxes.map((b) => b.textContent).join(" "),
+    );
+    assert.match(message, /no replica meets the service levels/);
   });
 
   it("sizes the cluster from a budget typed in the form, and says how much of it is used", async () => {

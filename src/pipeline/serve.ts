@@ -2,8 +2,20 @@ import { InputError } from "../errors.ts";
 import { ringTreeNetwork } from "../fabric/network.ts";
 import { buildout } from "../facility/buildout.ts";
 import type { Scenario } from "../scenario/normalize.ts";
-import { type Fleet, type FleetSetup, type ServingSearch, searchServing } from "../serving/fleet.ts";
-import type { ReplicaResult, ServingSetup } from "../serving/replica.ts";
+import {
+  type Fleet,
+  type FleetSetup,
+  fleetFor,
+  replicaLayouts,
+  type ServingSearch,
+  searchServing,
+} from "../serving/fleet.ts";
+import {
+  evaluateReplica,
+  type ReplicaLayout,
+  type ReplicaResult,
+  type ServingSetup,
+} from "../serving/replica.ts";
 import { HOURS_PER_YEAR } from "../units.ts";
 import { buildoutScenario } from "./buildout.ts";
 
@@ -146,5 +158,120 @@ export function serveScenario(scenario: Scenario): ServeResult {
       evaluated: search.evaluated,
       alternatives: search.top.slice(1).map((c) => ({ replica: c.replica, fleetGpus: c.fleet.gpus })),
     },
+  };
+}
+
+/** One replica layout on the latency-throughput plane: how fast each user is served against what each GPU yields. */
+export interface ServeFrontierPoint {
+  readonly layout: ReplicaLayout;
+  readonly gpus: number;
+  /** Output tokens per second one user sees: 1 / time per output token. */
+  readonly tokensPerSecondPerUser: number;
+  /** Output tokens per second of the replica's decode batch, per GPU. */
+  readonly outputTokensPerSecondPerGpu: number;
+  readonly timeToFirstTokenSeconds: number;
+  readonly meetsSlo: boolean;
+  /** No other layout is both faster per user and yields more per GPU. */
+  readonly onFrontier: boolean;
+  /** The replica the search chose. */
+  readonly chosen: boolean;
+}
+
+/** The fleet for the demand scaled by `factor` (users times factor), the replica chosen again. */
+export interface ServeDemandPoint {
+  readonly factor: number;
+  readonly users: number;
+  readonly gpus: number;
+  readonly replicas: number;
+  readonly replica: ReplicaLayout;
+}
+
+export interface ServeCurves {
+  readonly frontier: readonly ServeFrontierPoint[];
+  readonly demand: readonly ServeDemandPoint[];
+  /** The per-user speed the time-per-output-token target asks for (tokens/s). */
+  readonly targetTokensPerSecondPerUser: number;
+  readonly users: number;
+}
+
+/** Users from a tenth to ten times the scenario's. */
+export const DEMAND_FACTORS: readonly number[] = [0.1, 0.2, 0.5, 1, 2, 5, 10];
+
+const sameLayout = (a: ReplicaLayout, b: ReplicaLayout) =>
+  a.tp === b.tp && a.pp === b.pp && a.ep === b.ep && a.batch === b.batch;
+
+/**
+ * What the serving plan's charts draw: every replica layout that fits in memory on the
+ * latency-throughput plane, and the fleet the demand needs from a tenth to ten times its users.
+ * The targets do not depend on the demand, so the layouts are evaluated once and each demand picks
+ * the fewest GPUs among those that meet them (as `searchServing` does).
+ */
+export function serveCurves(scenario: Scenario, result: ServeResult): ServeCurves {
+  const { setup, fleet } = servingSetup(scenario);
+  const pinned = scenario.serve?.replica ?? {};
+  const replicas = replicaLayouts(setup, pinned)
+    .map((layout) => evaluateReplica(setup, layout))
+    .filter((r) => r.memory.maxBatch >= r.layout.batch);
+  const meets = (r: ReplicaResult) =>
+    r.timeToFirstTokenSeconds <= fleet.slo.ttftSeconds &&
+    r.timePerOutputTokenSeconds <= fleet.slo.tpotSeconds;
+  const points = replicas.map((r) => ({
+    layout: r.layout,
+    gpus: r.gpus,
+    tokensPerSecondPerUser: 1 / r.timePerOutputTokenSeconds,
+    outputTokensPerSecondPerGpu: r.decodeTokensPerSecond / r.gpus,
+    timeToFirstTokenSeconds: r.timeToFirstTokenSeconds,
+    meetsSlo: meets(r),
+    chosen: sameLayout(r.layout, result.replica.layout),
+  }));
+  const frontier = points.map((p) => ({
+    ...p,
+    onFrontier: !points.some(
+      (q) =>
+        q.tokensPerSecondPerUser >= p.tokensPerSecondPerUser &&
+        q.outputTokensPerSecondPerGpu >= p.outputTokensPerSecondPerGpu &&
+        (q.tokensPerSecondPerUser > p.tokensPerSecondPerUser ||
+          q.outputTokensPerSecondPerGpu > p.outputTokensPerSecondPerGpu),
+    ),
+  }));
+  const meeting = replicas.filter(meets);
+  const demand = DEMAND_FACTORS.map((factor) => {
+    const scaled: FleetSetup = { ...fleet, demand: { ...fleet.demand, users: fleet.demand.users * factor } };
+    let best: { fleet: Fleet; replica: ReplicaResult } | undefined;
+    for (const replica of meeting) {
+      const sized = fleetFor(setup, scaled, replica);
+      if (
+        !best ||
+        sized.gpus < best.fleet.gpus ||
+        (sized.gpus === best.fleet.gpus &&
+          replica.timePerOutputTokenSeconds < best.replica.timePerOutputTokenSeconds)
+      ) {
+        best = { fleet: sized, replica };
+      }
+    }
+    // The scenario's own demand is the result's, whatever the loop found (it finds the same).
+    if (factor === 1) {
+      return {
+        factor,
+        users: fleet.demand.users,
+        gpus: result.fleet.gpus,
+        replicas: result.fleet.replicas,
+        replica: result.replica.layout,
+      };
+    }
+    if (!best) throw new Error("a served scenario has a replica that meets its targets");
+    return {
+      factor,
+      users: scaled.demand.users,
+      gpus: best.fleet.gpus,
+      replicas: best.fleet.replicas,
+      replica: best.replica.layout,
+    };
+  });
+  return {
+    frontier,
+    demand,
+    targetTokensPerSecondPerUser: 1 / fleet.slo.tpotSeconds,
+    users: fleet.demand.users,
   };
 }

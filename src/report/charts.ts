@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { TIGHT_MEMORY_FRACTION } from "../parallel/memory.ts";
 import type { PlanResult } from "../parallel/plan.ts";
+import type { ServeCurves, ServeResult } from "../pipeline/serve.ts";
 import type { SweepRow, Variation } from "../pipeline/sweep.ts";
 import type { Histogram, SimulationResult } from "../reliability/simulate.ts";
 import { GiB } from "../units.ts";
@@ -287,4 +288,153 @@ export function runChartSvg(result: SimulationResult, document: PlotDocument): s
     });
   }
   return stack(charts);
+}
+
+const layoutName = (l: { tp: number; pp: number; ep: number; batch: number }) =>
+  `tp${l.tp} pp${l.pp}${l.ep > 1 ? ` ep${l.ep}` : ""} batch ${l.batch}`;
+
+/** Room above the frontier chart for its colour key and the chosen replica's label. */
+const FRONTIER_MARGIN_TOP = 44;
+
+/**
+ * The latency-throughput frontier of serving: every replica layout that fits, output tokens per second
+ * per GPU against tokens per second per user, those that meet the targets in colour, the frontier
+ * joined, the target's speed a dashed line and the chosen replica ringed.
+ */
+export function serveFrontierChartSvg(curves: ServeCurves, document: PlotDocument): string {
+  const points = curves.frontier
+    .filter((p) => p.outputTokensPerSecondPerGpu > 0 && p.tokensPerSecondPerUser > 0)
+    .map((p) => ({
+      ...p,
+      status: p.meetsSlo ? "meets the targets" : "misses a target",
+      name: layoutName(p.layout),
+    }));
+  const line = points
+    .filter((p) => p.onFrontier)
+    .sort((a, b) => a.tokensPerSecondPerUser - b.tokensPerSecondPerUser);
+  const chosen = points.filter((p) => p.chosen);
+  const target = [{ x: curves.targetTokensPerSecondPerUser, label: "target speed" }];
+  const svg = svgOf(
+    Plot.plot({
+      document,
+      width: WIDTH,
+      height: HEIGHT,
+      marginLeft: 60,
+      marginRight: 20,
+      marginTop: FRONTIER_MARGIN_TOP,
+      inset: 8,
+      x: { type: "log", label: "output tokens/s per user (1 / time per output token)", grid: true },
+      y: { type: "log", label: "output tokens/s per GPU", grid: true },
+      // No Plot legend: it would come back as a figure of its own; the title says the colours.
+      color: {
+        domain: ["meets the targets", "misses a target"],
+        range: [SERIES_COLOURS[0] as string, "#b8c2cc"],
+      },
+      marks: [
+        Plot.ruleX(target, { x: "x", stroke: "#e45756", strokeDasharray: "4 3" }),
+        Plot.text(target, {
+          x: "x",
+          text: "label",
+          frameAnchor: "bottom",
+          rotate: -90,
+          dx: -5,
+          dy: -4,
+          textAnchor: "start",
+          fill: "#b71c1c",
+        }),
+        Plot.text(["blue: meets the targets; grey: misses one; line: the frontier"], {
+          frameAnchor: "top-right",
+          textAnchor: "end",
+          dy: -FRONTIER_MARGIN_TOP + 12,
+          fill: "#52606d",
+        }),
+        Plot.dot(points, {
+          x: "tokensPerSecondPerUser",
+          y: "outputTokensPerSecondPerGpu",
+          fill: "status",
+          r: 2.5,
+          title: "name",
+        }),
+        Plot.line(line, {
+          x: "tokensPerSecondPerUser",
+          y: "outputTokensPerSecondPerGpu",
+          stroke: SERIES_COLOURS[0],
+          strokeWidth: 1.5,
+        }),
+        Plot.dot(chosen, {
+          x: "tokensPerSecondPerUser",
+          y: "outputTokensPerSecondPerGpu",
+          r: 7,
+          stroke: "#e45756",
+          strokeWidth: 2.5,
+        }),
+        Plot.text(chosen, {
+          x: "tokensPerSecondPerUser",
+          y: "outputTokensPerSecondPerGpu",
+          text: (p: { name: string }) => `chosen: ${p.name}`,
+          dy: -14,
+          fill: "#b71c1c",
+          fontWeight: "bold",
+          stroke: "white",
+          strokeWidth: 3,
+          paintOrder: "stroke",
+        }),
+      ],
+    }) as unknown as Rendered,
+  );
+  const best = chosen[0];
+  return stack([
+    {
+      title: best
+        ? `Latency against throughput: ${points.length} layouts, ${best.name} chosen`
+        : `Latency against throughput: ${points.length} layouts`,
+      svg,
+    },
+  ]);
+}
+
+/** The fleet's GPUs against the demand, from a tenth to ten times the scenario's users, its own marked. */
+export function serveDemandChartSvg(
+  curves: ServeCurves,
+  result: ServeResult,
+  document: PlotDocument,
+): string {
+  const data = curves.demand.map((d) => ({ ...d, name: layoutName(d.replica) }));
+  const own = data.filter((d) => d.factor === 1);
+  const svg = svgOf(
+    Plot.plot({
+      document,
+      width: WIDTH,
+      height: HEIGHT,
+      marginLeft: 60,
+      marginRight: 20,
+      inset: 8,
+      x: { type: "log", label: "daily active users", grid: true },
+      y: { type: "log", label: "fleet GPUs (at the peak)", grid: true },
+      marks: [
+        Plot.line(data, { x: "users", y: "gpus", stroke: SERIES_COLOURS[0] }),
+        Plot.dot(data, { x: "users", y: "gpus", fill: SERIES_COLOURS[0], title: "name" }),
+        Plot.dot(own, { x: "users", y: "gpus", r: 7, stroke: "#e45756", strokeWidth: 2.5 }),
+        Plot.text(own, {
+          x: "users",
+          y: "gpus",
+          text: (d: { gpus: number }) => `this scenario: ${d.gpus.toLocaleString("en-US")} GPUs`,
+          dx: -10,
+          dy: -14,
+          textAnchor: "end",
+          fill: "#b71c1c",
+          fontWeight: "bold",
+          stroke: "white",
+          strokeWidth: 3,
+          paintOrder: "stroke",
+        }),
+      ],
+    }) as unknown as Rendered,
+  );
+  return stack([
+    {
+      title: `Fleet GPUs against demand: ${result.fleet.gpus.toLocaleString("en-US")} GPUs for ${curves.users.toLocaleString("en-US")} users`,
+      svg,
+    },
+  ]);
 }

@@ -23,11 +23,13 @@ import {
   escapeHtml,
   planView,
   runView,
+  serveCardsView,
+  serveView,
   summaryView,
   sweepView,
   uncertaintyView,
 } from "./views.ts";
-import type { Calibrated } from "./worker.ts";
+import type { Calibrated, Served } from "./worker.ts";
 
 // The page: the scenario file is the state (in the URL too); a change plans it at once in one worker,
 // and the run, the uncertainty analysis and any comparison follow in another that can be cancelled.
@@ -55,6 +57,7 @@ const views = {
   plan: $<HTMLElement>("#plan"),
   run: $<HTMLElement>("#run"),
   buildout: $<HTMLElement>("#buildout"),
+  serve: $<HTMLElement>("#serve"),
   calibration: $<HTMLElement>("#calibration"),
 };
 
@@ -190,6 +193,12 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
     await updateBuildout(current);
     return;
   }
+  const serves = valueAt(scenario, "serve") !== undefined;
+  // A serve section alone: the serving fleet, no training plan (and so no training error).
+  if (serves && valueAt(scenario, "training") === undefined) {
+    await updateServe(current, inputMs);
+    return;
+  }
   setState("planning", "Planning…");
   const planned: Outcome<ScenarioPlan> = await planner.run(
     { kind: "plan", scenario },
@@ -209,6 +218,19 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
   views.buildout.innerHTML = plan.buildout.stated ? buildoutView(plan.buildout) : "";
   views.run.innerHTML = "";
   views.uncertainty.innerHTML = "";
+  if (serves) {
+    // Training and serving both: the serving plan below the training's, with its own cards.
+    const served = await serve();
+    if (current !== generation || served.kind === "dropped") return;
+    if (served.kind === "failed") {
+      showError(served.error);
+      return;
+    }
+    const { result, curves } = served.result;
+    views.serve.innerHTML = `<h2>Serving</h2>${serveCardsView(result)}${serveView(result, curves)}`;
+  } else {
+    views.serve.innerHTML = "";
+  }
   // The page shows the new plan at the next frame: the latency benchmark (bench/web.bench.ts) reads this.
   requestAnimationFrame(() => performance.measure("recompute", { start: inputMs, end: performance.now() }));
   // A run needs an end: the token budget, or a fixed window of days.
@@ -250,6 +272,37 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
   setState("done", `Planned ${plan.scenario.name}. Run simulated over ${ran.result.run.trials} trials.`);
 }
 
+/** The serving plan of the scenario's serve section, the charts' curves with it. */
+function serve(): Promise<Outcome<Served>> {
+  return planner.run({ kind: "serve", scenario }, progressText("Sizing the fleet"));
+}
+
+/** A scenario that serves and does not train: the replica, the fleet, its cost and energy. */
+async function updateServe(current: number, inputMs: number): Promise<void> {
+  setState("planning", "Sizing the serving fleet…");
+  const served = await serve();
+  if (current !== generation || served.kind === "dropped") return;
+  clearFieldErrors(form);
+  errorBox.hidden = true;
+  if (served.kind === "failed") {
+    showError(served.error);
+    return;
+  }
+  rememberGood();
+  const { result, curves } = served.result;
+  views.summary.innerHTML = serveCardsView(result);
+  views.serve.innerHTML = serveView(result, curves);
+  views.plan.innerHTML = "";
+  views.run.innerHTML = "";
+  views.uncertainty.innerHTML = "";
+  views.buildout.innerHTML = "";
+  requestAnimationFrame(() => performance.measure("recompute", { start: inputMs, end: performance.now() }));
+  setState(
+    "done",
+    `Served ${result.name}: ${result.fleet.gpus.toLocaleString("en-US")} GPUs in ${result.fleet.replicas.toLocaleString("en-US")} replicas for the peak.`,
+  );
+}
+
 /** A scenario without a model: what its site, budget or power envelope builds, and no plan. */
 async function updateBuildout(current: number): Promise<void> {
   setState("planning", "Building out…");
@@ -264,6 +317,7 @@ async function updateBuildout(current: number): Promise<void> {
   rememberGood();
   views.summary.innerHTML = buildoutSummaryView(built.result);
   views.buildout.innerHTML = buildoutView(built.result);
+  views.serve.innerHTML = "";
   views.plan.innerHTML = "";
   views.run.innerHTML = "";
   views.uncertainty.innerHTML = "";

@@ -3,6 +3,8 @@ import {
   planChartSvg,
   runChartSvg,
   runTimelineSvg,
+  serveDemandChartSvg,
+  serveFrontierChartSvg,
   sweepChartSvg,
 } from "../../src/charts.ts";
 import {
@@ -21,8 +23,11 @@ import {
   RESULT_TERMS,
   type ScenarioPlan,
   type ScenarioSummary,
+  type ServeCurves,
+  type ServeResult,
   type SimulationResult,
   type SweepRow,
+  serveReport,
   simulationReport,
   sizedByText,
   sweepReport,
@@ -137,6 +142,97 @@ export function planView(result: ScenarioPlan): string {
       "Step time and memory per GPU by term, as bar charts; the same figures are in the tables below",
       planChartSvg(result.plan, document as never),
     ) + drawHtml(planReport(result, undefined, false))
+  );
+}
+
+const SERVE_TERMS = {
+  gpus: { label: "fleet GPUs", help: "GPUs the serving fleet needs at the peak hour" },
+  megawatts: {
+    label: "facility MW (serving)",
+    help: "the fleet's typical draw at the facility, around the clock",
+  },
+  usdPerMillionTokens: {
+    label: "$ per million tokens",
+    help: "the fleet's cost per hour over the tokens (input and output) it serves in an hour at the day's mean",
+  },
+  whPerRequest: {
+    label: "Wh per request",
+    help: "the fleet's facility energy over the requests it serves at the day's mean",
+  },
+  ttft: {
+    label: "time to first token",
+    help: "the replica's wait before the first output token, at the mean load",
+  },
+  tpot: {
+    label: "time per output token",
+    help: "the replica's time between output tokens, at the mean load",
+  },
+} satisfies Record<string, Term>;
+
+/** The serving plan's headline cards: the fleet, its power, cost and energy, and the replica's latencies. */
+export function serveCardsView(result: ServeResult): string {
+  const { fleet, cost, energy, replica, slo } = result;
+  const replicas = `${fleet.replicas.toLocaleString("en-US")} replicas of ${replica.gpus} GPUs (${replicaText(replica.layout)})`;
+  const cards = [
+    card(SERVE_TERMS.gpus, fleet.gpus.toLocaleString("en-US"), `: ${replicas}`),
+    card(SERVE_TERMS.megawatts, number(fleet.megawatts, 2), ` (${number(fleet.itMegawatts, 2)} MW IT)`),
+    card(
+      SERVE_TERMS.usdPerMillionTokens,
+      `$${cost.usdPerMillionTokens.toFixed(cost.usdPerMillionTokens < 10 ? 3 : 2)}`,
+      ` at $${cost.usdPerGpuHour.toFixed(2)} per GPU-hour (${cost.priceFrom === "rental" ? "rental price" : "the build-out's own cost"}); $${cost.usdPerMillionOutputTokens.toFixed(2)} per million output tokens`,
+    ),
+    card(SERVE_TERMS.whPerRequest, number(energy.whPerRequest, 2)),
+    card(
+      SERVE_TERMS.ttft,
+      `${number(replica.timeToFirstTokenSeconds, 3)} s`,
+      `; target ${slo.ttftSeconds} s`,
+    ),
+    card(
+      SERVE_TERMS.tpot,
+      `${number(replica.timePerOutputTokenSeconds * 1000)} ms`,
+      `: ${number(1 / replica.timePerOutputTokenSeconds)} tokens/s per user; target ${number(slo.tpotSeconds * 1000)} ms`,
+    ),
+  ];
+  if (result.site) {
+    cards.push(
+      card(
+        { label: "share of the site", help: "the share of the site's GPUs the serving fleet takes" },
+        formatPercent(result.site.share),
+        `: ${result.site.name}, ${result.site.gpus.toLocaleString("en-US")} GPUs; ${result.site.gpusLeft.toLocaleString("en-US")} left for training`,
+      ),
+    );
+  }
+  return `<div class="cards">${cards.join("")}</div>`;
+}
+
+const replicaText = (l: ServeResult["replica"]["layout"]) =>
+  `tp${l.tp} pp${l.pp}${l.ep > 1 ? ` ep${l.ep}` : ""} batch ${l.batch}`;
+
+/** The serving plan: its two charts and the report the CLI prints (replica, memory, decode step, fleet, cost). */
+export function serveView(result: ServeResult, curves: ServeCurves): string {
+  const chosen = curves.frontier.find((p) => p.chosen);
+  const first = curves.demand[0];
+  const last = curves.demand[curves.demand.length - 1];
+  return (
+    `<div class="serve-charts">` +
+    chart(
+      `Latency against throughput of ${curves.frontier.length} replica layouts: output tokens per second per GPU against tokens per second per user${
+        chosen
+          ? `; the chosen ${replicaText(chosen.layout)} serves ${number(chosen.tokensPerSecondPerUser)} tokens/s per user at ${number(chosen.outputTokensPerSecondPerGpu)} tokens/s per GPU`
+          : ""
+      }`,
+      serveFrontierChartSvg(curves, document as never),
+    ) +
+    chart(
+      `Fleet GPUs against daily active users${
+        first && last
+          ? `: ${first.gpus.toLocaleString("en-US")} GPUs for ${first.users.toLocaleString("en-US")} users to ${last.gpus.toLocaleString("en-US")} for ${last.users.toLocaleString("en-US")}`
+          : ""
+      }`,
+      serveDemandChartSvg(curves, result, document as never),
+    ) +
+    `</div>` +
+    drawHtml(serveReport(result))
   );
 }
 

@@ -11,7 +11,11 @@ import {
   parseVariation,
   planScenario,
   type ScenarioPlan,
+  type ServeCurves,
+  type ServeResult,
   scenarioAtMedians,
+  serveCurves,
+  serveScenario,
   simulateScenario,
   stackFileYaml,
   summarizeScenario,
@@ -28,6 +32,8 @@ export type JobRequest =
   /** The run of a plan this page already has. */
   | { readonly kind: "run"; readonly scenario: unknown; readonly plan: ScenarioPlan }
   | { readonly kind: "uncertainty"; readonly scenario: unknown }
+  /** A scenario's serve section: the replica, the fleet and the charts' curves, as `gigacluster serve FILE`. */
+  | { readonly kind: "serve"; readonly scenario: unknown }
   /** One field over `spec`: `low..high`, `low..high:points` or `a,b,c`, as the CLI's --vary. */
   | { readonly kind: "sweep"; readonly scenario: unknown; readonly path: string; readonly spec: string }
   | { readonly kind: "compare"; readonly a: unknown; readonly b: unknown }
@@ -39,6 +45,12 @@ export type JobRequest =
       readonly date: string;
       readonly name?: string;
     };
+
+/** A serving plan and the curves its charts draw. */
+export interface Served {
+  readonly result: ServeResult;
+  readonly curves: ServeCurves;
+}
 
 /** A calibration and its stack file's text. */
 export interface Calibrated {
@@ -71,6 +83,11 @@ function perform(request: JobRequest, progress: (fraction: number) => void): unk
         run: simulateScenario(scenario, request.plan, (done, total) => progress(done / total)),
         timeline: traceScenarioTrial(scenario, request.plan),
       };
+    }
+    case "serve": {
+      const scenario = scenarioAtMedians(request.scenario);
+      const result = serveScenario(scenario);
+      return { result, curves: serveCurves(scenario, result) } satisfies Served;
     }
     case "uncertainty":
       return uncertaintyOf(request.scenario, (done, total) => progress(done / total));
