@@ -7,7 +7,7 @@ import { InfeasibleError, InputError } from "../errors.ts";
 import type { Layout } from "../parallel/layout.ts";
 import { type PlanResult, planLayout } from "../parallel/plan.ts";
 import type { PlanInput } from "../parallel/plan-input.ts";
-import { type SearchConstraints, searchLayouts } from "../parallel/search.ts";
+import { layoutAsRan, type SearchConstraints } from "../parallel/search.ts";
 import { STEP_COMPONENTS, type StepComponent } from "../parallel/step-time.ts";
 import { buildoutScenario, jobGpus } from "../pipeline/buildout.ts";
 import { normalizeScenario, type Scenario } from "../scenario/normalize.ts";
@@ -141,6 +141,11 @@ function withValues(base: Constants, free: readonly TunableConstant[], values: r
   return { stack: stack as unknown as SoftwareStack, hardware: hardware as unknown as HardwareCalibration };
 }
 
+/** predicted / measured - 1 on step time, or undefined for a run without a measured time. */
+export function stepError(run: PreparedRun, constants: Constants): number | undefined {
+  return run.stepSeconds === undefined ? undefined : plan(run, constants).step.seconds / run.stepSeconds - 1;
+}
+
 function plan(run: PreparedRun, constants: Constants): PlanResult {
   return planLayout({ ...run.base, cluster: { ...run.base.cluster, ...constants }, layout: run.layout });
 }
@@ -238,24 +243,6 @@ export function fitConstants(
   return { constants, fits };
 }
 
-/** The layout a run ran: the fields it gives, the rest as the search would pick them with the base constants. */
-function layoutFor(
-  base: Omit<PlanInput, "layout">,
-  search: SearchConstraints,
-): { layout: Layout; oom: boolean } {
-  // The job ran: search up to the whole HBM, with its batch fixed.
-  const constraints = { ...search, memoryHeadroomBytes: 0, top: 1 };
-  try {
-    const best = searchLayouts(base, constraints).top[0];
-    if (!best) throw new Error("a successful search returns at least one layout");
-    return { layout: best.plan.layout, oom: false };
-  } catch (error) {
-    const closest = error instanceof InfeasibleError ? (error.closest as PlanResult | undefined) : undefined;
-    if (closest) return { layout: closest.layout, oom: true };
-    throw error;
-  }
-}
-
 /** Where an input error in a run's scenario sits in the runs file. */
 function inRun(where: string, error: unknown): unknown {
   if (!(error instanceof InputError)) return error;
@@ -318,12 +305,9 @@ export function prepareRuns(raw: readonly RawMeasuredRun[], options: Pick<Calibr
       (measured.tokensPerSecondPerGpu !== undefined
         ? tokens / (measured.tokensPerSecondPerGpu * input.cluster.gpus)
         : undefined);
-    let found: { layout: Layout; oom: boolean };
+    let found: { plan: PlanResult; fits: boolean };
     try {
-      found = layoutFor(input, {
-        ...search,
-        batch: { min: input.training.globalBatchSequences, max: input.training.globalBatchSequences },
-      });
+      found = layoutAsRan(input, search);
     } catch (error) {
       throw inRun(
         run.where,
@@ -333,8 +317,8 @@ export function prepareRuns(raw: readonly RawMeasuredRun[], options: Pick<Calibr
     return {
       id: run.id,
       base: input,
-      layout: found.layout,
-      modelSaysOutOfMemory: found.oom,
+      layout: found.plan.layout,
+      modelSaysOutOfMemory: !found.fits,
       ...(stepSeconds !== undefined && measured.oom !== true ? { stepSeconds } : {}),
       ...(run.peakMemoryBytes !== undefined ? { peakMemoryBytes: run.peakMemoryBytes } : {}),
       ...(measured.oom !== undefined ? { oom: measured.oom } : {}),
@@ -377,8 +361,6 @@ export function calibrate(raw: readonly RawMeasuredRun[], options: CalibrationOp
   const fitted = fitConstants(runs, base, candidates);
   options.onProgress?.(1 / steps);
 
-  const stepError = (run: PreparedRun, constants: Constants) =>
-    run.stepSeconds === undefined ? undefined : plan(run, constants).step.seconds / run.stepSeconds - 1;
   let crossValidation: CalibrationResult["crossValidation"];
   if (folds >= 2) {
     const before: number[] = [];

@@ -390,3 +390,29 @@ function largestTerm(plan: PlanResult): string {
   const [term, bytes] = Object.entries(terms).sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
   return `${term} (${(bytes / GiB).toFixed(1)} GiB of ${(total / GiB).toFixed(1)})`;
 }
+
+/**
+ * The layout a job that ran used: its stated fields, the rest as the search picks them up to the whole
+ * HBM at its own batch. When the memory model finds no layout that fits, the job ran all the same:
+ * the closest layout is priced, and `fits` says the model disagrees.
+ */
+export function layoutAsRan(
+  base: Omit<PlanInput, "layout">,
+  constraints: Omit<SearchConstraints, "memoryHeadroomBytes" | "batch" | "top">,
+): { plan: PlanResult; fits: boolean } {
+  const batch = base.training.globalBatchSequences;
+  try {
+    const best = searchLayouts(base, {
+      ...constraints,
+      memoryHeadroomBytes: 0,
+      batch: { min: batch, max: batch },
+      top: 1,
+    }).top[0];
+    if (!best) throw new Error("a successful search returns at least one layout");
+    return { plan: best.plan, fits: true };
+  } catch (error) {
+    const closest = error instanceof InfeasibleError ? (error.closest as PlanResult | undefined) : undefined;
+    if (closest) return { plan: closest, fits: false };
+    throw error;
+  }
+}

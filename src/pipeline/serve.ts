@@ -5,17 +5,13 @@ import type { Scenario } from "../scenario/normalize.ts";
 import {
   type Fleet,
   type FleetSetup,
-  fleetFor,
-  replicaLayouts,
+  fittingReplicas,
+  rankForDemand,
   type ServingSearch,
   searchServing,
+  sloRatio,
 } from "../serving/fleet.ts";
-import {
-  evaluateReplica,
-  type ReplicaLayout,
-  type ReplicaResult,
-  type ServingSetup,
-} from "../serving/replica.ts";
+import type { ReplicaLayout, ReplicaResult, ServingSetup } from "../serving/replica.ts";
 import { HOURS_PER_YEAR } from "../units.ts";
 import { buildoutScenario } from "./buildout.ts";
 
@@ -208,20 +204,14 @@ const sameLayout = (a: ReplicaLayout, b: ReplicaLayout) =>
  */
 export function serveCurves(scenario: Scenario, result: ServeResult): ServeCurves {
   const { setup, fleet } = servingSetup(scenario);
-  const pinned = scenario.serve?.replica ?? {};
-  const replicas = replicaLayouts(setup, pinned)
-    .map((layout) => evaluateReplica(setup, layout))
-    .filter((r) => r.memory.maxBatch >= r.layout.batch);
-  const meets = (r: ReplicaResult) =>
-    r.timeToFirstTokenSeconds <= fleet.slo.ttftSeconds &&
-    r.timePerOutputTokenSeconds <= fleet.slo.tpotSeconds;
+  const { replicas } = fittingReplicas(setup, scenario.serve?.replica ?? {});
   const points = replicas.map((r) => ({
     layout: r.layout,
     gpus: r.gpus,
     tokensPerSecondPerUser: 1 / r.timePerOutputTokenSeconds,
     outputTokensPerSecondPerGpu: r.decodeTokensPerSecond / r.gpus,
     timeToFirstTokenSeconds: r.timeToFirstTokenSeconds,
-    meetsSlo: meets(r),
+    meetsSlo: sloRatio(r, fleet.slo) <= 1,
     chosen: sameLayout(r.layout, result.replica.layout),
   }));
   const frontier = points.map((p) => ({
@@ -234,31 +224,10 @@ export function serveCurves(scenario: Scenario, result: ServeResult): ServeCurve
           q.outputTokensPerSecondPerGpu > p.outputTokensPerSecondPerGpu),
     ),
   }));
-  const meeting = replicas.filter(meets);
   const demand = DEMAND_FACTORS.map((factor) => {
     const scaled: FleetSetup = { ...fleet, demand: { ...fleet.demand, users: fleet.demand.users * factor } };
-    let best: { fleet: Fleet; replica: ReplicaResult } | undefined;
-    for (const replica of meeting) {
-      const sized = fleetFor(setup, scaled, replica);
-      if (
-        !best ||
-        sized.gpus < best.fleet.gpus ||
-        (sized.gpus === best.fleet.gpus &&
-          replica.timePerOutputTokenSeconds < best.replica.timePerOutputTokenSeconds)
-      ) {
-        best = { fleet: sized, replica };
-      }
-    }
-    // The scenario's own demand is the result's, whatever the loop found (it finds the same).
-    if (factor === 1) {
-      return {
-        factor,
-        users: fleet.demand.users,
-        gpus: result.fleet.gpus,
-        replicas: result.fleet.replicas,
-        replica: result.replica.layout,
-      };
-    }
+    // The search's own ranking, on the replicas evaluated once: at factor 1 it is the result's pick.
+    const best = rankForDemand(setup, scaled, replicas)[0];
     if (!best) throw new Error("a served scenario has a replica that meets its targets");
     return {
       factor,

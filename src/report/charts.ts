@@ -296,6 +296,31 @@ const layoutName = (l: { tp: number; pp: number; ep: number; batch: number }) =>
 /** Room above the frontier chart for its colour key and the chosen replica's label. */
 const FRONTIER_MARGIN_TOP = 44;
 
+/** A point ringed in red with a bold, haloed label above it: the chart's pick. */
+function ringed<T>(
+  data: readonly T[],
+  x: string,
+  y: string,
+  text: (d: T) => string,
+  label: { readonly dx?: number; readonly textAnchor?: "start" | "middle" | "end" } = {},
+) {
+  return [
+    Plot.dot(data, { x, y, r: 7, stroke: "#e45756", strokeWidth: 2.5 }),
+    Plot.text(data, {
+      x,
+      y,
+      text,
+      dy: -14,
+      ...label,
+      fill: "#b71c1c",
+      fontWeight: "bold",
+      stroke: "white",
+      strokeWidth: 3,
+      paintOrder: "stroke",
+    }),
+  ];
+}
+
 /**
  * The latency-throughput frontier of serving: every replica layout that fits, output tokens per second
  * per GPU against tokens per second per user, those that meet the targets in colour, the frontier
@@ -361,24 +386,12 @@ export function serveFrontierChartSvg(curves: ServeCurves, document: PlotDocumen
           stroke: SERIES_COLOURS[0],
           strokeWidth: 1.5,
         }),
-        Plot.dot(chosen, {
-          x: "tokensPerSecondPerUser",
-          y: "outputTokensPerSecondPerGpu",
-          r: 7,
-          stroke: "#e45756",
-          strokeWidth: 2.5,
-        }),
-        Plot.text(chosen, {
-          x: "tokensPerSecondPerUser",
-          y: "outputTokensPerSecondPerGpu",
-          text: (p: { name: string }) => `chosen: ${p.name}`,
-          dy: -14,
-          fill: "#b71c1c",
-          fontWeight: "bold",
-          stroke: "white",
-          strokeWidth: 3,
-          paintOrder: "stroke",
-        }),
+        ...ringed(
+          chosen,
+          "tokensPerSecondPerUser",
+          "outputTokensPerSecondPerGpu",
+          (p: { name: string }) => `chosen: ${p.name}`,
+        ),
       ],
     }) as unknown as Rendered,
   );
@@ -414,20 +427,16 @@ export function serveDemandChartSvg(
       marks: [
         Plot.line(data, { x: "users", y: "gpus", stroke: SERIES_COLOURS[0] }),
         Plot.dot(data, { x: "users", y: "gpus", fill: SERIES_COLOURS[0], title: "name" }),
-        Plot.dot(own, { x: "users", y: "gpus", r: 7, stroke: "#e45756", strokeWidth: 2.5 }),
-        Plot.text(own, {
-          x: "users",
-          y: "gpus",
-          text: (d: { gpus: number }) => `this scenario: ${d.gpus.toLocaleString("en-US")} GPUs`,
-          dx: -10,
-          dy: -14,
-          textAnchor: "end",
-          fill: "#b71c1c",
-          fontWeight: "bold",
-          stroke: "white",
-          strokeWidth: 3,
-          paintOrder: "stroke",
-        }),
+        ...ringed(
+          own,
+          "users",
+          "gpus",
+          (d: { gpus: number }) => `this scenario: ${d.gpus.toLocaleString("en-US")} GPUs`,
+          {
+            dx: -10,
+            textAnchor: "end",
+          },
+        ),
       ],
     }) as unknown as Rendered,
   );

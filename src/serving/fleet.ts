@@ -88,13 +88,47 @@ export function fleetFor(setup: ServingSetup, fleet: FleetSetup, replica: Replic
   };
 }
 
-function candidate(setup: ServingSetup, fleet: FleetSetup, layout: ReplicaLayout): ServingCandidate {
-  const replica = evaluateReplica(setup, layout);
-  const sloRatio = Math.max(
-    replica.timeToFirstTokenSeconds / fleet.slo.ttftSeconds,
-    replica.timePerOutputTokenSeconds / fleet.slo.tpotSeconds,
+/** Worst ratio of a replica's latency to its target (1 or less: met). */
+export function sloRatio(replica: ReplicaResult, slo: ServiceLevels): number {
+  return Math.max(
+    replica.timeToFirstTokenSeconds / slo.ttftSeconds,
+    replica.timePerOutputTokenSeconds / slo.tpotSeconds,
   );
-  return { replica, fleet: fleetFor(setup, fleet, replica), meetsSlo: sloRatio <= 1, sloRatio };
+}
+
+/**
+ * The replicas that meet the targets, each with the fleet the demand needs, fewest GPUs first (ties:
+ * the lower time per output token). Latencies do not depend on the demand: the replicas are evaluated
+ * once and ranked again for each demand.
+ */
+export function rankForDemand(
+  setup: ServingSetup,
+  fleet: FleetSetup,
+  replicas: readonly ReplicaResult[],
+): ServingCandidate[] {
+  return replicas
+    .map((replica) => {
+      const ratio = sloRatio(replica, fleet.slo);
+      return { replica, fleet: fleetFor(setup, fleet, replica), meetsSlo: ratio <= 1, sloRatio: ratio };
+    })
+    .filter((c) => c.meetsSlo)
+    .sort(
+      (a, b) =>
+        a.fleet.gpus - b.fleet.gpus ||
+        a.replica.timePerOutputTokenSeconds - b.replica.timePerOutputTokenSeconds,
+    );
+}
+
+/** Every replica layout the search considers, evaluated; those whose KV cache holds their batch. */
+export function fittingReplicas(
+  setup: ServingSetup,
+  pinned: Partial<ReplicaLayout> = {},
+): { replicas: ReplicaResult[]; evaluated: number } {
+  const evaluated = replicaLayouts(setup, pinned).map((layout) => evaluateReplica(setup, layout));
+  return {
+    replicas: evaluated.filter((r) => r.memory.maxBatch >= r.layout.batch),
+    evaluated: evaluated.length,
+  };
 }
 
 const POWERS = [1, 2, 4, 8, 16, 32, 64, 72];
@@ -137,29 +171,21 @@ export function searchServing(
   fleet: FleetSetup,
   pinned: Partial<ReplicaLayout> = {},
 ): ServingSearch {
-  const layouts = replicaLayouts(setup, pinned);
-  const all = layouts.map((layout) => candidate(setup, fleet, layout));
-  const fitting = all.filter((c) => c.replica.memory.maxBatch >= c.replica.layout.batch);
-  const meeting = fitting
-    .filter((c) => c.meetsSlo)
-    .sort(
-      (a, b) =>
-        a.fleet.gpus - b.fleet.gpus ||
-        a.replica.timePerOutputTokenSeconds - b.replica.timePerOutputTokenSeconds,
-    );
+  const { replicas, evaluated } = fittingReplicas(setup, pinned);
+  const meeting = rankForDemand(setup, fleet, replicas);
   const best = meeting[0];
   if (!best) {
-    const nearest = [...fitting].sort((a, b) => a.sloRatio - b.sloRatio)[0];
+    const ratio = (r: ReplicaResult) => sloRatio(r, fleet.slo);
+    const nearest = [...replicas].sort((a, b) => ratio(a) - ratio(b))[0];
     if (!nearest) {
       throw new InfeasibleError(
         `the model's weights do not fit on any replica of up to ${Math.max(...POWERS)} x ${setup.accelerator.name} with room for a KV cache`,
       );
     }
-    const r = nearest.replica;
     throw new InfeasibleError(
-      `no replica meets the service levels (time to first token ${fleet.slo.ttftSeconds} s, time per output token ${fleet.slo.tpotSeconds} s); the nearest is tp ${r.layout.tp} x pp ${r.layout.pp}, batch ${r.layout.batch}: ${r.timeToFirstTokenSeconds.toFixed(3)} s to the first token and ${(r.timePerOutputTokenSeconds * 1000).toFixed(1)} ms per output token`,
-      nearest,
+      `no replica meets the service levels (time to first token ${fleet.slo.ttftSeconds} s, time per output token ${fleet.slo.tpotSeconds} s); the nearest is tp ${nearest.layout.tp} x pp ${nearest.layout.pp}, batch ${nearest.layout.batch}: ${nearest.timeToFirstTokenSeconds.toFixed(3)} s to the first token and ${(nearest.timePerOutputTokenSeconds * 1000).toFixed(1)} ms per output token`,
+      { replica: nearest, fleet: fleetFor(setup, fleet, nearest), meetsSlo: false, sloRatio: ratio(nearest) },
     );
   }
-  return { best, top: meeting.slice(0, 5), evaluated: all.length };
+  return { best, top: meeting.slice(0, 5), evaluated };
 }

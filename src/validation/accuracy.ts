@@ -3,12 +3,11 @@ import { type HardwareCalibration, hardwareCalibrationFor } from "../catalog/har
 import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
 import { findStack, type SoftwareStack } from "../catalog/stacks.ts";
-import { InfeasibleError } from "../errors.ts";
 import { flopsPerToken, hardwareFlopsPerToken, type ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
 import { type PlanResult, planLayout } from "../parallel/plan.ts";
 import type { PlanInput, TrainingSetup } from "../parallel/plan-input.ts";
-import { searchLayouts } from "../parallel/search.ts";
+import { layoutAsRan } from "../parallel/search.ts";
 import { GiB, SECONDS_PER_HOUR } from "../units.ts";
 import { PUBLISHED_RUNS, type PublishedRun } from "./published-runs.ts";
 
@@ -63,25 +62,9 @@ export interface EvaluateOptions {
   readonly skipFreeSearch?: boolean;
 }
 
+/** The published layout (fields it leaves open searched), or the free search's best with `{}`. */
 function bestLayout(base: Omit<PlanInput, "layout">, pinned: Partial<Layout>): PlanResult {
-  const constraints = {
-    pinned,
-    maxTp: base.cluster.accelerator.scaleUpDomainGpus,
-    // These runs ran: search the open fields up to the whole HBM, and report the verdict beside them.
-    memoryHeadroomBytes: 0,
-    batch: { min: base.training.globalBatchSequences, max: base.training.globalBatchSequences },
-    top: 1,
-  };
-  try {
-    const best = searchLayouts(base, constraints).top[0];
-    if (!best) throw new Error("a successful search returns at least one layout");
-    return best.plan;
-  } catch (error) {
-    // The run ran though the memory model finds no fit: price the closest layout, verdict shown.
-    const closest = error instanceof InfeasibleError ? (error.closest as PlanResult | undefined) : undefined;
-    if (closest) return closest;
-    throw error;
-  }
+  return layoutAsRan(base, { pinned, maxTp: base.cluster.accelerator.scaleUpDomainGpus }).plan;
 }
 
 export function stackOf(run: PublishedRun): SoftwareStack {

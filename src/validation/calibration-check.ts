@@ -1,6 +1,5 @@
-import { type Constants, fitConstants, type PreparedRun } from "../calibration/calibrate.ts";
+import { type Constants, fitConstants, type PreparedRun, stepError } from "../calibration/calibrate.ts";
 import { TUNABLE_CONSTANTS } from "../catalog/stack-constants.ts";
-import { planLayout } from "../parallel/plan.ts";
 import { evaluateAccuracy, publishedRunInput, stackOf } from "./accuracy.ts";
 import { REFERENCE_STACKS } from "./cross-validation.ts";
 
@@ -49,13 +48,7 @@ export function calibrationHalfSplit(): HalfSplitCheck[] {
       const base: Constants = { stack: first.base.cluster.stack, hardware: first.base.cluster.hardware };
       const constants = fitConstants(fitted, base, TUNABLE_CONSTANTS).constants;
       for (const run of held) {
-        const error = (c: Constants) =>
-          Math.abs(
-            planLayout({ ...run.base, cluster: { ...run.base.cluster, ...c }, layout: run.layout }).step
-              .seconds /
-              (run.stepSeconds ?? 1) -
-              1,
-          );
+        const error = (c: Constants) => Math.abs(stepError(run, c) ?? 0);
         catalog.push(error(base));
         calibrated.push(error(constants));
       }
