@@ -137,3 +137,8 @@ export {
 export { evaluateAccuracy, totalChecks } from "./validation/accuracy.ts";
 export { calibrationHalfSplit, type HalfSplitCheck } from "./validation/calibration-check.ts";
 export { accuracyByStack } from "./validation/cross-validation.ts";
+export {
+  evaluateInferenceAccuracy,
+  type InferenceAccuracySummary,
+} from "./validation/inference-accuracy.ts";
+export { INFERENCE_MEASUREMENTS, INFERENCE_SOURCES } from "./validation/published-inference.ts";

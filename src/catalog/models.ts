@@ -175,6 +175,23 @@ export const MODELS: readonly CatalogModel[] = [
     llama3,
   ),
   llama(
+    "llama-2-70b",
+    "Llama 2 70B",
+    {
+      layers: 80,
+      hidden: 8192,
+      heads: 64,
+      kvHeads: 8,
+      ffnHidden: 28672,
+      vocab: 32000,
+      tiedEmbeddings: false,
+    },
+    {
+      ref: "Touvron et al. 2023, Llama 2 (arXiv 2307.09288), Table 1 and Sec. 2.2 (GQA with 8 KV heads on 70B); hidden, FFN width and vocab from the released config.json",
+      kind: "paper",
+    },
+  ),
+  llama(
     "llama-3-405b",
     "Llama 3 405B",
     {

@@ -17,6 +17,7 @@ import {
   compareReport,
   drawText,
   evaluateAccuracy,
+  evaluateInferenceAccuracy,
   InfeasibleError,
   InputError,
   infeasiblePlanJson,
@@ -294,10 +295,11 @@ function runValidate(options: OutputOptions, io: Io): number {
   const summary = evaluateAccuracy();
   const byStack = accuracyByStack(summary);
   const halfSplit = calibrationHalfSplit();
+  const serving = evaluateInferenceAccuracy();
   io.out(
     options.json
-      ? toJson(validationJson(summary, byStack, halfSplit))
-      : drawText(validationReport(summary, byStack, halfSplit), styleOf(options)),
+      ? toJson(validationJson(summary, byStack, halfSplit, serving))
+      : drawText(validationReport(summary, byStack, halfSplit, serving), styleOf(options)),
   );
   return 0;
 }

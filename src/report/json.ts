@@ -5,6 +5,7 @@ import type { SimulationResult } from "../reliability/simulate.ts";
 import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
 import type { HalfSplitCheck } from "../validation/calibration-check.ts";
 import type { StackAccuracy } from "../validation/cross-validation.ts";
+import type { InferenceAccuracySummary } from "../validation/inference-accuracy.ts";
 import { validityWarnings } from "../validation/validity.ts";
 
 // JSON output for machines. A non-finite number would be printed as null and hide a bug, so refuse it.
@@ -89,10 +90,12 @@ export function validationJson(
   summary: AccuracySummary,
   byStack: readonly StackAccuracy[],
   calibrationHalfSplit: readonly HalfSplitCheck[] = [],
+  serving?: InferenceAccuracySummary,
 ): Record<string, unknown> {
   return {
     byStack,
     calibrationHalfSplit,
+    ...(serving ? { serving: servingAccuracyJson(serving) } : {}),
     meanAbsoluteStepError: summary.meanAbsoluteStepError,
     maxAbsoluteStepError: summary.maxAbsoluteStepError,
     within10Percent: summary.within10Percent,
@@ -113,6 +116,36 @@ export function validationJson(
         r.run.published.kind === "tflopsPerGpu" ? r.run.published.convention.description : undefined,
       memory: r.memory,
       memoryVerdict: r.plan.memory.verdict,
+    })),
+  };
+}
+
+function servingAccuracyJson(serving: InferenceAccuracySummary): Record<string, unknown> {
+  return {
+    meanAbsoluteError: serving.meanAbsoluteError,
+    counted: serving.counted,
+    within15Percent: serving.within15Percent,
+    sources: serving.sources.map((s) => ({
+      name: s.source.name,
+      title: s.source.title,
+      source: s.source.source.ref,
+      meanAbsoluteError: s.meanAbsoluteError,
+      stepOverheadSeconds: s.stepOverheadSeconds,
+      rows: s.rows.map((r) => ({
+        id: r.measurement.id,
+        model: r.measurement.model,
+        accelerator: r.measurement.accelerator,
+        precision: r.measurement.precision,
+        tp: r.measurement.tp,
+        inputTokens: r.measurement.inputTokens,
+        outputTokens: r.measurement.outputTokens,
+        metric: r.measurement.metric,
+        batch: r.batch,
+        measured: r.measurement.measured,
+        predicted: r.predicted,
+        error: r.error,
+        setsEngineFloor: r.setsEngineFloor,
+      })),
     })),
   };
 }

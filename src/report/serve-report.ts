@@ -80,22 +80,27 @@ export function serveReport(result: ServeResult): ReportDocument {
         table: {
           header: ["term", "ms", "share"],
           rows: [
-            row(["weights read from HBM", (decode.weights * 1000).toFixed(3), stepShare(decode.weights)]),
-            row(["KV cache read from HBM", (decode.kvCache * 1000).toFixed(3), stepShare(decode.kvCache)]),
             row([
-              "math (hidden under the reads when smaller)",
-              (decode.compute * 1000).toFixed(3),
-              stepShare(decode.compute),
+              "GEMMs: weight reads and math in quadrature",
+              (decode.gemms * 1000).toFixed(3),
+              stepShare(decode.gemms),
+            ]),
+            row(["  weight reads alone", (decode.weights * 1000).toFixed(3), ""]),
+            row(["  math alone", (decode.compute * 1000).toFixed(3), ""]),
+            row([
+              "attention: KV cache read from HBM",
+              (decode.kvCache * 1000).toFixed(3),
+              stepShare(decode.kvCache),
             ]),
             row([
-              "TP all-reduces",
+              "TP all-reduces and EP all-to-all",
               (decode.communication * 1000).toFixed(3),
               stepShare(decode.communication),
             ]),
             row(["host and scheduler", (decode.overhead * 1000).toFixed(3), stepShare(decode.overhead)]),
             row(["step", (decode.total * 1000).toFixed(3), "100.0%"]),
           ],
-          help: "one decode step of the whole batch: max(reads, math) + communication + overhead",
+          help: "one decode step of the whole batch: GEMMs (weight reads and math in quadrature) + KV reads + communication + overhead",
         },
       },
       {

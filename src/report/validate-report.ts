@@ -2,6 +2,7 @@ import { formatPercent } from "../units.ts";
 import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
 import type { HalfSplitCheck } from "../validation/calibration-check.ts";
 import { leaveOneStackOutMean, type StackAccuracy } from "../validation/cross-validation.ts";
+import type { InferenceAccuracy, InferenceAccuracySummary } from "../validation/inference-accuracy.ts";
 import { type Line, type ReportDocument, row, type Section, span } from "./document.ts";
 import { layoutLabel } from "./plan-report.ts";
 
@@ -20,6 +21,7 @@ export function validationReport(
   summary: AccuracySummary,
   byStack: readonly StackAccuracy[],
   halfSplit: readonly HalfSplitCheck[] = [],
+  serving?: InferenceAccuracySummary,
 ): ReportDocument {
   const sections: Section[] = [];
   const groups = [...new Set(summary.runs.map((r) => r.run.group))];
@@ -161,6 +163,7 @@ export function validationReport(
       help: "whole-run GPU-hours, published against the model's",
     },
   });
+  if (serving) sections.push(...servingSections(serving));
   const misses = summary.runs.filter((r) => Math.abs(r.stepError) > RUN_LIMIT);
   const closing: Line[] = [
     `Step time: mean absolute error ${formatPercent(summary.meanAbsoluteStepError)} over ${summary.runs.length} runs ` +
@@ -177,4 +180,53 @@ export function validationReport(
   );
   sections.push({ lines: closing });
   return { sections };
+}
+
+const SERVING_GOAL = 0.15;
+
+const METRIC_LABELS: Record<InferenceAccuracy["measurement"]["metric"], string> = {
+  "offline-output-tokens-per-second": "output tok/s",
+  "time-per-output-token": "s per token",
+  "time-to-first-token": "s to 1st token",
+  "prefill-seconds": "prefill s",
+};
+
+function figure(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(2) : value.toFixed(4);
+}
+
+/** The serving model against published inference measurements: one table per source, then the total. */
+function servingSections(serving: InferenceAccuracySummary): Section[] {
+  const sections: Section[] = serving.sources.map((s) => ({
+    title: `Serving: ${s.source.title}`,
+    table: {
+      header: ["measurement", "metric", "batch", "published", "ours", "error", ""],
+      rows: s.rows.map((r) => [
+        ...row([
+          r.measurement.id,
+          METRIC_LABELS[r.measurement.metric],
+          String(r.batch),
+          figure(r.measurement.measured),
+          figure(r.predicted),
+          r.setsEngineFloor ? "(sets floor)" : signed(r.error),
+        ]),
+        !r.setsEngineFloor && Math.abs(r.error) > SERVING_GOAL ? span("MISS", undefined, "bad") : span(""),
+      ]),
+      textColumns: [1],
+      help: "published inference figures against the serving model's, each under its source's set-up",
+    },
+    notes: [
+      `Mean absolute error ${formatPercent(s.meanAbsoluteError)} over ${s.rows.filter((r) => !r.setsEngineFloor).length} measurements; engine time per forward pass ${(s.stepOverheadSeconds * 1000).toFixed(1)} ms. Source: ${s.source.source.ref}.`,
+      ...(s.source.source.note ? [s.source.source.note] : []),
+    ],
+  }));
+  sections.push({
+    lines: [
+      `Serving: mean absolute error ${formatPercent(serving.meanAbsoluteError)} over ${serving.counted} published inference measurements ` +
+        `(goal ${formatPercent(SERVING_GOAL, 0)}: ${serving.meanAbsoluteError <= SERVING_GOAL ? "met" : "MISSED"}); ` +
+        `${serving.within15Percent} of ${serving.counted} within ${formatPercent(SERVING_GOAL, 0)}. ` +
+        `By source: ${serving.sources.map((s) => `${s.source.name} ${formatPercent(s.meanAbsoluteError)}`).join(", ")}.`,
+    ],
+  });
+  return sections;
 }

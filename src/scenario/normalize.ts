@@ -60,9 +60,32 @@ export type ServeSettings = Omit<z.output<typeof serveSchema>, "precision"> & {
   readonly precision: Precision;
 };
 
-function resolveServe(section: z.output<typeof serveSchema>, accelerator: Accelerator): ServeSettings {
+function resolveServe(
+  section: z.output<typeof serveSchema>,
+  accelerator: Accelerator,
+  model: ModelSpec | undefined,
+): ServeSettings {
   const precision: Precision = section.precision ?? (accelerator.fp8DenseFlops > 0 ? "fp8" : "bf16");
   checkPrecision(accelerator, precision, "megatron", "serve.precision");
+  const { replica, demand } = section;
+  if (replica?.ep !== undefined) {
+    if (!model?.moe && replica.ep !== 1)
+      throw new InputError("serve.replica.ep", replica.ep, "1 for a dense model (it has no experts)");
+    const gpus = (replica.tp ?? 1) * (replica.pp ?? 1);
+    if (model?.moe && (replica.tp === undefined || replica.pp === undefined || gpus % replica.ep !== 0))
+      throw new InputError(
+        "serve.replica.ep",
+        replica.ep,
+        "a divisor of the replica's GPUs, with serve.replica.tp and serve.replica.pp pinned beside it",
+      );
+  }
+  const sequence = demand.inputTokens + demand.outputTokens + demand.reasoningTokens;
+  if (replica?.contextTokens !== undefined && replica.contextTokens < sequence)
+    throw new InputError(
+      "serve.replica.contextTokens",
+      replica.contextTokens,
+      `at least the demand's input + output + reasoning tokens (${sequence})`,
+    );
   return { ...section, precision };
 }
 
@@ -307,7 +330,7 @@ export function normalizeScenario(value: unknown): Scenario {
     cluster: { accelerator, stack, hardware },
     facility,
     run: resolveRunSettings(scenario),
-    ...(scenario.serve ? { serve: resolveServe(scenario.serve, accelerator) } : {}),
+    ...(scenario.serve ? { serve: resolveServe(scenario.serve, accelerator, model) } : {}),
   };
 }
 

@@ -988,8 +988,9 @@ export const serveSchema = z
       description: "Share of each replica's capacity kept free at the peak.",
     }).default(0.2),
     stepOverheadSeconds: field(z.number().nonnegative().max(1), {
-      title: "Decode step overhead (s)",
-      description: "Host and scheduler time per decode step (estimate: 0.5 ms with CUDA graphs).",
+      title: "Engine overhead per pass (s)",
+      description:
+        "Host and scheduler time per forward pass, decode step or prefill (estimate: 0.5 ms with CUDA graphs; a host-bound eager engine: tens of ms).",
       unit: "s",
     }).default(0.0005),
     usdPerGpuHour: field(positive.max(1000), {
@@ -1005,9 +1006,21 @@ export const serveSchema = z
           description: "Tensor-parallel GPUs per replica.",
         }).optional(),
         pp: field(small, { title: "Replica PP", description: "Pipeline stages per replica." }).optional(),
+        ep: field(small, {
+          title: "Replica EP",
+          description:
+            "GPUs a MoE model's experts are spread over (dividing tp x pp; the rest split each expert by TP); 1 for a dense model.",
+          emptyMeans: "all the replica's GPUs for a MoE model",
+        }).optional(),
         batch: field(small, {
           title: "Decode batch",
           description: "Concurrent sequences per replica.",
+        }).optional(),
+        contextTokens: field(count.max(10_000_000), {
+          title: "Context per sequence",
+          description: "KV-cache tokens each sequence is provisioned for (at least input + output).",
+          unit: "tokens",
+          emptyMeans: "the demand's input + output tokens",
         }).optional(),
       })
       .meta({ title: "Replica", description: "Fields to pin; the rest are searched." })

@@ -65,8 +65,8 @@ export function fleetFor(setup: ServingSetup, fleet: FleetSetup, replica: Replic
   let replicas: number;
   let split: Pick<Fleet, "prefillReplicas" | "decodeReplicas"> = {};
   if (fleet.disaggregated) {
-    // Prefill replicas run prompts back to back; decode replicas hold `batch` sequences each.
-    const prefillRate = 1 / replica.prefillSeconds;
+    // Prefill replicas run prompts batched back to back; decode replicas hold `batch` sequences each.
+    const prefillRate = replica.prefillTokensPerSecond / setup.inputTokens;
     const decodeRate = replica.layout.batch / (setup.outputTokens * replica.timePerOutputTokenSeconds);
     const prefillReplicas = Math.max(1, Math.ceil(peakRps / (prefillRate * usable)));
     const decodeReplicas = Math.max(1, Math.ceil(peakRps / (decodeRate * usable)));
@@ -133,7 +133,7 @@ export function fittingReplicas(
 
 const POWERS = [1, 2, 4, 8, 16, 32, 64, 72];
 /** Decode batches tried: powers of two up to what the KV cache holds. */
-const MAX_BATCH = 4096;
+export const MAX_BATCH = 4096;
 
 /** Replica layouts a model can take on this accelerator: tp within the scale-up domain, pp over layers. */
 export function replicaLayouts(setup: ServingSetup, pinned: Partial<ReplicaLayout> = {}): ReplicaLayout[] {
@@ -146,13 +146,14 @@ export function replicaLayouts(setup: ServingSetup, pinned: Partial<ReplicaLayou
     if (model.heads % tp !== 0 && pinned.tp === undefined) continue;
     for (const pp of pps) {
       if (pp > model.layers) continue;
-      const ep = model.moe ? tp * pp : 1;
-      const limit = Math.min(MAX_BATCH, replicaMemory(setup, { tp, pp, ep, batch: 1 }).maxBatch);
+      const ep = pinned.ep ?? (model.moe ? tp * pp : 1);
+      const context = pinned.contextTokens !== undefined ? { contextTokens: pinned.contextTokens } : {};
+      const limit = Math.min(MAX_BATCH, replicaMemory(setup, { tp, pp, ep, batch: 1, ...context }).maxBatch);
       const batches =
         pinned.batch !== undefined
           ? [pinned.batch]
           : Array.from({ length: 13 }, (_, i) => 2 ** i).filter((b) => b <= limit);
-      for (const batch of batches) layouts.push({ tp, pp, ep, batch });
+      for (const batch of batches) layouts.push({ tp, pp, ep, batch, ...context });
     }
   }
   return layouts;

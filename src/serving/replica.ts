@@ -29,7 +29,7 @@ export interface ServingSetup {
   /** Speculative decoding: draft tokens per step and the chance each is accepted (0: off). */
   readonly speculativeTokens: number;
   readonly speculativeAcceptance: number;
-  /** Host and scheduler time per decode step (CUDA graphs and an async scheduler keep it small). */
+  /** Host and scheduler time per forward pass (CUDA graphs and an async scheduler keep it small). */
   readonly stepOverheadSeconds: number;
 }
 
@@ -40,6 +40,8 @@ export interface ReplicaLayout {
   readonly ep: number;
   /** Concurrent sequences in the decode batch. */
   readonly batch: number;
+  /** KV-cache tokens each sequence is provisioned for; absent: its input + output. */
+  readonly contextTokens?: number;
 }
 
 export interface ReplicaMemory {
@@ -56,9 +58,13 @@ export interface ReplicaMemory {
 }
 
 export interface DecodeBreakdown {
+  /** The GEMMs: their weight reads and their math, added in quadrature. */
+  readonly gemms: number;
+  /** The GEMMs' weight reads alone and their math alone (parts of `gemms`). */
   readonly weights: number;
-  readonly kvCache: number;
   readonly compute: number;
+  /** Attention: the batch's KV cache read from HBM. */
+  readonly kvCache: number;
   readonly communication: number;
   readonly overhead: number;
   readonly total: number;
@@ -68,8 +74,9 @@ export interface ReplicaResult {
   readonly layout: ReplicaLayout;
   readonly gpus: number;
   readonly memory: ReplicaMemory;
-  /** Prefill of one request's input, and its rate in tokens per second. */
+  /** Prefill of one request's input alone. */
   readonly prefillSeconds: number;
+  /** Input tokens per second with the batch's prompts prefilled together (in engine-sized chunks). */
   readonly prefillTokensPerSecond: number;
   readonly decode: DecodeBreakdown;
   /** Output tokens per decode step per sequence (speculative decoding raises it above 1). */
@@ -110,8 +117,9 @@ export function replicaMemory(setup: ServingSetup, layout: ReplicaLayout): Repli
   const counts = parameterCounts(model);
   const weightsBytes = (counts.total * weightBytesPerParameter(setup.precision)) / gpus;
   const kvPerToken = kvBytesPerToken(model, setup.kvPrecision) / (kvShards(model, layout.tp) * layout.pp);
-  // A sequence holds its prompt and, on average over its life, half its output.
-  const contextTokens = setup.inputTokens + setup.outputTokens;
+  // Each sequence is given room for its whole prompt and output (TensorRT-LLM's default scheduler
+  // guarantees it; vLLM would preempt instead), or for the context the replica is provisioned for.
+  const contextTokens = layout.contextTokens ?? setup.inputTokens + setup.outputTokens;
   const kvCacheBytes = layout.batch * contextTokens * kvPerToken;
   // Prefill of one chunk of the prompt dominates the working activations.
   const activationsBytes = (Math.min(setup.inputTokens, 8192) * model.hidden * 2 * 8) / layout.tp;
@@ -183,21 +191,63 @@ function tensorParallelSeconds(setup: ServingSetup, layout: ReplicaLayout, token
   return 2 * setup.net.collectiveSeconds("all-reduce", tokens * setup.model.hidden * 2, group);
 }
 
-/** One request's prefill: all layers over its uncached input, in pipeline order. */
-function prefillSeconds(setup: ServingSetup, layout: ReplicaLayout, dev: ReturnType<typeof devices>): number {
+/**
+ * MoE dispatch and combine per layer for `tokens` in the replica: tokens spread over the ep GPUs
+ * (attention data-parallel), each sent to its k experts in the precision of the GEMMs (FP8 dispatch,
+ * BF16 combine, as DeepSeek serves), averaged over the model's MoE layers.
+ */
+function expertParallelSeconds(setup: ServingSetup, layout: ReplicaLayout, tokens: number): number {
   const { model } = setup;
-  const tokens = Math.max(1, Math.round(setup.inputTokens * (1 - setup.prefixCacheHitRate)));
+  if (!model.moe || layout.ep <= 1) return 0;
+  const group = placeGroup(layout.ep, 1, setup.accelerator.scaleUpDomainGpus);
+  const perRank = tokens / layout.ep;
+  const send = (bytes: number) =>
+    setup.net.dispatchSeconds(
+      perRank,
+      model.moe?.expertsPerToken ?? 1,
+      model.hidden * bytes,
+      group,
+      model.moe?.maxNodesPerToken ?? 0,
+    );
+  const moeShare = 1 - model.moe.denseLayers / model.layers;
+  return moeShare * (send(weightBytesPerParameter(setup.precision)) + send(2));
+}
+
+/**
+ * Tokens an engine runs through one prefill forward pass at most (TensorRT-LLM's default
+ * max_num_tokens, SGLang's chunked-prefill size): prompts are batched, or split, into such chunks.
+ */
+export const PREFILL_CHUNK_TOKENS = 8192;
+
+/**
+ * Prefill of `requests` prompts together, all layers over their uncached input, in pipeline order:
+ * the GEMMs see every prompt's new tokens at once (in chunks of PREFILL_CHUNK_TOKENS, or one whole
+ * prompt when it is longer); attention is each prompt's own.
+ */
+function prefillSeconds(
+  setup: ServingSetup,
+  layout: ReplicaLayout,
+  dev: ReturnType<typeof devices>,
+  requests: number,
+): number {
+  const { model } = setup;
+  const newTokens = Math.max(1, Math.round(setup.inputTokens * (1 - setup.prefixCacheHitRate)));
+  const tokens = newTokens * requests;
+  const chunk = Math.min(tokens, Math.max(newTokens, PREFILL_CHUNK_TOKENS));
   const widths = attentionWidths(model);
   // Causal attention of the new tokens against the whole prompt.
-  const attentionFlops = (2 * tokens * setup.inputTokens * (widths.query + widths.output)) / layout.tp / 2;
-  const attention = flashAttentionSeconds(attentionFlops, setup.inputTokens, dev.bf16).forward;
-  const perLayer =
-    layerMatmulSeconds(setup, layout, tokens, dev.matmul) +
-    attention +
-    tensorParallelSeconds(setup, layout, tokens);
-  // Logits only for the last position: the first output token.
-  const output = linearSeconds(1, model.hidden, model.vocab / layout.tp, dev.bf16).forward;
-  return model.layers * perLayer + output;
+  const attentionFlops = (2 * newTokens * setup.inputTokens * (widths.query + widths.output)) / layout.tp / 2;
+  const attention = requests * flashAttentionSeconds(attentionFlops, setup.inputTokens, dev.bf16).forward;
+  const perChunk =
+    layerMatmulSeconds(setup, layout, chunk, dev.matmul) +
+    tensorParallelSeconds(setup, layout, chunk) +
+    expertParallelSeconds(setup, layout, chunk);
+  const passes = tokens / chunk;
+  const perLayer = passes * perChunk + attention;
+  // Logits only for each prompt's last position: its first output token.
+  const output = linearSeconds(requests, model.hidden, model.vocab / layout.tp, dev.bf16).forward;
+  // Each forward pass pays the engine's host and scheduler time, as a decode step does.
+  return model.layers * perLayer + output + Math.ceil(passes) * setup.stepOverheadSeconds;
 }
 
 /** One decode step of `batch` sequences: read the weights the batch touches and the batch's KV cache. */
@@ -232,11 +282,19 @@ function decodeStep(
     device.peakFlops * hardware.sustainedComputeFraction * hardware.gemm.maxFraction;
   // Per stage: each of its GPUs does 1 / (tp x pp) of the work.
   const compute = (matmulFlops / rate(dev.matmul) + attentionFlops / rate(dev.bf16)) / gpus;
-  const communication = (model.layers * tensorParallelSeconds(setup, layout, tokens)) / layout.pp;
-  // Weights and KV stream while the tensor cores work: the slower of the two sets each stage's pace,
-  // and a step passes the pp stages in turn (no decode micro-batching across stages).
-  const stage = Math.max(weights + kvCache, compute) + communication;
+  const communication =
+    (model.layers *
+      (tensorParallelSeconds(setup, layout, tokens) + expertParallelSeconds(setup, layout, tokens))) /
+    layout.pp;
+  // The GEMMs stream their weights while the tensor cores work, and near the ridge point neither
+  // hides the other fully: a smooth roofline, the two added in quadrature (against the plain max it
+  // halves the error on the Hopper rows of validate's serving table). Attention is its own kernels,
+  // bound by reading the KV cache, run between them. A step passes the pp stages in turn (no decode
+  // micro-batching across stages).
+  const gemms = Math.hypot(weights, compute);
+  const stage = gemms + kvCache + communication;
   return {
+    gemms: gemms * layout.pp,
     weights: weights * layout.pp,
     kvCache: kvCache * layout.pp,
     compute: compute * layout.pp,
@@ -256,25 +314,29 @@ export function tokensPerSpeculativeStep(draftTokens: number, acceptance: number
 export function evaluateReplica(setup: ServingSetup, layout: ReplicaLayout): ReplicaResult {
   const dev = devices(setup);
   const memory = replicaMemory(setup, layout);
-  const prefill = prefillSeconds(setup, layout, dev);
+  // Alone (what a request waits before its first token) and with the batch's prompts together (the
+  // rate a busy replica prefills at, and what a measured batch prefill takes).
+  const prefill = prefillSeconds(setup, layout, dev, 1);
+  const batchPrefill = prefillSeconds(setup, layout, dev, layout.batch);
+  const prefillTokensPerSecond = (layout.batch * setup.inputTokens) / batchPrefill;
   const decode = decodeStep(setup, layout, dev);
   const tokensPerStep = tokensPerSpeculativeStep(setup.speculativeTokens, setup.speculativeAcceptance);
   const timePerOutputToken = decode.total / tokensPerStep;
   const decodeTokensPerSecond = layout.batch / timePerOutputToken;
   // Prefill and decode share the GPUs (continuous batching with chunked prefill): a request costs
-  // its prefill plus its share of the decode steps.
+  // its share of the batched prefill plus its share of the decode steps.
   const decodePerRequest = (setup.outputTokens * timePerOutputToken) / layout.batch;
-  const requestsPerSecond = 1 / (prefill + decodePerRequest);
+  const requestsPerSecond = 1 / (batchPrefill / layout.batch + decodePerRequest);
   return {
     layout,
     gpus: layout.tp * layout.pp,
     memory,
     prefillSeconds: prefill,
-    prefillTokensPerSecond: setup.inputTokens / prefill,
+    prefillTokensPerSecond,
     decode,
     tokensPerStep,
-    // The first token comes out of the prefill, then waits for the next decode step it joins.
-    timeToFirstTokenSeconds: prefill + decode.total,
+    // The prefill's own forward pass samples the first token.
+    timeToFirstTokenSeconds: prefill,
     timePerOutputTokenSeconds: timePerOutputToken,
     decodeTokensPerSecond,
     requestsPerSecond,
