@@ -6,6 +6,7 @@ import { InputError } from "../src/errors.ts";
 import { ringTreeNetwork } from "../src/fabric/network.ts";
 import { normalizeScenario } from "../src/scenario/normalize.ts";
 import { searchServing } from "../src/serving/fleet.ts";
+import { erlangC, latencyAtLoad } from "../src/serving/queueing.ts";
 import { evaluateReplica, type ServingSetup } from "../src/serving/replica.ts";
 import { evaluateInferenceAccuracy } from "../src/validation/inference-accuracy.ts";
 import { INFERENCE_MEASUREMENTS, INFERENCE_SOURCES } from "../src/validation/published-inference.ts";
@@ -143,5 +144,61 @@ describe("one replica's prefill and pinned layout", () => {
     assert.equal(refused({ replica: { tp: 4, pp: 1, ep: 3 } }, "mixtral-8x7b"), "serve.replica.ep");
     assert.equal(refused({ replica: { tp: 4, pp: 1, ep: 2 } }, "mixtral-8x7b"), undefined);
     assert.equal(refused({ replica: { contextTokens: 1000 } }), "serve.replica.contextTokens");
+  });
+});
+
+describe("latency at a percentile under load", () => {
+  const fleetAt = (
+    overrides: Partial<{ percentile: number; users: number; disaggregated: boolean }> = {},
+  ) => ({
+    demand: { users: overrides.users ?? 2_000_000, requestsPerUserPerDay: 10, peakToMean: 2 },
+    slo: { ttftSeconds: 2, tpotSeconds: 0.05, percentile: overrides.percentile ?? 0.9 },
+    headroom: 0.2,
+    disaggregated: overrides.disaggregated ?? false,
+  });
+
+  it("Erlang C: an M/M/1 arrival waits with probability rho; two servers at load 1 with 1/3", () => {
+    assert.ok(Math.abs(erlangC(1, 0.7) - 0.7) < 1e-12);
+    assert.ok(Math.abs(erlangC(2, 1) - 1 / 3) < 1e-12);
+    assert.equal(erlangC(4, 4), 1);
+    assert.equal(erlangC(4, 0), 0);
+  });
+
+  it("at no load is the replica's own latency, and grows with the load", () => {
+    const s = setupOf("llama-3-70b");
+    const replica = evaluateReplica(s, { tp: 4, pp: 1, ep: 1, batch: 64 });
+    const idle = latencyAtLoad(s, replica, { colocated: 0 }, 0.9);
+    assert.equal(idle.timeToFirstTokenSeconds, replica.timeToFirstTokenSeconds);
+    assert.equal(idle.timePerOutputTokenSeconds, replica.timePerOutputTokenSeconds);
+    let last = idle;
+    for (const share of [0.2, 0.4, 0.6, 0.8]) {
+      const now = latencyAtLoad(s, replica, { colocated: share * replica.requestsPerSecond }, 0.9);
+      assert.ok(now.timeToFirstTokenSeconds >= last.timeToFirstTokenSeconds, String(share));
+      assert.ok(now.timePerOutputTokenSeconds > last.timePerOutputTokenSeconds, String(share));
+      last = now;
+    }
+    // Past the prefill capacity nothing is bounded.
+    const over = latencyAtLoad(s, replica, { colocated: 10 * replica.requestsPerSecond }, 0.9);
+    assert.equal(over.timeToFirstTokenSeconds, Number.POSITIVE_INFINITY);
+  });
+
+  it("a stricter percentile never needs fewer GPUs, and the fleet meets it at the peak", () => {
+    const s = setupOf("llama-3-70b");
+    let last = 0;
+    for (const percentile of [0.5, 0.9, 0.99, 0.999]) {
+      const best = searchServing(s, fleetAt({ percentile })).best;
+      assert.ok(best.fleet.gpus >= last, String(percentile));
+      assert.ok(best.fleet.latency.timeToFirstTokenSeconds <= 2);
+      assert.ok(best.fleet.latency.timePerOutputTokenSeconds <= 0.05);
+      last = best.fleet.gpus;
+    }
+  });
+
+  it("a disaggregated decode pool decodes at the replica's own pace: no prefills share its GPUs", () => {
+    const s = setupOf("llama-3-70b");
+    const best = searchServing(s, fleetAt({ disaggregated: true })).best;
+    assert.equal(best.fleet.latency.prefillShare, 0);
+    assert.equal(best.fleet.latency.timePerOutputTokenSeconds, best.replica.timePerOutputTokenSeconds);
+    assert.equal((best.fleet.prefillReplicas ?? 0) + (best.fleet.decodeReplicas ?? 0), best.fleet.replicas);
   });
 });

@@ -32,14 +32,14 @@ export function serveReport(result: ServeResult): ReportDocument {
         title: result.name,
         lines: [
           `${result.model} on ${result.accelerator}; weights ${result.precision}, KV cache ${result.kvPrecision}; ${count(result.inputTokens)} input and ${count(result.outputTokens)} output tokens per request`,
-          `Targets: ${result.slo.ttftSeconds} s to the first token, ${ms(result.slo.tpotSeconds)} per output token (stated at P${Math.round(result.slo.percentile * 100)}; the model's latencies are at the mean load)`,
+          `Targets: ${result.slo.ttftSeconds} s to the first token, ${ms(result.slo.tpotSeconds)} per output token at P${percentileLabel(result.slo.percentile)}, met at the peak with queueing`,
         ],
       },
       {
         title: "Replica",
         lines: [
           `Layout    ${replicaLabel(replica)} on ${replica.gpus} GPU${replica.gpus === 1 ? "" : "s"} (searched among ${count(result.search.evaluated)} replica layouts for the fewest GPUs that meet the targets)`,
-          `Latency   ${replica.timeToFirstTokenSeconds.toFixed(3)} s to the first token; ${ms(replica.timePerOutputTokenSeconds)} per output token (${(1 / replica.timePerOutputTokenSeconds).toFixed(1)} tokens/s per user)`,
+          `Alone     ${replica.timeToFirstTokenSeconds.toFixed(3)} s to the first token; ${ms(replica.timePerOutputTokenSeconds)} per output token (${(1 / replica.timePerOutputTokenSeconds).toFixed(1)} tokens/s per user)`,
           `Rates     prefill ${count(replica.prefillTokensPerSecond)} tokens/s; decode ${count(replica.decodeTokensPerSecond)} tokens/s (${count(replica.decodeTokensPerSecond / replica.gpus)} per GPU); ${replica.requestsPerSecond.toFixed(2)} requests/s`,
           ...(replica.tokensPerStep > 1
             ? [`Speculative decoding: ${replica.tokensPerStep.toFixed(2)} tokens per step`]
@@ -108,6 +108,7 @@ export function serveReport(result: ServeResult): ReportDocument {
         lines: [
           `Demand    ${fleet.meanRequestsPerSecond.toFixed(1)} requests/s at the mean, ${fleet.peakRequestsPerSecond.toFixed(1)} at the peak`,
           `Replicas  ${count(fleet.replicas)}${fleet.prefillReplicas !== undefined ? ` (${count(fleet.prefillReplicas)} prefill, ${count(fleet.decodeReplicas ?? 0)} decode)` : ""}: ${count(fleet.gpus)} GPUs, ${fleet.megawatts.toFixed(2)} MW at the facility (${fleet.itMegawatts.toFixed(2)} MW IT)`,
+          `Latency   at the peak, P${percentileLabel(fleet.latency.percentile)}: ${fleet.latency.timeToFirstTokenSeconds.toFixed(3)} s to the first token (${fleet.latency.slotWaitSeconds.toFixed(3)} s waiting for a batch slot, ${fleet.latency.prefillWaitSeconds.toFixed(3)} s for the prefill queue); ${ms(fleet.latency.timePerOutputTokenSeconds)} per output token (prefills take ${(fleet.latency.prefillShare * 100).toFixed(0)}% of the GPUs' time)`,
           `Served    ${count(fleet.meanTokensPerSecond)} tokens/s at the mean: ${count(fleet.tokensPerSecondPerGpu)} per GPU, ${count(fleet.meanTokensPerSecond / Math.max(fleet.megawatts, 1e-9))} per MW`,
         ],
       },
@@ -174,4 +175,9 @@ export function serveJson(result: ServeResult) {
     ...(result.site ? { site: result.site } : {}),
     search: { evaluated: result.search.evaluated },
   };
+}
+
+/** 0.9 -> "90", 0.999 -> "99.9". */
+function percentileLabel(p: number): string {
+  return String(Number((p * 100).toPrecision(6)));
 }

@@ -953,7 +953,7 @@ export const serveSchema = z
         percentile: field(z.number().min(0.5).max(0.9999), {
           title: "Percentile",
           description:
-            "The percentile the targets are stated at (the model's latencies are at the mean load).",
+            "The percentile the targets are met at, at the peak: queueing for batch slots and prefill, and prefills sharing the GPUs with decode.",
         }).default(0.9),
       })
       .meta({ title: "Service levels", description: "Latency targets a replica must meet." })

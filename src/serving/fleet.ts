@@ -1,4 +1,5 @@
 import { InfeasibleError } from "../errors.ts";
+import { type LatencyAtLoad, latencyAtLoad } from "./queueing.ts";
 import {
   evaluateReplica,
   type ReplicaLayout,
@@ -21,7 +22,7 @@ export interface Demand {
 export interface ServiceLevels {
   readonly ttftSeconds: number;
   readonly tpotSeconds: number;
-  /** The percentile the targets are stated at; the model's latencies are at the mean load. */
+  /** The percentile the targets are stated at, met at the peak with queueing. */
   readonly percentile: number;
 }
 
@@ -45,6 +46,8 @@ export interface Fleet {
   /** Tokens (input and output) per second at the day's mean, and per GPU. */
   readonly meanTokensPerSecond: number;
   readonly tokensPerSecondPerGpu: number;
+  /** The latencies at the targets' percentile with the peak spread over the replicas. */
+  readonly latency: LatencyAtLoad;
 }
 
 export interface ServingCandidate {
@@ -57,23 +60,80 @@ export interface ServingCandidate {
 
 export const SECONDS_PER_DAY = 86_400;
 
+/** Replicas added at most, as a multiple of those the capacity needs, to bring a percentile in. */
+const MAX_LATENCY_REPLICAS_FACTOR = 64;
+
+/** Worst ratio of a latency to its target (1 or less: met). */
+function latencyRatio(
+  latency: { timeToFirstTokenSeconds: number; timePerOutputTokenSeconds: number },
+  slo: ServiceLevels,
+): number {
+  return Math.max(
+    latency.timeToFirstTokenSeconds / slo.ttftSeconds,
+    latency.timePerOutputTokenSeconds / slo.tpotSeconds,
+  );
+}
+
+/** The fewest replicas from `from` up whose latency meets the targets (`from` x the factor when none). */
+function fewestMeeting(from: number, meets: (replicas: number) => boolean): number {
+  const limit = from * MAX_LATENCY_REPLICAS_FACTOR;
+  if (meets(from)) return from;
+  let low = from;
+  let high = from;
+  // Double until met (latency falls as replicas are added), then bisect.
+  while (!meets(high)) {
+    if (high >= limit) return limit;
+    low = high;
+    high = Math.min(limit, high * 2);
+  }
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (meets(mid)) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+/**
+ * The fleet for the peak: replicas for its request rate at the target utilization, then more while the
+ * latencies at the stated percentile (queueing for slots and prefill, prefill stalls in decode steps)
+ * miss the targets.
+ */
 export function fleetFor(setup: ServingSetup, fleet: FleetSetup, replica: ReplicaResult): Fleet {
   const meanRps = (fleet.demand.users * fleet.demand.requestsPerUserPerDay) / SECONDS_PER_DAY;
   const peakRps = meanRps * fleet.demand.peakToMean;
   const usable = 1 - fleet.headroom;
   const tokensPerRequest = setup.inputTokens + setup.outputTokens;
+  const { slo } = fleet;
   let replicas: number;
   let split: Pick<Fleet, "prefillReplicas" | "decodeReplicas"> = {};
+  let latency: LatencyAtLoad;
   if (fleet.disaggregated) {
     // Prefill replicas run prompts batched back to back; decode replicas hold `batch` sequences each.
     const prefillRate = replica.prefillTokensPerSecond / setup.inputTokens;
     const decodeRate = replica.layout.batch / (setup.outputTokens * replica.timePerOutputTokenSeconds);
-    const prefillReplicas = Math.max(1, Math.ceil(peakRps / (prefillRate * usable)));
-    const decodeReplicas = Math.max(1, Math.ceil(peakRps / (decodeRate * usable)));
+    const at = (prefill: number, decode: number) =>
+      latencyAtLoad(setup, replica, { prefill: peakRps / prefill, decode: peakRps / decode }, slo.percentile);
+    let decodeReplicas = Math.max(1, Math.ceil(peakRps / (decodeRate * usable)));
+    // The decode pool sets the time per output token and the slot wait; the prefill pool the rest.
+    decodeReplicas = fewestMeeting(
+      decodeReplicas,
+      (d) => at(Number.POSITIVE_INFINITY, d).slotWaitSeconds <= 0,
+    );
+    const prefillReplicas = fewestMeeting(
+      Math.max(1, Math.ceil(peakRps / (prefillRate * usable))),
+      (p) => latencyRatio(at(p, decodeReplicas), slo) <= 1,
+    );
     replicas = prefillReplicas + decodeReplicas;
     split = { prefillReplicas, decodeReplicas };
+    latency = at(prefillReplicas, decodeReplicas);
   } else {
-    replicas = Math.max(1, Math.ceil(peakRps / (replica.requestsPerSecond * usable)));
+    const at = (n: number) => latencyAtLoad(setup, replica, { colocated: peakRps / n }, slo.percentile);
+    replicas = fewestMeeting(
+      Math.max(1, Math.ceil(peakRps / (replica.requestsPerSecond * usable))),
+      (n) => latencyRatio(at(n), slo) <= 1,
+    );
+    latency = at(replicas);
   }
   const gpus = replicas * replica.gpus;
   const meanTokensPerSecond = meanRps * tokensPerRequest;
@@ -85,21 +145,19 @@ export function fleetFor(setup: ServingSetup, fleet: FleetSetup, replica: Replic
     gpus,
     meanTokensPerSecond,
     tokensPerSecondPerGpu: meanTokensPerSecond / gpus,
+    latency,
   };
 }
 
-/** Worst ratio of a replica's latency to its target (1 or less: met). */
+/** Worst ratio of a replica's own latency (one request, no queue) to its target (1 or less: met). */
 export function sloRatio(replica: ReplicaResult, slo: ServiceLevels): number {
-  return Math.max(
-    replica.timeToFirstTokenSeconds / slo.ttftSeconds,
-    replica.timePerOutputTokenSeconds / slo.tpotSeconds,
-  );
+  return latencyRatio(replica, slo);
 }
 
 /**
  * The replicas that meet the targets, each with the fleet the demand needs, fewest GPUs first (ties:
- * the lower time per output token). Latencies do not depend on the demand: the replicas are evaluated
- * once and ranked again for each demand.
+ * the lower time per output token). A replica's own latencies do not depend on the demand: the
+ * replicas are evaluated once, and sized again (queueing included) for each demand.
  */
 export function rankForDemand(
   setup: ServingSetup,
@@ -107,9 +165,11 @@ export function rankForDemand(
   replicas: readonly ReplicaResult[],
 ): ServingCandidate[] {
   return replicas
+    .filter((replica) => sloRatio(replica, fleet.slo) <= 1)
     .map((replica) => {
-      const ratio = sloRatio(replica, fleet.slo);
-      return { replica, fleet: fleetFor(setup, fleet, replica), meetsSlo: ratio <= 1, sloRatio: ratio };
+      const sized = fleetFor(setup, fleet, replica);
+      const ratio = latencyRatio(sized.latency, fleet.slo);
+      return { replica, fleet: sized, meetsSlo: ratio <= 1, sloRatio: ratio };
     })
     .filter((c) => c.meetsSlo)
     .sort(
