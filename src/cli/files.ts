@@ -1,6 +1,8 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { InputError, limitText, MAX_SCENARIO_BYTES, parseScenarioText } from "../index.ts";
+import { InputError } from "../errors.ts";
+import { limitText, MAX_SCENARIO_BYTES } from "../limits.ts";
+import { parseScenarioText } from "../scenario/normalize.ts";
 
 // Files the CLI reads: scenario files, the stack files they name, and runs files for calibrate.
 

@@ -1,4 +1,5 @@
-import { xoroshiro128plus } from "pure-rand";
+// The generator alone: the package root loads all of pure-rand (about 20 modules) at start-up.
+import { xoroshiro128plus } from "pure-rand/generator/XoroShiro";
 import { InfeasibleError, InputError } from "../errors.ts";
 import { limitText, MAX_UNCERTAINTY_SAMPLES } from "../limits.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";

@@ -1,4 +1,5 @@
-import { xoroshiro128plus } from "pure-rand";
+// The generator alone: the package root loads all of pure-rand (about 20 modules) at start-up.
+import { xoroshiro128plus } from "pure-rand/generator/XoroShiro";
 import { InfeasibleError } from "../errors.ts";
 import { limitText, MAX_EVENTS_PER_TRIAL } from "../limits.ts";
 import { standardExponential } from "./exponential.ts";

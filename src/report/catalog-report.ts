@@ -7,19 +7,10 @@ import { SITES } from "../catalog/sites.ts";
 import { STACKS } from "../catalog/stacks.ts";
 import { parameterCounts } from "../model/transformer.ts";
 import { GiB } from "../units.ts";
+import type { CatalogSection } from "./catalog-sections.ts";
 import { type ReportDocument, row } from "./document.ts";
 
-/** Every catalog, as rows a user can read and a source for each entry. */
-export const CATALOG_SECTIONS = [
-  "accelerators",
-  "models",
-  "sites",
-  "platforms",
-  "network",
-  "failures",
-  "stacks",
-] as const;
-export type CatalogSection = (typeof CATALOG_SECTIONS)[number];
+export { CATALOG_SECTIONS, type CatalogSection } from "./catalog-sections.ts";
 
 export interface CatalogListing {
   readonly section: CatalogSection;
