@@ -477,4 +477,36 @@ describe("web app in Chromium", { skip }, () => {
     assert.match(compare, /B against A/);
     assert.match(compare, /GPUs4,0962,048-50\.0%/);
   });
+
+  it("sweeps and compares a serve scenario: serving columns, charts and rows", async () => {
+    const page = await open();
+    await page.setInputFiles("#upload", join(root, "examples", "serve-h100-llama-70b.yaml"));
+    await page.waitForFunction(() =>
+      /fleet GPUs/.test(document.querySelector("#summary")?.textContent ?? ""),
+    );
+    await done(page);
+    await page.selectOption("#sweep-path", "serve.demand.users");
+    await page.fill("#sweep-from", "1000000");
+    await page.fill("#sweep-to", "8000000");
+    await page.click("#sweep");
+    await done(page);
+    const sweep = (await page.textContent("#whatif")) ?? "";
+    assert.match(sweep, /Sweep of serve\.demand\.users/);
+    assert.match(sweep, /serving GPUs/);
+    assert.doesNotMatch(sweep, /MFU/, "a serve-only sweep has no training columns");
+    const chart = await page.$$eval("#whatif figure.chart", (figures) =>
+      figures.map((f) => `${f.getAttribute("aria-label")} ${f.querySelectorAll("svg").length}`),
+    );
+    assert.match(
+      chart[0] ?? "",
+      /^The serving fleet and its \$ per million tokens against serve\.demand\.users.* [1-9]\d*$/,
+    );
+    await page.click("#pin");
+    await page.fill("#serve-demand-users", "2000000");
+    await done(page);
+    const compare = (await page.textContent("#whatif")) ?? "";
+    assert.match(compare, /B against A/);
+    assert.match(compare, /\$ per million tokens/);
+    assert.match(compare, /serving GPUs[\d,]+[\d,]+\+\d/);
+  });
 });

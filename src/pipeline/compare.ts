@@ -3,6 +3,8 @@ import type { Scenario } from "../scenario/normalize.ts";
 import { GiB } from "../units.ts";
 import { type BuildoutReport, buildoutScenario } from "./buildout.ts";
 import { planScenario, type ScenarioPlan } from "./plan.ts";
+import { type ServeResult, serveScenario } from "./serve.ts";
+import { replicaLayoutText } from "./serve-headline.ts";
 import { simulateScenario } from "./simulate.ts";
 
 /** The headline numbers of one scenario, for side-by-side comparison. */
@@ -24,9 +26,17 @@ export interface ComparedMetric {
 
 /**
  * One side of a comparison: with a model, the plan and (with a token budget) its run; without one, the
- * build-out alone (a file that only names a site or a budget), its training rows left empty.
+ * build-out alone (a file that only names a site or a budget), its training rows left empty. A serve
+ * section adds the serving rows; with no training section they are all it has besides the site's.
  */
 export function summarizeScenario(scenario: Scenario): ScenarioSummary {
+  const served = scenario.serve ? serveScenario(scenario) : undefined;
+  if (served && !scenario.training) return summarizeServing(scenario, served);
+  const summary = trainingSummary(scenario);
+  return served ? withServing(summary, served) : summary;
+}
+
+function trainingSummary(scenario: Scenario): ScenarioSummary {
   if (!scenario.model) return summarizeBuildout(scenario.name, buildoutScenario(scenario.facility));
   const result = planScenario(scenario);
   return summarize(result, result.plan.training ? simulateScenario(scenario, result) : undefined);
@@ -100,5 +110,43 @@ function summarizeBuildout(name: string, built: BuildoutReport): ScenarioSummary
     gpus,
     layout: "build-out only: no model to train",
     metrics: metricsOf(gpus, undefined, undefined, built),
+  };
+}
+
+/** The serving rows, after the training and build-out ones (a summary without serve has none). */
+function servingMetrics(served: ServeResult): ComparedMetric[] {
+  const { replica, fleet, cost, energy } = served;
+  return [
+    metric("servingGpus", "serving GPUs", fleet.gpus, "lower"),
+    metric("servingMegawatts", "serving power (MW)", fleet.megawatts, "lower"),
+    metric("usdPerMillionTokens", "$ per million tokens", cost.usdPerMillionTokens, "lower"),
+    metric("ttftSeconds", "time to first token (s)", replica.timeToFirstTokenSeconds, "lower"),
+    metric("tpotSeconds", "time per output token (ms)", replica.timePerOutputTokenSeconds * 1e3, "lower"),
+    metric("whPerRequest", "Wh per request", energy.whPerRequest, "lower"),
+    metric("servingUsdPerYear", "serving cost ($M/year)", cost.usdPerYear / 1e6, "lower"),
+  ];
+}
+
+const servingLayout = (served: ServeResult) =>
+  `serving ${replicaLayoutText(served.replica.layout)} x ${served.fleet.replicas.toLocaleString("en-US")} replicas`;
+
+function withServing(summary: ScenarioSummary, served: ServeResult): ScenarioSummary {
+  return {
+    ...summary,
+    layout: `${summary.layout}; ${servingLayout(served)}`,
+    metrics: [...summary.metrics, ...servingMetrics(served)],
+  };
+}
+
+/** A serve section alone: the fleet's GPUs (a stated site's when there is one), no training rows. */
+function summarizeServing(scenario: Scenario, served: ServeResult): ScenarioSummary {
+  const built = scenario.facility.stated ? buildoutScenario(scenario.facility) : undefined;
+  const gpus = built?.result.gpus ?? served.fleet.gpus;
+  return {
+    name: scenario.name,
+    accelerator: served.accelerator,
+    gpus,
+    layout: servingLayout(served),
+    metrics: [...metricsOf(gpus, undefined, undefined, built), ...servingMetrics(served)],
   };
 }

@@ -1,12 +1,15 @@
 import { InfeasibleError, InputError } from "../errors.ts";
 import { limitText, MAX_SWEEP_POINTS } from "../limits.ts";
-import { normalizeScenario } from "../scenario/normalize.ts";
+import { normalizeScenario, type Scenario } from "../scenario/normalize.ts";
 import { pathKeys } from "../scenario/paths.ts";
 import { planScenario } from "./plan.ts";
+import { serveScenario } from "./serve.ts";
+import { type ServingHeadline, servingHeadline } from "./serve-headline.ts";
 import { simulateScenario, withTrials } from "./simulate.ts";
 
 // Sweeps: the same scenario with one or more fields varied over a list or a range, one plan per point
-// and, with a token budget, its run with failures (a headline in days must count the failures).
+// and, with a token budget, its run with failures (a headline in days must count the failures); with
+// a serve section, the serving fleet too (and only that when there is no training section).
 
 /** Monte Carlo trials per point: enough for a P50, few enough for a sweep of hundreds of points. */
 export const SWEEP_TRIALS = 200;
@@ -17,7 +20,8 @@ export interface Variation {
   readonly values: readonly (number | string)[];
 }
 
-export interface SweepRow {
+/** The serving fields (`ServingHeadline`) are present when the point's scenario has a serve section. */
+export interface SweepRow extends Partial<ServingHeadline> {
   readonly values: Readonly<Record<string, number | string>>;
   /** Absent when the point could not be planned; `error` says why. */
   readonly gpus?: number;
@@ -130,44 +134,74 @@ export function sweepScenario(
   });
 }
 
-/** One point of a sweep: its plan and run, or why it could not be planned. */
+/** The message a point's row carries for bad input or an infeasible plan; anything else is a bug. */
+function pointError(error: unknown): string {
+  if (error instanceof InputError || error instanceof InfeasibleError)
+    return error.message.split("\n").join(" ");
+  throw error;
+}
+
+/**
+ * One point of a sweep: its plan and run, its serving fleet, or why they could not be had. A scenario
+ * with both sides keeps the one that worked when the other fails.
+ */
 function sweepPoint(raw: unknown, values: Record<string, number | string>): SweepRow {
   const scenario = Object.entries(values).reduce((s, [path, value]) => withValue(s, path, value), raw);
+  let sides: (() => Partial<SweepRow>)[];
   try {
-    const normalized = normalizeScenario(scenario);
-    const result = planScenario(normalized);
-    const trials = Math.min(normalized.run.simulation.trials, SWEEP_TRIALS);
-    const run = result.plan.training ? simulateScenario(withTrials(normalized, trials), result) : undefined;
-    const plan = result.plan;
-    // Without a site, the run is costed on the generic site's build-out, as the simulation costs it.
-    const costed = result.buildout.result;
-    const built = result.buildout.stated ? costed : undefined;
-    return {
-      values,
-      gpus: result.scenario.gpus,
-      stepSeconds: plan.step.seconds,
-      tokensPerSecond: plan.throughput.tokensPerSecond,
-      mfu: plan.throughput.mfu,
-      ...(plan.training
-        ? {
-            days: plan.training.days,
-            gpuHours: plan.training.gpuHours,
-            trainingUsd: plan.training.gpuHours * costed.cost.usdPerGpuHour,
-          }
-        : {}),
-      ...(run ? { daysWithFailures: run.days.p50, goodput: run.goodput.p50, runUsd: run.costUsd.p50 } : {}),
-      ...(built
-        ? {
-            capexUsd: built.cost.capexUsd,
-            usdPerGpuHour: built.cost.usdPerGpuHour,
-            facilityMegawatts: built.power.facilityMegawatts,
-          }
-        : {}),
-    };
+    sides = sidesOf(normalizeScenario(scenario));
   } catch (error) {
-    if (error instanceof InputError || error instanceof InfeasibleError) {
-      return { values, error: error.message.split("\n").join(" ") };
-    }
-    throw error;
+    return { values, error: pointError(error) };
   }
+  const parts = sides.map((side): Partial<SweepRow> => {
+    try {
+      return side();
+    } catch (error) {
+      return { error: pointError(error) };
+    }
+  });
+  const errors = parts.flatMap((part) => (part.error === undefined ? [] : [part.error]));
+  const fields = parts.map(({ error: _, ...part }) => part);
+  return Object.assign({ values }, ...fields, errors.length > 0 ? { error: errors.join("; ") } : {});
+}
+
+/** What a point computes: its serving fleet with a serve section, and else or also its plan and run. */
+function sidesOf(scenario: Scenario): (() => Partial<SweepRow>)[] {
+  return [
+    // Without a serve section the plan's own error (no model, no training) says what is missing.
+    ...(scenario.training || !scenario.serve ? [() => trainingFields(scenario)] : []),
+    ...(scenario.serve ? [() => servingHeadline(serveScenario(scenario))] : []),
+  ];
+}
+
+/** The training side of a point: the plan, the run with failures and the stated build-out. */
+function trainingFields(normalized: Scenario): Partial<SweepRow> {
+  const result = planScenario(normalized);
+  const trials = Math.min(normalized.run.simulation.trials, SWEEP_TRIALS);
+  const run = result.plan.training ? simulateScenario(withTrials(normalized, trials), result) : undefined;
+  const plan = result.plan;
+  // Without a site, the run is costed on the generic site's build-out, as the simulation costs it.
+  const costed = result.buildout.result;
+  const built = result.buildout.stated ? costed : undefined;
+  return {
+    gpus: result.scenario.gpus,
+    stepSeconds: plan.step.seconds,
+    tokensPerSecond: plan.throughput.tokensPerSecond,
+    mfu: plan.throughput.mfu,
+    ...(plan.training
+      ? {
+          days: plan.training.days,
+          gpuHours: plan.training.gpuHours,
+          trainingUsd: plan.training.gpuHours * costed.cost.usdPerGpuHour,
+        }
+      : {}),
+    ...(run ? { daysWithFailures: run.days.p50, goodput: run.goodput.p50, runUsd: run.costUsd.p50 } : {}),
+    ...(built
+      ? {
+          capexUsd: built.cost.capexUsd,
+          usdPerGpuHour: built.cost.usdPerGpuHour,
+          facilityMegawatts: built.power.facilityMegawatts,
+        }
+      : {}),
+  };
 }

@@ -5,7 +5,7 @@ import type { ServeCurves, ServeResult } from "../pipeline/serve.ts";
 import type { SweepRow, Variation } from "../pipeline/sweep.ts";
 import type { Histogram, SimulationResult } from "../reliability/simulate.ts";
 import { GiB } from "../units.ts";
-import { MEMORY_TERMS, RESULT_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
+import { MEMORY_TERMS, RESULT_TERMS, SERVING_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
 
 // SVG charts drawn by Observable Plot. The document is passed in (linkedom in Node, the page's own in
 // a browser), so the same code renders in both.
@@ -143,7 +143,7 @@ function memoryAgainstCapacity(
   );
 }
 
-/** Time to train and cost against the first varied field of a sweep. */
+/** Time to train and cost (or a serving fleet and its $ per token) against the first varied field of a sweep. */
 export function sweepChartSvg(
   rows: readonly SweepRow[],
   variations: readonly Variation[],
@@ -184,6 +184,7 @@ export function sweepChartSvg(
     );
   };
   const charts: Panel[] = [];
+  const serving = points.some((p) => p.servingGpus !== undefined);
   if (points.some((p) => p.days !== undefined)) {
     charts.push({
       title: "Time to train: uninterrupted and with failures (P50)",
@@ -199,7 +200,8 @@ export function sweepChartSvg(
       title: `${RESULT_TERMS.goodput.label} (P50 of the Monte Carlo)`,
       svg: lines([{ y: "goodput", name: RESULT_TERMS.goodput.label }], "goodput (%)", 0.01),
     });
-  } else {
+  } else if (!serving || points.some((p) => p.tokensPerSecond !== undefined)) {
+    // Training throughput, which a serve-only sweep has none of.
     charts.push({
       title: RESULT_TERMS.tokensPerSecond.label,
       svg: lines(
@@ -226,6 +228,18 @@ export function sweepChartSvg(
       title: RESULT_TERMS.capex.label,
       svg: lines([{ y: "capexUsd", name: RESULT_TERMS.capex.label }], "capex, $ billion", 1e9),
     });
+  // A serve section: the fleet the demand needs and what a token costs.
+  if (serving)
+    charts.push(
+      {
+        title: "Serving fleet: GPUs for the peak within the targets",
+        svg: lines([{ y: "servingGpus", name: SERVING_TERMS.servingGpus.label }], "GPUs"),
+      },
+      {
+        title: SERVING_TERMS.usdPerMillionTokens.label,
+        svg: lines([{ y: "usdPerMillionTokens", name: SERVING_TERMS.usdPerMillionTokens.label }], "$"),
+      },
+    );
   return stack(charts);
 }
 

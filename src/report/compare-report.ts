@@ -12,9 +12,13 @@ function shown(value: number | undefined): string {
 
 /** Two scenarios side by side: signed differences, notable ones marked better or worse. */
 export function compareReport(a: ScenarioSummary, b: ScenarioSummary): ReportDocument {
-  // Rows neither side has (training rows between two build-outs) are left out.
-  const pairs = a.metrics
-    .map((metric, i) => ({ metric, x: metric.value, y: b.metrics[i]?.value }))
+  // Rows matched by key (only a side that serves has serving rows); rows neither side has (training
+  // rows between two build-outs) are left out.
+  const metrics = [...a.metrics, ...b.metrics.filter((m) => !a.metrics.some((n) => n.key === m.key))];
+  const valueIn = (summary: ScenarioSummary, key: string) =>
+    summary.metrics.find((m) => m.key === key)?.value;
+  const pairs = metrics
+    .map((metric) => ({ metric, x: valueIn(a, metric.key), y: valueIn(b, metric.key) }))
     .filter(({ x, y }) => x !== undefined || y !== undefined);
   const rows = pairs.map(({ metric, x, y }): Span[] => {
     const help = `${metric.label}${metric.better === "neither" ? "" : `: ${metric.better} is better`}`;

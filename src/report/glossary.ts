@@ -1,6 +1,7 @@
 import type { BuildoutResult } from "../facility/buildout.ts";
 import type { MemoryBreakdown } from "../parallel/memory.ts";
 import type { StepBreakdown } from "../parallel/step-time.ts";
+import type { ServingHeadline } from "../pipeline/serve-headline.ts";
 import type { RunPercentile } from "../reliability/simulate.ts";
 
 // What each reported term is and how it is computed: one label and one explanation per key of each
@@ -212,6 +213,43 @@ export const RESULT_TERMS = {
     help: "IT power at peak x PUE",
   },
 } satisfies Record<string, Term>;
+
+/** The headline figures of a serving plan, as sweeps and comparisons show them. */
+export const SERVING_TERMS = {
+  servingLayout: {
+    label: "replica",
+    help: "the replica layout that serves the demand with the fewest GPUs within the targets: tensor, pipeline (and expert) parallel degrees and decode batch",
+  },
+  servingReplicas: {
+    label: "replicas",
+    help: "peak requests per second / one replica's requests per second, with headroom",
+  },
+  servingGpus: { label: "serving GPUs", help: "replicas x GPUs per replica" },
+  servingMegawatts: {
+    label: "serving MW",
+    help: "the fleet's share of the build-out's typical facility power, drawn around the clock",
+  },
+  ttftSeconds: {
+    label: "time to first token",
+    help: "prefill of one request's input on the replica (its forward pass samples the first token)",
+  },
+  tpotSeconds: {
+    label: "time per output token",
+    help: "one decode step of the replica's batch / output tokens per step",
+  },
+  usdPerMillionTokens: {
+    label: "$ per million tokens",
+    help: "fleet GPUs x $ per GPU-hour / tokens (input and output) served per hour at the day's mean",
+  },
+  whPerRequest: {
+    label: "Wh per request",
+    help: "the fleet's facility power / requests per second at the day's mean / 3,600",
+  },
+  servingUsdPerYear: {
+    label: "serving cost per year",
+    help: "fleet GPUs x $ per GPU-hour x 8,760 h",
+  },
+} as const satisfies Record<keyof ServingHeadline, Term>;
 
 /** The keys of a glossary, in report order. */
 export function termKeys<K extends string>(terms: Readonly<Record<K, Term>>): K[] {

@@ -1,8 +1,9 @@
 import type { SweepRow, Variation } from "../pipeline/sweep.ts";
+import { sweepSides } from "./sweep-sides.ts";
 
-// A sweep as CSV: one row per point, the varied fields first.
+// A sweep as CSV: one row per point, the varied fields first, the error last.
 
-const SWEEP_COLUMNS = [
+const TRAINING_COLUMNS = [
   "gpus",
   "stepSeconds",
   "tokensPerSecond",
@@ -16,8 +17,19 @@ const SWEEP_COLUMNS = [
   "goodput",
   "runUsd",
   "facilityMegawatts",
-  "error",
-] as const;
+] as const satisfies readonly (keyof SweepRow)[];
+
+const SERVING_COLUMNS = [
+  "servingLayout",
+  "servingReplicas",
+  "servingGpus",
+  "servingMegawatts",
+  "ttftSeconds",
+  "tpotSeconds",
+  "usdPerMillionTokens",
+  "whPerRequest",
+  "servingUsdPerYear",
+] as const satisfies readonly (keyof SweepRow)[];
 
 function csvCell(value: unknown): string {
   if (value === undefined) return "";
@@ -26,9 +38,15 @@ function csvCell(value: unknown): string {
 }
 
 export function sweepCsv(rows: readonly SweepRow[], variations: readonly Variation[]): string {
-  const header = [...variations.map((v) => v.path), ...SWEEP_COLUMNS];
+  const sides = sweepSides(rows);
+  const columns = [
+    ...(sides.training ? TRAINING_COLUMNS : []),
+    ...(sides.serving ? SERVING_COLUMNS : []),
+    "error",
+  ] as const;
+  const header = [...variations.map((v) => v.path), ...columns];
   const lines = rows.map((row) =>
-    [...variations.map((v) => row.values[v.path]), ...SWEEP_COLUMNS.map((column) => row[column])]
+    [...variations.map((v) => row.values[v.path]), ...columns.map((column) => row[column])]
       .map(csvCell)
       .join(","),
   );

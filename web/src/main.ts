@@ -297,6 +297,9 @@ async function updateServe(current: number, inputMs: number): Promise<void> {
   views.uncertainty.innerHTML = "";
   views.buildout.innerHTML = "";
   requestAnimationFrame(() => performance.measure("recompute", { start: inputMs, end: performance.now() }));
+  // A serving fleet compares with a kept A as a plan does (serving rows, no training rows).
+  await showComparison(current);
+  if (current !== generation) return;
   setState(
     "done",
     `Served ${result.name}: ${result.fleet.gpus.toLocaleString("en-US")} GPUs in ${result.fleet.replicas.toLocaleString("en-US")} replicas for the peak.`,

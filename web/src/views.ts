@@ -265,9 +265,17 @@ export function uncertaintyView(result: UncertaintyResult): string {
 
 export function sweepView(variations: readonly Variation[], rows: readonly SweepRow[]): string {
   const path = variations[0]?.path ?? "";
+  // The chart's panels, as sweepChartSvg picks them: training, serving (a serve section) or both.
+  const serving = rows.some((r) => r.servingGpus !== undefined);
+  const training = !serving || rows.some((r) => r.gpus !== undefined);
+  const drawn = !serving
+    ? "Time to train and cost"
+    : training
+      ? "Time to train and cost, and the serving fleet and its $ per million tokens"
+      : "The serving fleet and its $ per million tokens";
   return (
     chart(
-      `Time to train and cost against ${path}; the figures are in the table below`,
+      `${drawn} against ${path}; the figures are in the table below`,
       sweepChartSvg(rows, variations, document as never),
     ) + drawHtml(sweepReport(rows, variations))
   );
