@@ -98,8 +98,8 @@ describe("gigacluster CLI", () => {
     assert.match(stdout, /mean absolute error/);
     assert.match(stdout, /korthikanti-2022-175b-seq-sel/);
     const json = JSON.parse((await run("validate", "--json")).stdout);
-    assert.equal(json.runs.length, 59);
-    assert.equal(json.byStack.length, 6);
+    assert.equal(json.runs.length, 73);
+    assert.equal(json.byStack.length, 9);
   });
 
   it("bad input exits 1 with the field, the value and a hint, never a stack trace", async () => {

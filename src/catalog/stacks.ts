@@ -232,6 +232,18 @@ const metaLlama3: SoftwareStack = {
   },
 };
 
+/** Where eager PyTorch's execution constants come from (plain PyTorch and FSDP without compile). */
+const eagerExecutionSources = {
+  elementwiseSlowdown: {
+    ref: "data/h100-sxm-measured-ceilings.json memory_bound_ops_bf16: eager RMSNorm and SwiGLU forward+backward take 2.4-3.8x (geometric mean 3.1x over 6 sizes) the fused model's time (forward bytes x 3 at 0.895 x 3.35 TB/s)",
+    kind: "measured",
+  },
+  kernelsPerLayerForward: estimate(
+    "eager Llama-style layer: RMSNorm as 6-7 ops, rotary ~10, SwiGLU 5, linears, residuals",
+  ),
+  allocatorOverhead: estimate("eager PyTorch: caching-allocator reserve ~10-15% over allocated"),
+} as const;
+
 const pytorchEager: SoftwareStack = {
   ...megatronCore,
   name: "pytorch-eager",
@@ -256,15 +268,8 @@ const pytorchEager: SoftwareStack = {
   sources: {
     ...megatronCore.sources,
     bucketElements: paper("torch.nn.parallel.DistributedDataParallel: bucket_cap_mb default 25"),
-    elementwiseSlowdown: {
-      ref: "data/h100-sxm-measured-ceilings.json memory_bound_ops_bf16: eager RMSNorm and SwiGLU forward+backward take 2.4-3.8x (geometric mean 3.1x over 6 sizes) the fused model's time (forward bytes x 3 at 0.895 x 3.35 TB/s)",
-      kind: "measured",
-    },
-    kernelsPerLayerForward: estimate(
-      "eager Llama-style layer: RMSNorm as 6-7 ops, rotary ~10, SwiGLU 5, linears, residuals",
-    ),
+    ...eagerExecutionSources,
     runtimeMemoryBytes: estimate("CUDA context with lazy module loading and cuBLAS workspace: ~0.5-1 GiB"),
-    allocatorOverhead: estimate("eager PyTorch: caching-allocator reserve ~10-15% over allocated"),
   },
 };
 
@@ -342,6 +347,22 @@ const fsdp2: SoftwareStack = {
   },
 };
 
+/** FSDP2 without torch.compile (TorchTitan with compile off, FSDP1 scripts): eager maths, FSDP's gathers. */
+const fsdp2Eager: SoftwareStack = {
+  ...fsdp2,
+  name: "fsdp2-eager",
+  aliases: ["torchtitan-eager", "fsdp-eager"],
+  description:
+    "PyTorch FSDP2 / TorchTitan without torch.compile: eager activations and launches, prefetching all-gathers, per-block reduce-scatter",
+  activationStyle: pytorchEager.activationStyle,
+  elementwiseSlowdown: pytorchEager.elementwiseSlowdown,
+  hostSecondsPerKernel: pytorchEager.hostSecondsPerKernel,
+  kernelsPerLayerForward: pytorchEager.kernelsPerLayerForward,
+  hostSecondsPerMicrobatch: pytorchEager.hostSecondsPerMicrobatch,
+  allocatorOverhead: pytorchEager.allocatorOverhead,
+  sources: { ...fsdp2.sources, ...eagerExecutionSources },
+};
+
 export const STACKS: readonly SoftwareStack[] = [
   megatronCore,
   megatronBridge,
@@ -351,6 +372,7 @@ export const STACKS: readonly SoftwareStack[] = [
   metaLlama3,
   deepspeed,
   fsdp2,
+  fsdp2Eager,
   pytorchEager,
   pytorchCompile,
 ];

@@ -260,6 +260,8 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
   ...heldOutRuns(),
   ...otherStackRuns(),
   ...blackwellRuns(),
+  ...fsdpRuns(),
+  ...deepspeedRuns(),
 ];
 
 /** GB200 and GB300 NVL72 runs (72-GPU NVLink domains) in FP8, MXFP8, NVFP4 and BF16. */
@@ -700,5 +702,272 @@ function heldOutRuns(): PublishedRun[] {
       1e12 / (180e3 * SECONDS_PER_HOUR),
       { accelerator: "h800", stack: "deepseek-dualpipe" },
     ),
+  ];
+}
+
+/**
+ * PyTorch FSDP (TorchTitan's FSDP2, IBM's FSDP1) runs: one-dimensional full sharding (ZeRO-3 in the
+ * layout), no TP or PP. Runs with torch.compile off are on the fsdp2-eager stack, compiled ones on
+ * fsdp2. docs/research/other-stack-runs.md has the sources in full and the rows left out.
+ */
+function fsdpRuns(): PublishedRun[] {
+  const fsdp = (dp: number, microBatch: number, recompute?: "full"): Partial<Layout> => ({
+    tp: 1,
+    pp: 1,
+    cp: 1,
+    dp,
+    ep: 1,
+    microBatch,
+    zero: 3,
+    sequenceParallel: false,
+    ...(recompute ? { recompute } : {}),
+  });
+  const tokens = (value: number): PublishedFigure => ({ kind: "tokensPerSecondPerGpu", value });
+  // TorchTitan's FSDP2 mixed precision: fp32 sharded weights, bf16 compute, fp32 gradient reduction.
+  const common = { recipe: "pytorch-amp" as const, stack: "fsdp2" };
+  const eager = { ...common, stack: "fsdp2-eager" };
+  const titanA100: Source = {
+    ref: "pytorch/torchtitan docs/performance.md (@ 0413364, 2024 A100 version), 'Llama 3 performance numbers' and 'Llama 2 performance numbers' tables: FSDP2 on 64 A100 80GB",
+    kind: "measured",
+    note: "WPS per GPU; local batch as the tables give it (global = local x 64); torch.compile not stated: the 64-A100 preset configs of the time (train_configs/llama3_8b.toml @ 0011fb9, llama3_70b.toml and llama2_70b.toml @ 08e5379) set compile = false; network not stated",
+  };
+  const titanA100Group = "TorchTitan FSDP2, 64 A100 (torchtitan docs/performance.md, 2024)";
+  const aws: Source = {
+    ref: "AWS Machine Learning Blog, 'Efficient Pre-training of Llama 3-like model architectures using torchtitan on Amazon SageMaker' (9 Oct 2024), performance table; config in aws-samples/sagemaker-distributed-training-workshop 14_torchtitan/'Step 3- Train with torchtitan.ipynb' (@ 1d5b382)",
+    kind: "measured",
+    note: "4 x p5.48xlarge (32 H100 80GB SXM, EFA 3,200 Gb/s per node); llama3_8b.toml: batch_size 1, seq_len 8192, data_parallel_degree -1 (FSDP over 32), selective op AC; tokens per second per GPU (torchtitan's wps)",
+  };
+  const awsGroup = "TorchTitan FSDP2 on SageMaker, 32 H100 (AWS blog, Oct 2024)";
+  const trainy: Source = {
+    ref: "pytorch/torchtitan benchmarks/llama3_8b_h200_2025-06_torchtitan.md (@ bcdeaa3; Trainy on WhiteFiber, June 2025; torchtitan e7c0cae, torch 2.8.0a0)",
+    kind: "measured",
+    note: "8 H200 per host, 400 Gb/s CX-7 per GPU; --training.local_batch_size=2 --training.compile --model.converters=float8 --float8.enable_fsdp_float8_all_gather; TPS/GPU at step 100",
+  };
+  const ibm: Source = {
+    ref: "foundation-model-stack/fms-fsdp README.md (@ 0d31998, 2024), throughput table: 70b on 128 A100, FSDP, activation checkpointing, batch size 6, 380 token/gpu/sec",
+    kind: "measured",
+    note: "IBM/PyTorch FSDP1 with SDPA flash attention; docs/configurations.md: sharding_strategy fsdp = full sharding over all GPUs, selective_checkpointing 1 = every block checkpointed, compile not recommended (off); seq_length 4096 (Llama 2); IBM Vela cluster, network not stated",
+  };
+  const titanNote = (rest: string) => `torch.compile off (the preset configs' default). ${rest}`;
+  return [
+    {
+      ...eager,
+      id: "torchtitan-a100-llama-3-8b-sac-op",
+      group: titanA100Group,
+      source: titanA100,
+      model: "llama-3-8b",
+      accelerator: "a100-sxm-80gb",
+      gpus: 64,
+      sequenceLength: 8192,
+      globalBatchSequences: 64,
+      layout: fsdp(64, 1),
+      published: tokens(2973),
+      confidence: "partly-inferred",
+      notes: titanNote(
+        "Selective op AC (torchtitan saves every other matmul output) has no layout equivalent: recompute is searched. The selective-layer row (2,904) has the same layout and is left out.",
+      ),
+    },
+    {
+      ...eager,
+      id: "torchtitan-a100-llama-3-70b-full-ac",
+      group: titanA100Group,
+      source: titanA100,
+      model: "llama-3-70b",
+      accelerator: "a100-sxm-80gb",
+      gpus: 64,
+      sequenceLength: 8192,
+      globalBatchSequences: 64,
+      layout: fsdp(64, 1, "full"),
+      published: tokens(331),
+      confidence: "partly-inferred",
+      notes: titanNote("MFU 51.7% in the table matches 331 tokens/s at 8,192 tokens (full-attention FLOPs)."),
+    },
+    {
+      ...eager,
+      id: "torchtitan-a100-llama-2-70b-full-ac",
+      group: titanA100Group,
+      source: titanA100,
+      model: "llama-2-70b",
+      accelerator: "a100-sxm-80gb",
+      gpus: 64,
+      sequenceLength: 4096,
+      globalBatchSequences: 128,
+      layout: fsdp(64, 2, "full"),
+      published: tokens(353),
+      confidence: "partly-inferred",
+      notes: titanNote("Llama 2's sequence length 4,096 (the doc: 'halved compared with Llama 3')."),
+    },
+    {
+      ...eager,
+      id: "torchtitan-a100-llama-2-70b-sac-op",
+      group: titanA100Group,
+      source: titanA100,
+      model: "llama-2-70b",
+      accelerator: "a100-sxm-80gb",
+      gpus: 64,
+      sequenceLength: 4096,
+      globalBatchSequences: 64,
+      layout: fsdp(64, 1),
+      published: tokens(355),
+      confidence: "partly-inferred",
+      notes: titanNote(
+        "Selective op AC at local batch 1 (batch 2 ran out of memory, footnote 1): recompute is searched.",
+      ),
+    },
+    {
+      ...eager,
+      id: "sagemaker-h100-llama-3-8b-eager",
+      group: awsGroup,
+      source: aws,
+      model: "llama-3-8b",
+      accelerator: "h100-sxm",
+      gpus: 32,
+      sequenceLength: 8192,
+      globalBatchSequences: 32,
+      layout: fsdp(32, 1),
+      published: tokens(6475),
+      confidence: "partly-inferred",
+      notes: "'Baseline, default configuration': compile = false. Selective op AC: recompute is searched.",
+    },
+    {
+      ...common,
+      id: "sagemaker-h100-llama-3-8b-compile",
+      group: awsGroup,
+      source: aws,
+      model: "llama-3-8b",
+      accelerator: "h100-sxm",
+      gpus: 32,
+      sequenceLength: 8192,
+      globalBatchSequences: 32,
+      layout: fsdp(32, 1),
+      published: tokens(7166),
+      confidence: "partly-inferred",
+      notes: "compile = true. Selective op AC has no layout equivalent: recompute is searched.",
+    },
+    {
+      ...common,
+      id: "sagemaker-h100-llama-3-8b-compile-fp8",
+      group: awsGroup,
+      source: aws,
+      model: "llama-3-8b",
+      accelerator: "h100-sxm",
+      gpus: 32,
+      sequenceLength: 8192,
+      globalBatchSequences: 32,
+      layout: fsdp(32, 1),
+      published: tokens(8624),
+      precision: "fp8",
+      confidence: "partly-inferred",
+      notes:
+        "compile = true, enable_float8_linear (torchao tensorwise dynamic scaling; attention and the output layer stay BF16). Selective op AC: recompute is searched. The FP8 all-gather row (8,950) has the same layout and is left out.",
+    },
+    ...(
+      [
+        [4, 10938],
+        [8, 10753],
+      ] as const
+    ).map(
+      ([nodes, value]): PublishedRun => ({
+        ...common,
+        id: `torchtitan-h200-llama-3-8b-fp8-${nodes * 8}`,
+        group: "TorchTitan FSDP2 + float8, H200 (torchtitan benchmarks, June 2025)",
+        source: trainy,
+        model: "llama-3-8b",
+        accelerator: "h200",
+        gpus: nodes * 8,
+        sequenceLength: 8192,
+        globalBatchSequences: nodes * 8 * 2,
+        layout: fsdp(nodes * 8, 2),
+        published: tokens(value),
+        precision: "fp8",
+        confidence: "partly-inferred",
+        notes:
+          "seq_len 8192 and selective op AC are the llama3_8b.toml defaults of the time, not restated: recompute is searched. FP8 all-gather halves the FSDP traffic; the model gathers BF16.",
+      }),
+    ),
+    {
+      ...eager,
+      id: "fms-fsdp-a100-llama-2-70b-128",
+      group: "IBM fms-fsdp (PyTorch FSDP), 128 A100 (2024)",
+      source: ibm,
+      model: "llama-2-70b",
+      accelerator: "a100-sxm-80gb",
+      gpus: 128,
+      sequenceLength: 4096,
+      globalBatchSequences: 768,
+      layout: fsdp(128, 6, "full"),
+      published: tokens(380),
+      confidence: "partly-inferred",
+      notes:
+        "FSDP1 (flat parameters) in eager mode; A100 80GB and the cluster's network inferred (Vela, RoCE). scripts/70b.sh (@ 2fdced7) confirms sharding_strategy fsdp, selective_checkpointing 1 and use_torch_compile False but sets batch 5 (on an EFA cluster): the README's 6 is used.",
+    },
+  ];
+}
+
+/** DeepSpeed ZeRO-3 with Hugging Face Transformers modules (XTuner). */
+function deepspeedRuns(): PublishedRun[] {
+  const group = "DeepSpeed ZeRO-3 (XTuner), A100";
+  const zero3 = (dp: number): Partial<Layout> => ({
+    tp: 1,
+    pp: 1,
+    cp: 1,
+    dp,
+    ep: 1,
+    microBatch: 1,
+    zero: 3,
+    recompute: "full",
+    sequenceParallel: false,
+  });
+  const readme: Source = {
+    ref: "InternLM/xtuner xtuner/configs/llama/llama3_8b/README.md (@ 1cc5ef9, 2024), 'Speed' table: Llama3 8B, 8k, ZeRO-3, sequence parallel 1",
+    kind: "measured",
+    note: "tokens per second per GPU; full fine-tuning of Llama-3-8B-Instruct on Alpaca packed to the sequence length; the page's hardware is A100-80G ('only requires 2 * A100-80G')",
+  };
+  const readmeNote =
+    "A100 80GB inferred from the page; config llama3_8b_instruct_full_alpaca_e3.py (@ bbcd94b) with max_length 8k: batch 1 per GPU, 16 accumulation steps (global batch 16 x GPUs), use_varlen_attn False (causal attention over the packed 8k), fp16 AMP; gradient checkpointing is XTuner's SupervisedFinetune default (use_activation_checkpointing True, every layer). ";
+  return [
+    ...(
+      [
+        [4, 2331.3, "single node"],
+        [8, 2771.2, "single node"],
+        [16, 2127.2, "two nodes; the inter-node network is not stated"],
+      ] as const
+    ).map(
+      ([gpus, value, where]): PublishedRun => ({
+        id: `xtuner-a100-llama-3-8b-zero3-${gpus}`,
+        group,
+        source: readme,
+        model: "llama-3-8b",
+        accelerator: "a100-sxm-80gb",
+        stack: "deepspeed",
+        gpus,
+        sequenceLength: 8192,
+        globalBatchSequences: 16 * gpus,
+        layout: zero3(gpus),
+        published: { kind: "tokensPerSecondPerGpu", value },
+        confidence: "partly-inferred",
+        notes: `${readmeNote}${where}.`,
+      }),
+    ),
+    {
+      id: "xtuner-a100-llama-2-70b-zero3-32",
+      group,
+      source: {
+        ref: "InternLM/xtuner docs/zh_cn/acceleration/benchmark.rst (@ 4d2758e, 2024), Llama2-70B table: 32 GPUs, 8k, 216.8 TGS (tokens per GPU per second); config llama_speed_benchmark/llama2_70b/llama2_70b_full_alpaca_enzh_8k_sp1.py (@ 10bf083)",
+        kind: "measured",
+        note: "NVIDIA A100-SXM4-80GB, PyTorch 1.13, NCCL 2.14.3; config: batch 1 per GPU, accumulation 1, sequence parallel 1, fp16 AMP, Alpaca en+zh packed to 8,192 with use_varlen_attn True",
+      },
+      model: "llama-2-70b",
+      accelerator: "a100-sxm-80gb",
+      stack: "deepspeed",
+      gpus: 32,
+      sequenceLength: 8192,
+      globalBatchSequences: 32,
+      layout: zero3(32),
+      published: { kind: "tokensPerSecondPerGpu", value: 216.8 },
+      confidence: "partly-inferred",
+      notes:
+        "ZeRO-3 inferred (70B cannot hold replicated weights) and the README's slurm command passes --deepspeed deepspeed_zero3; gradient checkpointing is XTuner's default; the inter-node network is not stated. Varlen attention attends within each packed Alpaca sample (a few hundred tokens), so the model's 8k causal attention overstates that term.",
+    },
   ];
 }
