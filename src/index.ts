@@ -21,12 +21,22 @@ export { nearestName } from "./catalog/lookup.ts";
 export { type CatalogModel, MODELS } from "./catalog/models.ts";
 export { NETWORK_GEAR, type NetworkGear } from "./catalog/network-gear.ts";
 export { PLATFORMS, type Platform } from "./catalog/platforms.ts";
+export { RECOVERY_PRESETS, type RecoveryPractice } from "./catalog/recovery-presets.ts";
+export { RENTAL_PRICES, type RentalPrice, rentalPriceFor } from "./catalog/rental-prices.ts";
 export { SITES, type Site } from "./catalog/sites.ts";
 export type { Source } from "./catalog/source.ts";
 export { DEFAULT_STACK, findStack, type SoftwareStack, STACKS } from "./catalog/stacks.ts";
 // Errors every stage may throw: bad input (exit 1) and infeasible input (exit 2).
 export { InfeasibleError, InputError } from "./errors.ts";
 export type { BuildoutResult } from "./facility/buildout.ts";
+export { ownedUsdPerUsedGpuHour, ownershipCost } from "./facility/ownership.ts";
+export {
+  breakEvenUtilization,
+  buildVsRent,
+  contractHours,
+  rentUsd,
+  trainingBought,
+} from "./facility/rent.ts";
 export * from "./limits.ts";
 export { type Layout, SEARCHED_LAYOUT_FIELDS } from "./parallel/layout.ts";
 export { TIGHT_MEMORY_FRACTION } from "./parallel/memory.ts";
@@ -47,6 +57,7 @@ export {
   serveCurves,
   serveScenario,
 } from "./pipeline/serve.ts";
+export { type ServingHeadline, servingHeadline } from "./pipeline/serve-headline.ts";
 export { simulateScenario, traceScenarioTrial, withTrials } from "./pipeline/simulate.ts";
 export { parseVariation, type SweepRow, sweepScenario, type Variation } from "./pipeline/sweep.ts";
 export { type UncertaintyResult, uncertaintyOf } from "./pipeline/uncertainty.ts";
@@ -142,3 +153,4 @@ export {
   type InferenceAccuracySummary,
 } from "./validation/inference-accuracy.ts";
 export { INFERENCE_MEASUREMENTS, INFERENCE_SOURCES } from "./validation/published-inference.ts";
+export { type RunModelCheck, runModelChecks } from "./validation/run-model-checks.ts";

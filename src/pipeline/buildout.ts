@@ -1,5 +1,22 @@
 import { type BuildoutResult, buildout } from "../facility/buildout.ts";
 import { type Budget, largestWithin } from "../facility/inverse.ts";
+import {
+  DEFAULT_FINANCING_RATE_PER_YEAR,
+  DEFAULT_STAFF_USD_PER_MEGAWATT_YEAR,
+  FINANCING_RATE_SOURCE,
+  type OwnershipCost,
+  ownershipCost,
+  STAFF_SOURCE,
+} from "../facility/ownership.ts";
+import {
+  type BuildVsRent,
+  buildVsRent,
+  type ContractHours,
+  contractHours,
+  type RentSetup,
+  type TrainingBought,
+  trainingBought,
+} from "../facility/rent.ts";
 import type { FacilitySetup } from "../scenario/resolve-facility.ts";
 
 export interface BuildoutReport {
@@ -19,8 +36,61 @@ export interface BuildoutReport {
     readonly facilityMegawatts: number;
     readonly capexUsd: number;
   };
+  /** The rent section's contract weighed against owning this build-out (only with a rent section). */
+  readonly rent?: RentReport;
   /** Every assumption behind the numbers, with its source. */
   readonly assumptions: readonly { readonly what: string; readonly value: string; readonly source: string }[];
+}
+
+export interface RentReport {
+  readonly setup: RentSetup;
+  /** What the contract buys at its price. */
+  readonly contract: ContractHours;
+  /** What owning the build-out costs a year, with financing and staff. */
+  readonly ownership: OwnershipCost;
+  /** Owning against renting the same used GPU-hours over the contract's years. */
+  readonly comparison: BuildVsRent;
+  /** Training runs of the scenario's plan the contract pays for (when a plan is at hand). */
+  readonly training?: TrainingBought;
+  readonly sources: { readonly financing: string; readonly staff: string };
+}
+
+function rentReport(facility: FacilitySetup, rent: RentSetup, result: BuildoutResult): RentReport {
+  const { site } = facility;
+  const ownership = ownershipCost(result, site.hardwareYears, site.facilityYears, rent);
+  const source = (s: { ref: string; kind: string }) => `${s.ref} [${s.kind}]`;
+  return {
+    setup: rent,
+    contract: contractHours(rent.contractUsd, rent.price.usdPerGpuHour, rent.years),
+    ownership,
+    comparison: buildVsRent(ownership, rent.price.usdPerGpuHour, site.utilization, rent.years),
+    sources: {
+      financing:
+        rent.financingRatePerYear === DEFAULT_FINANCING_RATE_PER_YEAR
+          ? source(FINANCING_RATE_SOURCE)
+          : `the scenario (rent.financingRatePerYear); the default ${DEFAULT_FINANCING_RATE_PER_YEAR}: ${source(FINANCING_RATE_SOURCE)}`,
+      staff:
+        rent.staffUsdPerMegawattYear === DEFAULT_STAFF_USD_PER_MEGAWATT_YEAR
+          ? source(STAFF_SOURCE)
+          : "the scenario (rent.staffUsdPerMegawattYear)",
+    },
+  };
+}
+
+/**
+ * The build-out with the training runs its rent contract pays for: the GPU-hours of one run come
+ * from the plan (plan.training.gpuHours), not derived again here. Unchanged without a rent section
+ * or without a token budget.
+ */
+export function withRentTraining(
+  report: BuildoutReport,
+  run: { readonly gpuHours: number; readonly tokens: number } | undefined,
+): BuildoutReport {
+  if (!report.rent || !run || !(run.gpuHours > 0)) return report;
+  return {
+    ...report,
+    rent: { ...report.rent, training: trainingBought(report.rent.contract.gpuHours, run) },
+  };
 }
 
 function assumptionsOf(facility: FacilitySetup): BuildoutReport["assumptions"] {
@@ -146,6 +216,7 @@ export function buildoutScenario(facility: FacilitySetup): BuildoutReport {
           },
         }
       : {}),
+    ...(facility.rent ? { rent: rentReport(facility, facility.rent, result) } : {}),
     assumptions: assumptionsOf(facility),
   };
 }

@@ -39,7 +39,12 @@ export function summarizeScenario(scenario: Scenario): ScenarioSummary {
 function trainingSummary(scenario: Scenario): ScenarioSummary {
   if (!scenario.model) return summarizeBuildout(scenario.name, buildoutScenario(scenario.facility));
   const result = planScenario(scenario);
-  return summarize(result, result.plan.training ? simulateScenario(scenario, result) : undefined);
+  return summarize(
+    result,
+    result.plan.training
+      ? simulateScenario(scenario, result, undefined, { recoverySummary: false })
+      : undefined,
+  );
 }
 
 const metric = (
@@ -115,13 +120,20 @@ function summarizeBuildout(name: string, built: BuildoutReport): ScenarioSummary
 
 /** The serving rows, after the training and build-out ones (a summary without serve has none). */
 function servingMetrics(served: ServeResult): ComparedMetric[] {
-  const { replica, fleet, cost, energy } = served;
+  const { fleet, cost, energy } = served;
+  const { latency } = fleet;
+  const at = `P${Number((latency.percentile * 100).toPrecision(6))} at the peak`;
   return [
     metric("servingGpus", "serving GPUs", fleet.gpus, "lower"),
     metric("servingMegawatts", "serving power (MW)", fleet.megawatts, "lower"),
     metric("usdPerMillionTokens", "$ per million tokens", cost.usdPerMillionTokens, "lower"),
-    metric("ttftSeconds", "time to first token (s)", replica.timeToFirstTokenSeconds, "lower"),
-    metric("tpotSeconds", "time per output token (ms)", replica.timePerOutputTokenSeconds * 1e3, "lower"),
+    metric("ttftSeconds", `time to first token (s, ${at})`, latency.timeToFirstTokenSeconds, "lower"),
+    metric(
+      "tpotSeconds",
+      `time per output token (ms, ${at})`,
+      latency.timePerOutputTokenSeconds * 1e3,
+      "lower",
+    ),
     metric("whPerRequest", "Wh per request", energy.whPerRequest, "lower"),
     metric("servingUsdPerYear", "serving cost ($M/year)", cost.usdPerYear / 1e6, "lower"),
   ];

@@ -1,3 +1,4 @@
+import type { Generation } from "../catalog/accelerators.ts";
 import type { SoftwareStack } from "../catalog/stacks.ts";
 import { InfeasibleError, InputError } from "../errors.ts";
 import { type Layout, SEARCHED_LAYOUT_FIELDS } from "../parallel/layout.ts";
@@ -13,7 +14,7 @@ import {
 import type { Scenario } from "../scenario/normalize.ts";
 import type { ErrorBand } from "../validation/cross-validation.ts";
 import { ERROR_BANDS } from "../validation/error-bands.ts";
-import { type BuildoutReport, buildoutScenario, jobGpus } from "./buildout.ts";
+import { type BuildoutReport, buildoutScenario, jobGpus, withRentTraining } from "./buildout.ts";
 
 export interface ScenarioPlan {
   readonly scenario: {
@@ -173,22 +174,27 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
       sequenceLength: training.sequenceLength,
     },
     plan: best.plan,
-    accuracy: errorBandFor(cluster.stack),
+    accuracy: errorBandFor(cluster.stack, cluster.accelerator.generation),
     // A dense model has nothing to choose for expert parallelism.
     chosenFields: SEARCHED_LAYOUT_FIELDS.filter(
       (field) => search.pinned[field] === undefined && (field !== "ep" || model.moe !== undefined),
     ),
     search: result,
-    buildout: built,
+    buildout: withRentTraining(built, best.plan.training),
     ...(adjustment ? { adjustment } : {}),
   };
 }
 
-/** A calibrated stack's own cross-validated error; else its (base) catalog stack's validated band. */
-export function errorBandFor(stack: SoftwareStack): ErrorBand {
+/**
+ * A calibrated stack's own cross-validated error; else its (base) catalog stack's validated band on
+ * the plan's hardware generation when it has one, else over all its runs.
+ */
+export function errorBandFor(stack: SoftwareStack, generation: Generation): ErrorBand {
   if (stack.validated) return { stack: stack.name, ...stack.validated };
   const catalogName = stack.basedOn ?? stack.name;
-  const band = ERROR_BANDS.find((b) => b.stack === catalogName);
+  const band =
+    ERROR_BANDS.find((b) => b.stack === catalogName && b.generation === generation) ??
+    ERROR_BANDS.find((b) => b.stack === catalogName && b.generation === undefined);
   if (!band) throw new Error(`no error band for stack ${catalogName} (run scripts/write-error-bands.ts)`);
   return band;
 }

@@ -1,5 +1,7 @@
+import { nowMilliseconds } from "../clock.ts";
 import { InputError } from "../errors.ts";
 import { stateBytesPerParameter } from "../model/precision.ts";
+import { recoverySummary } from "../reliability/recovery-analysis.ts";
 import { type RunInput, type SimulationResult, simulateRun, traceRun } from "../reliability/simulate.ts";
 import type { TrialTimeline } from "../reliability/trace.ts";
 import type { Scenario } from "../scenario/normalize.ts";
@@ -34,19 +36,29 @@ function runInputOf(scenario: Scenario, plan: ScenarioPlan): RunInput {
   };
 }
 
-/** The training run over time, failures and all, for the plan's best layout. */
+/**
+ * The training run over time, failures and all, for the plan's best layout. With reliability.recovery
+ * set, the result also says what each recovery feature adds and where the time goes (recovery-analysis).
+ */
 export function simulateScenario(
   scenario: Scenario,
   plan: ScenarioPlan,
   onProgress?: (done: number, total: number) => void,
+  options: { readonly recoverySummary?: boolean } = {},
 ): SimulationResult {
-  return simulateRun(
-    runInputOf(scenario, plan),
-    scenario.run.reliability,
-    scenario.run.checkpoint,
-    scenario.run.simulation,
-    onProgress,
-  );
+  const run = runInputOf(scenario, plan);
+  const { reliability, checkpoint, simulation } = scenario.run;
+  const result = simulateRun(run, reliability, checkpoint, simulation, onProgress);
+  // The summary runs the ladder (a few hundred trials a step): analyses over many runs may skip it.
+  if (!reliability.recovery || options.recoverySummary === false) return result;
+  const started = nowMilliseconds();
+  const recovery = recoverySummary(run, reliability, checkpoint, simulation);
+  const { seconds, ...rest } = result;
+  return {
+    ...rest,
+    ...(recovery ? { recovery } : {}),
+    seconds: seconds + (nowMilliseconds() - started) / 1000,
+  };
 }
 
 /**

@@ -178,7 +178,9 @@ function sidesOf(scenario: Scenario): (() => Partial<SweepRow>)[] {
 function trainingFields(normalized: Scenario): Partial<SweepRow> {
   const result = planScenario(normalized);
   const trials = Math.min(normalized.run.simulation.trials, SWEEP_TRIALS);
-  const run = result.plan.training ? simulateScenario(withTrials(normalized, trials), result) : undefined;
+  const run = result.plan.training
+    ? simulateScenario(withTrials(normalized, trials), result, undefined, { recoverySummary: false })
+    : undefined;
   const plan = result.plan;
   // Without a site, the run is costed on the generic site's build-out, as the simulation costs it.
   const costed = result.buildout.result;

@@ -76,7 +76,7 @@ export function planUncertainty(
     }
     if (plan instanceof Error) throw plan;
     const run = plan.plan.training
-      ? simulateScenario(withTrials(scenario, TRIALS_PER_SAMPLE), plan)
+      ? simulateScenario(withTrials(scenario, TRIALS_PER_SAMPLE), plan, undefined, { recoverySummary: false })
       : undefined;
     return resultsOf(plan, run);
   };

@@ -22,6 +22,15 @@ export interface RunModel {
    * spares the repair (with shrink: the slower stretch without the replicas the failure took out).
    */
   readonly causeExtraSeconds: readonly number[];
+  /**
+   * With a recovery practice: what each cause's extra is made of (a repair wait, a durable checkpoint's
+   * read, training redone), for the timeline; the Monte Carlo uses only the sums above.
+   */
+  readonly causeExtraParts?: readonly {
+    readonly repairSeconds: number;
+    readonly reloadSeconds: number;
+    readonly redoSeconds: number;
+  }[];
   readonly plannedRatePerSecond: number;
   /** Failure detection, job restart and checkpoint load. */
   readonly detectSeconds: number;
@@ -101,6 +110,8 @@ interface Prepared {
   /** Draw causes one by one only when they change the recovery; else split counts by share. */
   readonly causesMatter: boolean;
   readonly byCause: Float64Array;
+  /** The cause of the latest unexpected interruption (-1 when causes are not drawn). */
+  lastCause: number;
 }
 
 type Rng = ReturnType<typeof xoroshiro128plus>;
@@ -120,6 +131,7 @@ function interrupt(p: Prepared, which: number): number {
   if (!p.causesMatter) return p.recoveryBase;
   const cause = pickCause(p, (which - p.planned) / p.unexpected);
   p.byCause[cause] = (p.byCause[cause] as number) + 1;
+  p.lastCause = cause;
   return p.recoveryBase + (p.extra[cause] as number);
 }
 
@@ -151,8 +163,11 @@ export interface TrialRecorder {
   segmentDone(checkpoint: boolean): void;
   /** `count` whole checkpoint cycles (training, then the stall) passed at once. */
   cycles(count: number): void;
-  /** An interruption, planned or not, and the recovery it starts (after any compute was reported). */
-  interrupted(planned: boolean, recoverySeconds: number): void;
+  /**
+   * An interruption, planned or not, and the recovery it starts (after any compute was reported);
+   * `cause` indexes the failure mix when causes are drawn, else -1.
+   */
+  interrupted(planned: boolean, recoverySeconds: number, cause: number): void;
   /** `seconds` of the recovery in progress passed. */
   recovering(seconds: number): void;
   /** The trial ended (the work finished or the window closed); compute not yet saved counts. */
@@ -199,7 +214,7 @@ function runTrial(p: Prepared, rng: Rng, rec?: TrialRecorder): TrialOutcome {
         if (which >= planned) {
           interruptions++;
           recoveryLeft = interrupt(p, which);
-          if (rec) rec.interrupted(false, recoveryLeft);
+          if (rec) rec.interrupted(false, recoveryLeft, p.lastCause);
         }
         continue;
       }
@@ -260,7 +275,7 @@ function runTrial(p: Prepared, rng: Rng, rec?: TrialRecorder): TrialOutcome {
     if (which < planned) {
       // Planned: checkpoint what has run, then restart without detection.
       plannedCount++;
-      if (rec) rec.interrupted(true, p.plannedRecovery);
+      if (rec) rec.interrupted(true, p.plannedRecovery, -1);
       done += Math.min(into, tau);
       into = 0;
       recoveryLeft = p.plannedRecovery;
@@ -269,7 +284,7 @@ function runTrial(p: Prepared, rng: Rng, rec?: TrialRecorder): TrialOutcome {
     interruptions++;
     into = 0;
     recoveryLeft = interrupt(p, which);
-    if (rec) rec.interrupted(false, recoveryLeft);
+    if (rec) rec.interrupted(false, recoveryLeft, p.lastCause);
   }
   if (rec) rec.ended();
   return {
@@ -312,6 +327,7 @@ function prepare(model: RunModel): Prepared {
     alias: table.alias,
     causesMatter: extra.some((seconds) => seconds > 0),
     byCause: new Float64Array(model.causeRates.length),
+    lastCause: -1,
   };
   return prepared;
 }

@@ -1,4 +1,5 @@
 import type { FailureCause, FailureMix } from "../catalog/failure-mixes.ts";
+import type { RecoveryPractice } from "../catalog/recovery-presets.ts";
 import { nowMilliseconds } from "../clock.ts";
 import { InfeasibleError, InputError } from "../errors.ts";
 import type { BuildoutResult } from "../facility/buildout.ts";
@@ -13,6 +14,14 @@ import {
   youngIntervalSeconds,
 } from "./checkpoint.ts";
 import { interruptionRates, type RunModel, simulateTrials, type TrialOutcome } from "./monte-carlo.ts";
+import {
+  type CauseRecoveryExtra,
+  causeRecoveryExtra,
+  extraSeconds,
+  poissonAtLeast,
+  restartSecondsAt,
+} from "./recovery.ts";
+import type { RecoverySummary } from "./recovery-analysis.ts";
 import { type TrialTimeline, traceTrial } from "./trace.ts";
 
 export interface ReliabilitySettings {
@@ -29,6 +38,18 @@ export interface ReliabilitySettings {
   /** Throughput lost to stragglers and degraded nodes (Llama 3: 1-2% diurnal swings). */
   readonly stragglerSlowdown: number;
   readonly wearIn?: { readonly extra: number; readonly halfLifeSeconds: number };
+  /**
+   * How the site recovers (reliability.recovery). Absent: today's model, detectSeconds and
+   * restartSeconds as given, every figure unchanged. Present: its detection and restart replace them.
+   */
+  readonly recovery?: RecoveryPractice;
+}
+
+/** The slowdown left after the practice's straggler eviction. */
+export function effectiveStragglerSlowdown(
+  reliability: Pick<ReliabilitySettings, "stragglerSlowdown" | "recovery">,
+): number {
+  return reliability.stragglerSlowdown * (1 - (reliability.recovery?.stragglerEvictedShare ?? 0));
 }
 
 export interface CheckpointSettings {
@@ -117,6 +138,8 @@ export interface SimulationResult {
   readonly usdPerGpuHour: number;
   /** Daly's closed form for the same run, where it applies (no planned stops, spares, no wear-in). */
   readonly analytic?: { readonly days: number; readonly goodput: number };
+  /** With reliability.recovery set: the practice, its restart at this size, the ladder and the losses. */
+  readonly recovery?: RecoverySummary;
   readonly seconds: number;
 }
 
@@ -175,6 +198,8 @@ export function runModelOf(
   settings: SimulationSettings,
 ): { model: RunModel; result: Omit<SimulationResult["checkpoint"], "mean">; mtbfSeconds: number } {
   const { gpus } = run;
+  const recovery = reliability.recovery;
+  const mode = recovery?.checkpointMode ?? checkpoint.mode;
   const causeRates = reliability.mix.causes.map(
     (c) => (c.ratePerGpuHour * reliability.rateScale * gpus) / SECONDS_PER_HOUR,
   );
@@ -184,7 +209,7 @@ export function runModelOf(
     run.checkpointBytes,
     gpus,
     run.gpusPerNode,
-    checkpoint.mode,
+    mode,
     checkpoint.storage,
     run.peerBytesPerSecondPerGpu,
   );
@@ -202,20 +227,25 @@ export function runModelOf(
       "a token budget, or simulation.days to simulate a window",
     );
   }
-  const work = ((run.steps ?? 0) * run.stepSeconds) / (1 - reliability.stragglerSlowdown);
-  const causeExtraSeconds = reliability.mix.causes.map((cause) =>
-    hardwareWaitSeconds(cause, run, reliability),
-  );
+  const slowdown = effectiveStragglerSlowdown(reliability);
+  const work = ((run.steps ?? 0) * run.stepSeconds) / (1 - slowdown);
+  const parts = recovery
+    ? causeExtrasOf(run, reliability, recovery, mode, checkpoint, causeRates)
+    : undefined;
+  const causeExtraSeconds = parts
+    ? parts.map(extraSeconds)
+    : reliability.mix.causes.map((cause) => hardwareWaitSeconds(cause, run, reliability));
   const model: RunModel = {
     workSeconds: run.steps === undefined ? Number.MAX_SAFE_INTEGER : work,
     intervalSeconds: interval,
     checkpointSeconds: cost.blockingSeconds,
     causeRates,
     plannedRatePerSecond: (reliability.mix.plannedPerDay * reliability.rateScale) / SECONDS_PER_DAY,
-    detectSeconds: reliability.detectSeconds,
-    restartSeconds: reliability.restartSeconds,
+    detectSeconds: recovery ? recovery.detectSeconds : reliability.detectSeconds,
+    restartSeconds: recovery ? restartSecondsAt(recovery, gpus) : reliability.restartSeconds,
     loadSeconds: cost.loadSeconds,
     causeExtraSeconds,
+    ...(parts ? { causeExtraParts: parts } : {}),
     ...(reliability.wearIn ? { wearIn: reliability.wearIn } : {}),
     ...(settings.days !== undefined ? { windowSeconds: settings.days * SECONDS_PER_DAY } : {}),
   };
@@ -224,7 +254,7 @@ export function runModelOf(
     mtbfSeconds,
     result: {
       bytes: run.checkpointBytes,
-      mode: checkpoint.mode,
+      mode,
       method,
       intervalSeconds: interval,
       youngSeconds: young,
@@ -234,6 +264,57 @@ export function runModelOf(
       loadSeconds: cost.loadSeconds,
     },
   };
+}
+
+/** The chance a hardware failure finds the spare pool empty (0 with unlimited spares or none at all). */
+export function sparesShortChance(
+  run: Pick<RunInput, "gpus" | "gpusPerNode" | "gpusPerRack">,
+  reliability: Pick<ReliabilitySettings, "spares" | "repairSeconds" | "mix">,
+  recovery: Pick<RecoveryPractice, "spareNodesPerThousand">,
+  causeRates: readonly number[],
+): number {
+  if (!reliability.spares) return 1;
+  if (recovery.spareNodesPerThousand === undefined) return 0;
+  const nodes = Math.ceil(run.gpus / run.gpusPerNode);
+  const pool = Math.floor((nodes * recovery.spareNodesPerThousand) / 1000);
+  const nodesPerRack = Math.max(1, Math.ceil(run.gpusPerRack / run.gpusPerNode));
+  // Nodes that go to repair per second: hardware failures, a rack-wide one taking its rack's nodes.
+  const nodesFailing = reliability.mix.causes.reduce(
+    (sum, cause, i) =>
+      cause.hardware ? sum + (causeRates[i] ?? 0) * (cause.scope === "rack" ? nodesPerRack : 1) : sum,
+    0,
+  );
+  return poissonAtLeast(nodesFailing * reliability.repairSeconds, pool);
+}
+
+function causeExtrasOf(
+  run: RunInput,
+  reliability: ReliabilitySettings,
+  recovery: RecoveryPractice,
+  mode: CheckpointMode,
+  checkpoint: CheckpointSettings,
+  causeRates: readonly number[],
+): CauseRecoveryExtra[] {
+  const short = sparesShortChance(run, reliability, recovery, causeRates);
+  // The durable copy is read back at the store's rate, as a synchronous checkpoint would be.
+  const storageLoad = checkpointCost(
+    run.checkpointBytes,
+    run.gpus,
+    run.gpusPerNode,
+    "sync",
+    checkpoint.storage,
+    run.peerBytesPerSecondPerGpu,
+  ).loadSeconds;
+  return reliability.mix.causes.map((cause) =>
+    causeRecoveryExtra(
+      cause,
+      recovery,
+      mode,
+      hardwareWaitSeconds(cause, run, { ...reliability, spares: false }),
+      short,
+      storageLoad,
+    ),
+  );
 }
 
 /**
@@ -319,7 +400,7 @@ export function simulateRun(
   // a GPU-hour: the cost a renter pays, and what the report's GPU-hours and $ per GPU-hour multiply to.
   const usdPerHeldHour = b.gpus * b.cost.usdPerGpuHour;
   // Goodput counts compute at the ideal rate: time lost to stragglers is not good.
-  const pace = 1 - reliability.stragglerSlowdown;
+  const pace = 1 - effectiveStragglerSlowdown(reliability);
   const goodputs = outcomes.map((o) => (o.usefulSeconds * pace) / o.wallSeconds);
   const hours = outcomes.map((o) => o.wallSeconds / SECONDS_PER_HOUR);
   const days = hours.map((h) => h / 24);
@@ -327,7 +408,8 @@ export function simulateRun(
     reliability.mix.plannedPerDay === 0 &&
     (reliability.spares || reliability.repairSeconds === 0) &&
     !reliability.wearIn &&
-    settings.days === undefined;
+    settings.days === undefined &&
+    model.causeExtraSeconds.every((seconds) => seconds === 0);
   const analyticWall = expectedWallSeconds({
     workSeconds: model.workSeconds,
     intervalSeconds: model.intervalSeconds,
@@ -390,5 +472,5 @@ export function traceRun(
 ): TrialTimeline {
   const { model } = runModelOf(run, reliability, checkpoint, settings);
   checkSimulationWork(model, { ...settings, trials: 1 });
-  return traceTrial(model, settings.seed, trial, 1 - reliability.stragglerSlowdown);
+  return traceTrial(model, settings.seed, trial, 1 - effectiveStragglerSlowdown(reliability));
 }

@@ -173,7 +173,10 @@ class TimelineBuilder implements TrialRecorder {
   private recoveryPlanned = false;
   private recoveryHardware = false;
   private repairSeconds = 0;
+  private redoSeconds = 0;
+  private recoveryTotal = 0;
   private recoveryElapsed = 0;
+  private readonly parts: RunModel["causeExtraParts"];
   private readonly tau: number;
   private readonly stall: number;
   private readonly detect: number;
@@ -184,6 +187,7 @@ class TimelineBuilder implements TrialRecorder {
     this.stall = model.checkpointSeconds;
     this.detect = model.detectSeconds;
     this.baseRecovery = model.detectSeconds + model.restartSeconds + model.loadSeconds;
+    this.parts = model.causeExtraParts;
     this.bins = new Bins(model.windowSeconds ?? model.workSeconds);
   }
 
@@ -264,7 +268,7 @@ class TimelineBuilder implements TrialRecorder {
     this.train(count * this.tau, count * this.stall, count, count);
   }
 
-  interrupted(planned: boolean, recoverySeconds: number): void {
+  interrupted(planned: boolean, recoverySeconds: number, cause: number): void {
     if (planned) this.savePending(0);
     else {
       const lost = this.pendingTraining + this.pendingStall;
@@ -274,9 +278,17 @@ class TimelineBuilder implements TrialRecorder {
     }
     this.bins.mark(this.clock, planned);
     this.recoveryPlanned = planned;
-    this.repairSeconds = planned ? 0 : Math.max(0, recoverySeconds - this.baseRecovery);
-    this.recoveryHardware = this.repairSeconds > 0;
+    const parts = planned || cause < 0 ? undefined : this.parts?.[cause];
+    // With a recovery practice the extra is split as the practice made it; without, it is all repair.
+    this.redoSeconds = parts ? parts.redoSeconds : 0;
+    this.repairSeconds = planned
+      ? 0
+      : parts
+        ? parts.repairSeconds
+        : Math.max(0, recoverySeconds - this.baseRecovery);
+    this.recoveryHardware = this.repairSeconds > 0 || this.redoSeconds > 0;
     this.recoveryElapsed = 0;
+    this.recoveryTotal = recoverySeconds;
   }
 
   recovering(seconds: number): void {
@@ -291,15 +303,22 @@ class TimelineBuilder implements TrialRecorder {
       this.emit("recovery", seconds);
       return;
     }
-    // A hardware failure: detection, then the wait for the repair, then restart and load.
+    // Detection, then the wait for a repair, then restart and load, then any training redone.
     const to = from + seconds;
+    const overlap = (a: number, b: number) => Math.max(0, Math.min(to, b) - Math.max(from, a));
     const repairFrom = this.detect;
     const repairTo = this.detect + this.repairSeconds;
-    const repair = Math.max(0, Math.min(to, repairTo) - Math.max(from, repairFrom));
-    const before = Math.max(0, Math.min(to, repairFrom) - from);
+    const before = overlap(0, repairFrom);
+    const repair = overlap(repairFrom, repairTo);
     this.emit("recovery", before);
     this.emit("repair", repair);
-    this.emit("recovery", seconds - before - repair);
+    if (this.redoSeconds === 0) {
+      this.emit("recovery", seconds - before - repair);
+      return;
+    }
+    const redoFrom = this.recoveryTotal - this.redoSeconds;
+    this.emit("recovery", overlap(repairTo, redoFrom));
+    this.emit("lost", overlap(redoFrom, Number.POSITIVE_INFINITY));
   }
 
   ended(): void {
@@ -346,8 +365,8 @@ class TraceLog implements TrialRecorder {
   cycles(count: number): void {
     this.push(CYCLES, count, 0, 0);
   }
-  interrupted(planned: boolean, recoverySeconds: number): void {
-    this.push(INTERRUPTED, planned ? 1 : 0, recoverySeconds, 0);
+  interrupted(planned: boolean, recoverySeconds: number, cause: number): void {
+    this.push(INTERRUPTED, planned ? 1 : 0, recoverySeconds, cause);
   }
   recovering(seconds: number): void {
     this.push(RECOVERING, seconds, 0, 0);
@@ -373,7 +392,7 @@ class TraceLog implements TrialRecorder {
           builder.cycles(a);
           break;
         case INTERRUPTED:
-          builder.interrupted(a === 1, log[i + 2] as number);
+          builder.interrupted(a === 1, log[i + 2] as number, log[i + 3] as number);
           break;
         case RECOVERING:
           builder.recovering(a);

@@ -1,6 +1,6 @@
-import type { BuildoutReport } from "../pipeline/buildout.ts";
-import { formatPercent, formatUsd } from "../units.ts";
-import { type Line, type ReportDocument, row, span } from "./document.ts";
+import type { BuildoutReport, RentReport } from "../pipeline/buildout.ts";
+import { formatPercent, formatQuantity, formatUsd } from "../units.ts";
+import { type Line, type ReportDocument, row, type Section, span } from "./document.ts";
 import { COST_TERMS, OPEX_TERMS, POWER_TERMS, RESULT_TERMS, termKeys } from "./glossary.ts";
 
 function count(value: number): string {
@@ -46,6 +46,112 @@ export function budgetUsedText(report: BuildoutReport): string | undefined {
     used.megawatts !== undefined ? `${formatPercent(used.megawatts)} of ${report.budget.megawatts} MW` : "",
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(", ") : undefined;
+}
+
+const perHour = (usd: number) => `$${usd.toFixed(2)}`;
+/** Tokens in trillions once they reach one (formatQuantity stops at billions). */
+const tokensText = (tokens: number) =>
+  tokens >= 1e12
+    ? `${(tokens / 1e12).toLocaleString("en-US", { maximumFractionDigits: 2 })} T`
+    : formatQuantity(tokens);
+
+/** The utilization at which owning costs what renting does, in words. */
+export function breakEvenText(rent: RentReport): string {
+  const u = rent.comparison.breakEvenUtilization;
+  if (u === undefined) return "never: the price does not pay for the energy";
+  return u > 1 ? `${formatPercent(u)} (owning costs more even with every GPU busy)` : formatPercent(u);
+}
+
+/** What a rent contract buys, and owning the build-out against renting its GPU-hours. */
+export function rentSection(rent: RentReport): Section {
+  const { setup, contract, ownership: own, comparison: cmp } = rent;
+  const price = setup.price;
+  const rate = formatPercent(setup.financingRatePerYear);
+  const used = `${formatPercent(cmp.utilization, 0)} of hours`;
+  const training = rent.training;
+  return {
+    title: `Rent vs build: a ${formatUsd(setup.contractUsd)} contract over ${setup.years} years`,
+    table: {
+      header: ["item", "value", "note"],
+      rows: [
+        row(
+          ["rental price", `${perHour(price.usdPerGpuHour)}/GPU-hour`, `${price.accelerator}, ${price.term}`],
+          price.source,
+        ),
+        row(["GPU-hours bought", formatQuantity(contract.gpuHours), ""], "contract / price per GPU-hour"),
+        row(
+          ["GPUs held on average", count(contract.averageGpus), `over ${setup.years} years`],
+          "GPU-hours / (years x 8,760 hours)",
+        ),
+        ...(training
+          ? [
+              row(
+                [
+                  "training runs bought",
+                  training.runs.toFixed(2),
+                  `${formatQuantity(training.gpuHoursPerRun)} GPU-hours each (the plan's)`,
+                ],
+                "GPU-hours bought / GPU-hours of one run of the plan",
+              ),
+              row(
+                ["tokens trained", tokensText(training.tokens), `${tokensText(training.tokensPerRun)} a run`],
+                "runs x tokens per run",
+              ),
+            ]
+          : []),
+        row(
+          ["owning: capital a year", formatUsd(own.capitalUsdPerYear), `with ${rate} interest`],
+          "hardware and building paid back with interest over their lives (annuity)",
+        ),
+        row(
+          ["  of which interest", formatUsd(own.interestUsdPerYear), ""],
+          "the annuity less straight-line depreciation",
+        ),
+        row(["owning: maintenance a year", formatUsd(own.maintenanceUsdPerYear), ""], "hardware support"),
+        row(
+          [
+            "owning: staff a year",
+            formatUsd(own.staffUsdPerYear),
+            `$${count(setup.staffUsdPerMegawattYear)}/MW-year`,
+          ],
+          rent.sources.staff,
+        ),
+        row(
+          ["owning: electricity a year", formatUsd(own.electricityUsdPerYearAtFullUse), "every GPU busy"],
+          "typical training draw x PUE x price of energy; scaled by utilization below",
+        ),
+        row(
+          ["own $/GPU-hour", perHour(cmp.ownUsdPerGpuHour), `${count(cmp.gpus)} GPUs busy ${used}`],
+          "owning a year / GPU-hours used a year",
+        ),
+        row(["rent $/GPU-hour", perHour(cmp.rentUsdPerGpuHour), ""], "the rental price"),
+        row(
+          [
+            `own over ${setup.years} years`,
+            formatUsd(cmp.ownUsd),
+            `${formatQuantity(cmp.usedGpuHours)} GPU-hours used`,
+          ],
+          "owning a year x years",
+        ),
+        row(
+          [`rent over ${setup.years} years`, formatUsd(cmp.rentUsd), "the same GPU-hours rented"],
+          "price x GPU-hours used",
+        ),
+        row(
+          ["break-even utilization", breakEvenText(rent), `${cmp.cheaper} is cheaper at ${used}`],
+          "the share of hours at which an owned GPU-hour costs what a rented one does",
+        ),
+      ],
+      textColumns: [1, 2],
+      help: "what the contract buys, and owning the build-out against renting the GPU-hours it would use",
+    },
+    notes: [
+      `price: ${price.preset ?? "stated"}; ${price.source}`,
+      `financing ${rate}: ${rent.sources.financing}`,
+      `staff: ${rent.sources.staff}`,
+      "a reserved contract bills every hour: the break-even compares owning with paying the price for the hours used",
+    ],
+  };
 }
 
 /** The build-out: bill of materials, the fabric a GPU sees, power, cost, and every assumption's source. */
@@ -164,6 +270,7 @@ export function buildoutReport(report: BuildoutReport): ReportDocument {
         },
         notes: costNotes(report),
       },
+      ...(report.rent ? [rentSection(report.rent)] : []),
       {
         title: "Assumptions",
         table: {

@@ -6,6 +6,7 @@ import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
 import type { HalfSplitCheck } from "../validation/calibration-check.ts";
 import type { StackAccuracy } from "../validation/cross-validation.ts";
 import type { InferenceAccuracySummary } from "../validation/inference-accuracy.ts";
+import type { RunModelCheck } from "../validation/run-model-checks.ts";
 import { validityWarnings } from "../validation/validity.ts";
 
 // JSON output for machines. A non-finite number would be printed as null and hide a bug, so refuse it.
@@ -91,11 +92,13 @@ export function validationJson(
   byStack: readonly StackAccuracy[],
   calibrationHalfSplit: readonly HalfSplitCheck[] = [],
   serving?: InferenceAccuracySummary,
+  runModel?: readonly RunModelCheck[],
 ): Record<string, unknown> {
   return {
     byStack,
     calibrationHalfSplit,
     ...(serving ? { serving: servingAccuracyJson(serving) } : {}),
+    ...(runModel ? { runModel } : {}),
     meanAbsoluteStepError: summary.meanAbsoluteStepError,
     maxAbsoluteStepError: summary.maxAbsoluteStepError,
     within10Percent: summary.within10Percent,

@@ -1,6 +1,7 @@
+import type { GoodputLosses, RecoverySummary } from "../reliability/recovery-analysis.ts";
 import { type RunPercentile, runPercentiles, type SimulationResult } from "../reliability/simulate.ts";
 import { formatPercent, formatSeconds, formatUsd } from "../units.ts";
-import { type Line, type ReportDocument, row, span } from "./document.ts";
+import { type Line, type ReportDocument, row, type Section, span } from "./document.ts";
 import { RUN_TERMS, termKeys } from "./glossary.ts";
 
 /** How each of the run's figures is written. */
@@ -22,6 +23,126 @@ function costLine(result: SimulationResult): Line {
         "(wall-clock hours, failures and restarts included; the plan's GPU-hours count uninterrupted compute only)",
       RUN_TERMS.costUsd.help,
     ),
+  ];
+}
+
+/** Where the wall-clock time goes, row by row, with what each row means. */
+const LOSS_ROWS: readonly (readonly [keyof GoodputLosses, string, string])[] = [
+  ["goodput", "goodput (training that counted)", "compute at the ideal rate over wall-clock time"],
+  [
+    "stragglers",
+    "stragglers",
+    "training time lost to slow or degraded nodes (reliability.stragglerSlowdown, less what eviction removes)",
+  ],
+  [
+    "checkpointStalls",
+    "checkpoint stalls",
+    "training stalled while a checkpoint is written (sync) or snapshotted (async, in-memory)",
+  ],
+  [
+    "restarts",
+    "detection, restart and load",
+    "from each failure to training again: detection, the restart at this size, the checkpoint load",
+  ],
+  [
+    "lostWork",
+    "lost work (redone)",
+    "training since the last usable checkpoint, thrown away by a failure and computed again",
+  ],
+  ["repairWaits", "waiting for repairs", "failures that found no spare wait for a repair"],
+  ["plannedStops", "planned stops", "upgrades and configuration changes: checkpoint, restart and load"],
+];
+
+function replicaText(recovery: RecoverySummary): string {
+  if (recovery.checkpointMode !== "in-memory") return `checkpoints ${recovery.checkpointMode}`;
+  const where =
+    recovery.replica === "other-rack"
+      ? "copy in another rack: survives node and rack losses"
+      : recovery.replica === "same-rack"
+        ? "copy in the same rack: a rack loss takes both copies"
+        : "no second copy: a node loss takes it";
+  const fallback =
+    recovery.fallbackCauses.length > 0
+      ? `; back to the durable copy after: ${recovery.fallbackCauses.join(", ")}`
+      : "";
+  return `checkpoints in host memory (${where})${fallback}`;
+}
+
+/** The recovery practice, what each feature adds, and where the time goes with and without it. */
+function recoverySections(recovery: RecoverySummary, mtbfHours: number): Section[] {
+  const target = formatPercent(recovery.target);
+  const restart =
+    `${recovery.restart === "in-job" ? "in-job" : "full job"} restart ${formatSeconds(recovery.restartSeconds)} ` +
+    `at ${recovery.ranks.toLocaleString("en-US")} ranks`;
+  const reached = recovery.ladder.find(
+    (step) => (step.feature ?? "baseline-2024") === recovery.reachesTargetAt,
+  );
+  const verdict: Line = reached
+    ? `${target} goodput P50 is reached with ${reached.feature ? `the features up to ${reached.label.slice(2)}` : "baseline-2024 alone"}`
+    : [
+        span(
+          `${target} goodput P50 is not reached: with a failure every ${formatSeconds(mtbfHours * 3600)}, detection + restart + load ` +
+            `would have to stay within about ${formatSeconds(recovery.recoveryBudgetSeconds)} a failure (estimate, the other losses as they are)`,
+          "(1 - target - the losses other than restarts) x the job's MTBF",
+        ),
+      ];
+  const trials = ` (goodput P50 over ${recovery.ladderTrials} trials each, same seed)`;
+  return [
+    {
+      title: `Recovery: ${recovery.practice}`,
+      notes: [
+        [
+          span(
+            recovery.displayName,
+            `${recovery.source.ref} [${recovery.source.kind}]${recovery.source.note ? `: ${recovery.source.note}` : ""}`,
+          ),
+        ],
+        `detection ${formatSeconds(recovery.detectSeconds)}; ${restart}; ${replicaText(recovery)}`,
+        `spares run short for ${formatPercent(recovery.sparesShortChance)} of hardware failures; ` +
+          `straggler slowdown left ${formatPercent(recovery.stragglerSlowdown)}`,
+        `source (${recovery.source.kind}): ${recovery.source.ref}`,
+      ],
+    },
+    {
+      title: `What each recovery feature adds, from baseline-2024 to ${recovery.practice}`,
+      table: {
+        header: ["recovery", "goodput P50", "gain", `reaches ${target}`],
+        rows: recovery.ladder.map((step) =>
+          row(
+            [
+              step.label,
+              step.finishes ? formatPercent(step.goodputP50) : "cannot finish",
+              step.feature && step.finishes
+                ? `${step.gain >= 0 ? "+" : ""}${(step.gain * 100).toFixed(1)} pt`
+                : "",
+              step.goodputP50 >= recovery.target ? "yes" : "no",
+            ],
+            `each row adds one feature to the row above${trials}`,
+          ),
+        ),
+        textColumns: [0],
+        help: `the run with each recovery feature added in turn${trials}`,
+      },
+      notes: [verdict],
+    },
+    {
+      title: `Where the wall-clock time goes (mean of the first ${recovery.lossTrials} trials, traced)`,
+      table: {
+        header: ["", "baseline-2024", recovery.practice],
+        rows: LOSS_ROWS.map(([key, label, help]) =>
+          row(
+            [
+              label,
+              recovery.losses.baseline ? formatPercent(recovery.losses.baseline[key]) : "cannot finish",
+              formatPercent(recovery.losses.practice[key]),
+            ],
+            help,
+          ),
+        ),
+        textColumns: [0],
+        help: "shares of wall-clock time; each column adds up to 100%",
+      },
+    },
   ];
 }
 
@@ -91,6 +212,7 @@ export function simulationReport(result: SimulationResult): ReportDocument {
           help: `interruptions of each cause in the failure mix, mean over the trials${monteCarlo}`,
         },
       },
+      ...(result.recovery ? recoverySections(result.recovery, result.mtbfHours) : []),
     ],
   };
 }

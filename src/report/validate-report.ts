@@ -3,6 +3,7 @@ import { type AccuracySummary, totalChecks } from "../validation/accuracy.ts";
 import type { HalfSplitCheck } from "../validation/calibration-check.ts";
 import { leaveOneStackOutMean, type StackAccuracy } from "../validation/cross-validation.ts";
 import type { InferenceAccuracy, InferenceAccuracySummary } from "../validation/inference-accuracy.ts";
+import type { RunModelCheck } from "../validation/run-model-checks.ts";
 import { type Line, type ReportDocument, row, type Section, span } from "./document.ts";
 import { layoutLabel } from "./plan-report.ts";
 
@@ -22,6 +23,7 @@ export function validationReport(
   byStack: readonly StackAccuracy[],
   halfSplit: readonly HalfSplitCheck[] = [],
   serving?: InferenceAccuracySummary,
+  runModel?: readonly RunModelCheck[],
 ): ReportDocument {
   const sections: Section[] = [];
   const groups = [...new Set(summary.runs.map((r) => r.run.group))];
@@ -164,6 +166,7 @@ export function validationReport(
     },
   });
   if (serving) sections.push(...servingSections(serving));
+  if (runModel) sections.push(runModelSection(runModel));
   const misses = summary.runs.filter((r) => Math.abs(r.stepError) > RUN_LIMIT);
   const closing: Line[] = [
     `Step time: mean absolute error ${formatPercent(summary.meanAbsoluteStepError)} over ${summary.runs.length} runs ` +
@@ -229,4 +232,38 @@ function servingSections(serving: InferenceAccuracySummary): Section[] {
     ],
   });
   return sections;
+}
+
+const BOUND_WORDS: Record<RunModelCheck["bound"], string> = {
+  about: "about",
+  "at-least": "at least",
+  "at-most": "at most",
+};
+
+/** Published large-run reliability figures, each reproduced from its own stated set-up. */
+function runModelSection(checks: readonly RunModelCheck[]): Section {
+  const shown = (check: RunModelCheck, value: number) =>
+    check.published > 1 ? value.toFixed(1) : formatPercent(value);
+  return {
+    title: "Run model: published large-run reliability, each from its own set-up",
+    table: {
+      header: ["check", "what", "published", "ours", "tolerance", "verdict"],
+      rows: checks.map((c) => [
+        ...row([
+          c.id,
+          c.what,
+          `${BOUND_WORDS[c.bound]} ${shown(c, c.published)}`,
+          shown(c, c.ours),
+          c.published > 1 ? `±${formatPercent(c.tolerance, 0)}` : `${(c.tolerance * 100).toFixed(0)} pt`,
+        ]),
+        c.pass ? span("within") : span("MISS", undefined, "bad"),
+      ]),
+      textColumns: [1],
+      help: "published run-level reliability figures against the Monte Carlo's",
+    },
+    notes: [
+      `${checks.filter((c) => c.pass).length} of ${checks.length} within their tolerance.`,
+      ...checks.map((c) => `${c.id}: ${c.source}. ${c.assumptions}`),
+    ],
+  };
 }

@@ -5,7 +5,10 @@ import type { Platform } from "../catalog/platforms.ts";
 import { SITES, type Site } from "../catalog/sites.ts";
 import { InputError } from "../errors.ts";
 import type { Budget } from "../facility/inverse.ts";
+import { contractHours, type RentSetup } from "../facility/rent.ts";
+import { MAX_GPUS } from "../limits.ts";
 import { resolvePlatform } from "./resolve-hardware.ts";
+import { resolveRent } from "./resolve-rent.ts";
 import type { ParsedScenario } from "./schema.ts";
 
 /** What sizes the cluster, checked once: a GPU count, or the most a budget or power envelope holds. */
@@ -26,6 +29,8 @@ export interface FacilitySetup {
   /** The money and power given, for the share of them a build-out uses (also beside a GPU count). */
   readonly budget: Budget;
   readonly chipsPerYear: number | undefined;
+  /** A GPU rental contract to weigh against owning the build-out (the rent section). */
+  readonly rent?: RentSetup;
 }
 
 const GENERIC_SITE = "generic-2025";
@@ -66,7 +71,7 @@ function resolveSite(site: ParsedScenario["site"]): { site: Site; genericRack: b
  * brings its own liquid-cooled rack; a limit the user set stays.
  */
 export function resolveFacility(scenario: ParsedScenario, accelerator: Accelerator): FacilitySetup {
-  const stated = scenario.site !== undefined || scenario.budget !== undefined;
+  const stated = scenario.site !== undefined || scenario.budget !== undefined || scenario.rent !== undefined;
   const { site: named, genericRack } = resolveSite(scenario.site);
   const section = typeof scenario.site === "object" ? scenario.site.platform : undefined;
   const platform = resolvePlatform(
@@ -90,7 +95,21 @@ export function resolveFacility(scenario: ParsedScenario, accelerator: Accelerat
   const sizedByBudget = budget.usd !== undefined || budget.megawatts !== undefined;
   // A serving scenario sizes its own fleet: without a stated count, one scale-up domain stands in.
   const servingDefault = scenario.serve ? accelerator.scaleUpDomainGpus : undefined;
-  const gpus = scenario.cluster.gpus ?? (sizedByBudget ? undefined : (site.gpus ?? servingDefault));
+  const rent = resolveRent(scenario, accelerator);
+  // A contract alone sizes the cluster it is weighed against: the GPUs it holds on average.
+  const rented = rent
+    ? Math.max(
+        1,
+        Math.ceil(contractHours(rent.contractUsd, rent.price.usdPerGpuHour, rent.years).averageGpus),
+      )
+    : undefined;
+  if (rented !== undefined && rented > MAX_GPUS && scenario.cluster.gpus === undefined && !sizedByBudget)
+    throw new InputError(
+      "rent.contractUsd",
+      rent?.contractUsd,
+      `a contract that holds at most ${MAX_GPUS.toLocaleString("en-US")} GPUs on average (it holds ${rented.toLocaleString("en-US")})`,
+    );
+  const gpus = scenario.cluster.gpus ?? (sizedByBudget ? undefined : (site.gpus ?? rented ?? servingDefault));
   let size: ClusterSize;
   if (gpus !== undefined) size = { by: "gpus", gpus };
   else if (sizedByBudget) size = { by: "budget", limit: budget };
@@ -110,5 +129,6 @@ export function resolveFacility(scenario: ParsedScenario, accelerator: Accelerat
     size,
     budget,
     chipsPerYear: scenario.budget?.chipsPerYear,
+    ...(rent ? { rent } : {}),
   };
 }

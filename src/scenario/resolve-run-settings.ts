@@ -1,5 +1,6 @@
 import { FAILURE_MIXES } from "../catalog/failure-mixes.ts";
 import { lookup } from "../catalog/lookup.ts";
+import { RECOVERY_PRESETS, type RecoveryPractice } from "../catalog/recovery-presets.ts";
 import type { CheckpointSettings, ReliabilitySettings, SimulationSettings } from "../reliability/simulate.ts";
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
 import type { ParsedScenario } from "./schema.ts";
@@ -28,6 +29,54 @@ const DEFAULTS = {
   seed: 1,
 };
 
+type RawReliability = Exclude<NonNullable<ParsedScenario["reliability"]>, string>;
+
+/**
+ * reliability.recovery: a preset's name, or a site's own fields over a preset (baseline-2024 unless
+ * named). The scenario's explicit detectMinutes, restartMinutes and checkpoint.mode win over the
+ * practice's, so a user's own figure is never silently replaced.
+ */
+function resolveRecovery(
+  raw: RawReliability,
+  path: string,
+  checkpointMode: "sync" | "async" | "in-memory" | undefined,
+): RecoveryPractice | undefined {
+  const given = raw.recovery;
+  if (given === undefined) return undefined;
+  const own = typeof given === "string" ? {} : given;
+  const name = typeof given === "string" ? given : (given.preset ?? "baseline-2024");
+  const at = typeof given === "string" ? `${path}.recovery` : `${path}.recovery.preset`;
+  const base = lookup(RECOVERY_PRESETS, name, at, "recovery practice");
+  const spares = own.spareNodesPerThousand ?? base.spareNodesPerThousand;
+  const mode = checkpointMode ?? own.checkpointMode ?? base.checkpointMode;
+  const { spareNodesPerThousand: _spares, checkpointMode: _mode, ...rest } = base;
+  const custom = typeof given !== "string" && Object.keys(given).some((key) => key !== "preset");
+  return {
+    ...rest,
+    ...(custom
+      ? { name: `${base.name} (site's own)`, displayName: `${base.displayName}, with the site's own changes` }
+      : {}),
+    detectSeconds:
+      raw.detectMinutes !== undefined ? raw.detectMinutes * 60 : (own.detectSeconds ?? base.detectSeconds),
+    restart: own.restart ?? base.restart,
+    restartFixedSeconds:
+      raw.restartMinutes !== undefined
+        ? raw.restartMinutes * 60
+        : (own.restartFixedSeconds ?? base.restartFixedSeconds),
+    restartSecondsPerThousandRanks: own.restartSecondsPerThousandRanks ?? base.restartSecondsPerThousandRanks,
+    ...(mode ? { checkpointMode: mode } : {}),
+    replica: own.replica ?? base.replica,
+    durableIntervalSeconds:
+      own.durableIntervalMinutes !== undefined
+        ? own.durableIntervalMinutes * 60
+        : base.durableIntervalSeconds,
+    ...(spares !== undefined ? { spareNodesPerThousand: spares } : {}),
+    stragglerEvictedShare: own.stragglerEvictedShare ?? base.stragglerEvictedShare,
+    sdcDetectionSeconds:
+      own.sdcDetectionMinutes !== undefined ? own.sdcDetectionMinutes * 60 : base.sdcDetectionSeconds,
+  };
+}
+
 export function resolveRunSettings(scenario: ParsedScenario): RunSettings {
   const raw =
     typeof scenario.reliability === "string"
@@ -37,6 +86,7 @@ export function resolveRunSettings(scenario: ParsedScenario): RunSettings {
   const mix = lookup(FAILURE_MIXES, raw.preset ?? "llama-3", path, "failure mix");
   const checkpoint = scenario.checkpoint ?? {};
   const simulation = scenario.simulation ?? {};
+  const recovery = resolveRecovery(raw, "reliability", checkpoint.mode);
   const gbps = (value: number | undefined, fallback: number) => (value ?? fallback) * 1e9;
   return {
     reliability: {
@@ -51,6 +101,7 @@ export function resolveRunSettings(scenario: ParsedScenario): RunSettings {
       ...(raw.wearIn
         ? { wearIn: { extra: raw.wearIn.extra, halfLifeSeconds: raw.wearIn.halfLifeDays * SECONDS_PER_DAY } }
         : {}),
+      ...(recovery ? { recovery } : {}),
     },
     checkpoint: {
       mode: checkpoint.mode ?? "sync",

@@ -767,6 +767,51 @@ export const budgetSchema = z
   })
   .meta({ title: "Budget", description: "Money or power that sizes the cluster instead of a GPU count." });
 
+export const rentSchema = z
+  .strictObject({
+    contractUsd: field(z.number().nonnegative().max(1e13), {
+      title: "Contract ($)",
+      description: "Money spent renting GPU-hours (a cloud contract); 10e9 is $10 B.",
+      unit: "$",
+      emptyMeans: "the budget's usd",
+    }).optional(),
+    years: field(positive.max(30), {
+      title: "Contract years",
+      description: "Term of the contract, and the years owning is compared over.",
+      unit: "years",
+    }).default(5),
+    term: field(z.enum(["on-demand", "1y", "3y"]), {
+      title: "Commitment",
+      description: "on-demand, 1y or 3y reserved: picks the price preset of the cluster's accelerator.",
+      emptyMeans: "1y",
+    }).optional(),
+    price: field(z.string(), {
+      title: "Price preset",
+      description: "A rental price preset by name (h100-sxm-1y, b200-on-demand, gb200-3y, ...).",
+      emptyMeans: "the accelerator's preset for the commitment",
+    }).optional(),
+    usdPerGpuHour: field(positive.max(1000), {
+      title: "Price ($/GPU-hour)",
+      description: "The rental price per GPU-hour; overrides the preset.",
+      unit: "$/GPU-hour",
+    }).optional(),
+    financingRatePerYear: field(z.number().nonnegative().max(1), {
+      title: "Financing rate",
+      description: "Yearly interest on the build-out's capex, for owning; 0.076 is 7.6%.",
+      emptyMeans: "0.076 (US high-yield, June 2025)",
+    }).optional(),
+    staffUsdPerMegawattYear: field(z.number().nonnegative().max(1e7), {
+      title: "Staff ($/MW-year)",
+      description: "Loaded cost of the site's staff per MW of facility power a year, for owning.",
+      unit: "$/MW-year",
+      emptyMeans: "75,000 (estimate)",
+    }).optional(),
+  })
+  .meta({
+    title: "Rent",
+    description: "A GPU rental contract: the GPU-hours it buys, and owning the build-out against renting.",
+  });
+
 export const reliabilitySchema = z
   .strictObject({
     preset: field(z.string(), {
@@ -821,6 +866,72 @@ export const reliabilitySchema = z
         }),
       })
       .meta({ title: "Wear-in", description: "Early failures of new hardware (infant mortality)." })
+      .optional(),
+    recovery: z
+      .union([
+        z.string(),
+        z
+          .strictObject({
+            preset: field(z.string(), {
+              title: "Recovery preset",
+              description: "The named practice the fields below change (baseline-2024, practice-2025).",
+              emptyMeans: "baseline-2024",
+            }).optional(),
+            detectSeconds: field(z.number().nonnegative().max(86_400), {
+              title: "Detection (seconds)",
+              description: "Failure to the job knowing it: health checks, heartbeats, NCCL timeouts.",
+              unit: "s",
+            }).optional(),
+            restart: field(z.enum(["job", "in-job"]), {
+              title: "Restart",
+              description: "A full job restart (reschedule, containers, CUDA contexts) or an in-job one.",
+            }).optional(),
+            restartFixedSeconds: field(z.number().nonnegative().max(86_400), {
+              title: "Restart, fixed part (seconds)",
+              description: "The part of a restart that does not grow with the job.",
+              unit: "s",
+            }).optional(),
+            restartSecondsPerThousandRanks: field(z.number().nonnegative().max(60), {
+              title: "Restart per 1,000 ranks (seconds)",
+              description: "Communicator set-up and rendezvous, growing with the ranks.",
+              unit: "s",
+            }).optional(),
+            checkpointMode: field(z.enum(["sync", "async", "in-memory"]), {
+              title: "Checkpoint mode",
+              description: "The practice's checkpoints; checkpoint.mode, when set, wins.",
+            }).optional(),
+            replica: field(z.enum(["none", "same-rack", "other-rack"]), {
+              title: "In-memory copy",
+              description:
+                "Where an in-memory checkpoint's second copy lives; a rack loss takes a same-rack copy.",
+            }).optional(),
+            durableIntervalMinutes: field(positive.max(10_080), {
+              title: "Durable checkpoint interval (minutes)",
+              description: "Training between copies on storage, read back when the in-memory copy is lost.",
+              unit: "min",
+            }).optional(),
+            spareNodesPerThousand: field(z.number().nonnegative().max(1000), {
+              title: "Spare nodes per 1,000",
+              description:
+                "Hot spares kept per 1,000 nodes; when all are in repair, a failure waits for one.",
+            }).optional(),
+            stragglerEvictedShare: field(z.number().min(0).max(1), {
+              title: "Straggler slowdown evicted",
+              description: "Share of the straggler slowdown removed by finding and evicting slow nodes.",
+            }).optional(),
+            sdcDetectionMinutes: field(z.number().nonnegative().max(43_200), {
+              title: "Silent corruption found after (minutes)",
+              description: "Time until silent data corruption is found: the work since is redone.",
+              unit: "min",
+            }).optional(),
+          })
+          .meta({ title: "Recovery", description: "A site's own recovery practice: a preset and changes." }),
+      ])
+      .meta({
+        title: "Recovery",
+        description:
+          "How the job recovers from failures: baseline-2024 (default), practice-2025, or a site's own.",
+      })
       .optional(),
   })
   .meta({ title: "Reliability", description: "A failure mix's name, or its settings." });
@@ -953,7 +1064,7 @@ export const serveSchema = z
         percentile: field(z.number().min(0.5).max(0.9999), {
           title: "Percentile",
           description:
-            "The percentile the targets are met at, at the peak: queueing for batch slots and prefill, and prefills sharing the GPUs with decode.",
+            "The percentile the targets are met at, as a fraction (0.9: P90), at the peak: queueing for batch slots and prefill, and prefills sharing the GPUs with decode.",
         }).default(0.9),
       })
       .meta({ title: "Service levels", description: "Latency targets a replica must meet." })
@@ -1045,6 +1156,7 @@ export const scenarioSchema = z.strictObject({
     .meta({ title: "Site", description: "A site preset's name, or a section of facility assumptions." })
     .optional(),
   budget: budgetSchema.optional(),
+  rent: rentSchema.optional(),
   reliability: z
     .union([z.string(), reliabilitySchema])
     .meta({ title: "Reliability", description: "A failure mix's name, or its settings." })

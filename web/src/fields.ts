@@ -168,7 +168,9 @@ export const SECTIONS: readonly SectionSpec[] = [
       "serve.usdPerGpuHour",
       "serve.replica.tp",
       "serve.replica.pp",
+      "serve.replica.ep",
       "serve.replica.batch",
+      "serve.replica.contextTokens",
     ],
   ),
   section(
@@ -186,6 +188,13 @@ export const SECTIONS: readonly SectionSpec[] = [
       "site.facilityUsdPerItMegawatt",
       "site.rackKilowatts",
       "site.fabric.leafOversubscription",
+      "rent.contractUsd",
+      "rent.years",
+      "rent.term",
+      "rent.price",
+      "rent.usdPerGpuHour",
+      "rent.financingRatePerYear",
+      "rent.staffUsdPerMegawattYear",
     ],
   ),
   section(
@@ -204,6 +213,7 @@ export const SECTIONS: readonly SectionSpec[] = [
     "Failures and checkpoints",
     ["reliability.preset", "reliability.restartMinutes", "checkpoint.preset", "checkpoint.mode"],
     [
+      "reliability.recovery.preset",
       "reliability.rateScale",
       "reliability.detectMinutes",
       "reliability.repairHours",
