@@ -5,7 +5,8 @@ import { writeFileSync } from "node:fs";
 import { evaluateAccuracy } from "../src/validation/accuracy.ts";
 import { accuracyByStack, errorBands } from "../src/validation/cross-validation.ts";
 
-const bands = errorBands(accuracyByStack(evaluateAccuracy())).map((b) => ({
+const summary = evaluateAccuracy();
+const bands = errorBands(accuracyByStack(summary), summary).map((b) => ({
   ...b,
   meanAbsoluteError: Number(b.meanAbsoluteError.toFixed(3)),
 }));

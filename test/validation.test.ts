@@ -79,10 +79,10 @@ describe("accuracy against published runs", () => {
   });
 
   it("stores the error bands the plans print, as the live table gives them", () => {
-    const live = errorBands(byStack);
+    const live = errorBands(byStack, summary);
     assert.equal(ERROR_BANDS.length, live.length);
     for (const band of live) {
-      const stored = ERROR_BANDS.find((b) => b.stack === band.stack);
+      const stored = ERROR_BANDS.find((b) => b.stack === band.stack && b.generation === band.generation);
       assert.ok(stored, band.stack);
       assert.equal(stored.runs, band.runs, band.stack);
       assert.ok(

@@ -161,22 +161,31 @@ function stageTerms(input: PlanInput, layer: LayerActivationBytes, stage: number
   };
 }
 
+/**
+ * stageTerms' total as plain numbers, in the same order of addition (the search calls it millions of
+ * times); `workingBuffers` and `framework` do not depend on the stage and come in computed once.
+ */
 function stageTotal(
   input: PlanInput,
   layer: LayerActivationBytes,
   stage: number,
   layersOnStage: number,
+  workingBuffers: number,
+  framework: number,
 ): number {
-  const { terms } = stageTerms(input, layer, stage, layersOnStage);
+  const parameters =
+    parameterCopies(input) * stageParameterCount(input.model, input.layout, stage, layersOnStage);
+  const activations = activationBytes(input, layer, stage, layersOnStage);
+  const logits = logitsBytes(input, stage);
   return (
-    terms.weights +
-    terms.gradients +
-    terms.optimizer +
-    terms.activations +
-    terms.logits +
-    terms.workingBuffers +
-    terms.framework +
-    terms.allocatorReserve
+    weightBytes(input, parameters) +
+    gradientBytes(input, parameters) +
+    optimizerBytes(input, parameters) +
+    activations +
+    logits +
+    workingBuffers +
+    framework +
+    input.cluster.stack.allocatorOverhead * (activations + logits + workingBuffers)
   );
 }
 
@@ -210,17 +219,19 @@ export function peakStageMemory(
   partition: StagePartition,
 ): { stage: number; bytes: number } {
   const { pp } = input.layout;
+  const workingBuffers = workingBufferBytes(input, layer);
+  const framework = frameworkBytes(input);
   let stage = 0;
-  let bytes = stageTotal(input, layer, 0, partition.first);
+  let bytes = stageTotal(input, layer, 0, partition.first, workingBuffers, framework);
   if (pp > 2) {
-    const middle = stageTotal(input, layer, 1, partition.middleMax);
+    const middle = stageTotal(input, layer, 1, partition.middleMax, workingBuffers, framework);
     if (middle > bytes) {
       stage = 1;
       bytes = middle;
     }
   }
   if (pp > 1) {
-    const last = stageTotal(input, layer, pp - 1, partition.last);
+    const last = stageTotal(input, layer, pp - 1, partition.last, workingBuffers, framework);
     if (last > bytes) {
       stage = pp - 1;
       bytes = last;

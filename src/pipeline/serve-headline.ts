@@ -31,8 +31,9 @@ export function servingHeadline(result: ServeResult): ServingHeadline {
     servingReplicas: fleet.replicas,
     servingGpus: fleet.gpus,
     servingMegawatts: fleet.megawatts,
-    ttftSeconds: replica.timeToFirstTokenSeconds,
-    tpotSeconds: replica.timePerOutputTokenSeconds,
+    // At the targets' percentile with the peak on the fleet: what the targets are checked against.
+    ttftSeconds: fleet.latency.timeToFirstTokenSeconds,
+    tpotSeconds: fleet.latency.timePerOutputTokenSeconds,
     usdPerMillionTokens: cost.usdPerMillionTokens,
     whPerRequest: energy.whPerRequest,
     servingUsdPerYear: cost.usdPerYear,

@@ -93,7 +93,7 @@ function stepSection(result: ScenarioPlan): Section {
     notes: [
       `error band ±${formatPercent(band.meanAbsoluteError)}: ` +
         (band.runs > 0
-          ? `validated on ${band.runs} published runs on ${band.stack} (\`gigacluster validate\`)`
+          ? `validated on ${band.runs} published runs on ${band.stack}${band.generation ? ` (${band.generation})` : ""} (\`gigacluster validate\`)`
           : `no published runs on ${band.stack} yet; the error of predicting a stack left out of the fit`),
     ],
   };

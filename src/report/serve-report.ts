@@ -85,8 +85,8 @@ export function serveReport(result: ServeResult): ReportDocument {
               (decode.gemms * 1000).toFixed(3),
               stepShare(decode.gemms),
             ]),
-            row(["  weight reads alone", (decode.weights * 1000).toFixed(3), ""]),
-            row(["  math alone", (decode.compute * 1000).toFixed(3), ""]),
+            row(["GEMMs: weight reads alone", (decode.weights * 1000).toFixed(3), ""]),
+            row(["GEMMs: math alone", (decode.compute * 1000).toFixed(3), ""]),
             row([
               "attention: KV cache read from HBM",
               (decode.kvCache * 1000).toFixed(3),

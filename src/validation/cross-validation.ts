@@ -102,20 +102,27 @@ export function leaveOneStackOutMean(byStack: readonly StackAccuracy[]): number 
 /** How far to trust a prediction on a stack: the error its validated runs show. */
 export interface ErrorBand {
   readonly stack: string;
+  /** The hardware generation the runs behind it ran on; absent: all of the stack's runs. */
+  readonly generation?: Generation;
   /** Mean absolute step-time error of the runs behind it. */
   readonly meanAbsoluteError: number;
   /** Validated runs on this stack; 0: none, the band is the leave-one-stack-out error of all stacks. */
   readonly runs: number;
 }
 
+/** Runs a stack needs on one generation before that generation gets a band of its own. */
+export const GENERATION_BAND_MIN_RUNS = 3;
+
 /**
  * Bands for every catalog stack from an accuracy summary (scripts/write-error-bands.ts stores them):
- * the stack's own mean error, or, with fewer than 3 runs, at least the mean leave-one-stack-out error.
+ * the stack's own mean error, or, with fewer than 3 runs, at least the mean leave-one-stack-out error;
+ * then one band per generation a stack has 3 or more runs on (Hopper and Blackwell runs of one stack
+ * miss by different amounts, and a plan is on one of them).
  */
-export function errorBands(byStack: readonly StackAccuracy[]): ErrorBand[] {
+export function errorBands(byStack: readonly StackAccuracy[], summary: AccuracySummary): ErrorBand[] {
   const validated = byStack.filter((s) => s.runs > 0);
   const leaveOut = leaveOneStackOutMean(validated);
-  return STACKS.map((stack) => {
+  const perStack = STACKS.map((stack): ErrorBand => {
     const found = validated.find((s) => s.stack === stack.name);
     if (!found) return { stack: stack.name, meanAbsoluteError: leaveOut, runs: 0 };
     // A stack seen in one or two runs has no spread of its own yet: it takes at least the out-of-stack error.
@@ -123,4 +130,17 @@ export function errorBands(byStack: readonly StackAccuracy[]): ErrorBand[] {
       found.runs < 3 ? Math.max(found.meanAbsoluteStepError, leaveOut) : found.meanAbsoluteStepError;
     return { stack: stack.name, meanAbsoluteError: own, runs: found.runs };
   });
+  const perGeneration = STACKS.flatMap((stack) => {
+    const mine = summary.runs.filter((r) => stackOf(r.run).name === stack.name);
+    const generations = [...new Set(mine.map((r) => generationOf(r.run)))];
+    // A stack on one generation only: its stack band already is that generation's.
+    if (generations.length < 2) return [];
+    return generations.flatMap((generation): ErrorBand[] => {
+      const runs = mine.filter((r) => generationOf(r.run) === generation);
+      if (runs.length < GENERATION_BAND_MIN_RUNS) return [];
+      const error = mean(runs.map((r) => Math.abs(r.stepError)));
+      return [{ stack: stack.name, generation, meanAbsoluteError: error, runs: runs.length }];
+    });
+  });
+  return [...perStack, ...perGeneration];
 }

@@ -57,4 +57,28 @@ export const ERROR_BANDS: readonly ErrorBand[] = [
     meanAbsoluteError: 0.12,
     runs: 0,
   },
+  {
+    stack: "megatron-core",
+    generation: "hopper",
+    meanAbsoluteError: 0.069,
+    runs: 16,
+  },
+  {
+    stack: "megatron-core",
+    generation: "blackwell",
+    meanAbsoluteError: 0.049,
+    runs: 8,
+  },
+  {
+    stack: "megatron-bridge",
+    generation: "blackwell",
+    meanAbsoluteError: 0.118,
+    runs: 10,
+  },
+  {
+    stack: "fsdp2-eager",
+    generation: "ampere",
+    meanAbsoluteError: 0.066,
+    runs: 5,
+  },
 ];

@@ -107,7 +107,7 @@ export function summaryView(result: ScenarioPlan, run: SimulationResult | undefi
       RESULT_TERMS.stepTime,
       `${number(p.step.seconds, 2)} s ±${formatPercent(result.accuracy.meanAbsoluteError, 0)}`,
       result.accuracy.runs > 0
-        ? `; the band is the mean error of ${result.accuracy.runs} published runs on ${result.accuracy.stack}`
+        ? `; the band is the mean error of ${result.accuracy.runs} published runs on ${result.accuracy.stack}${result.accuracy.generation ? ` (${result.accuracy.generation})` : ""}`
         : `; no published runs on ${result.accuracy.stack} yet: the band is the error of predicting a stack left out of the fit`,
     ),
     card(
@@ -161,11 +161,11 @@ const SERVE_TERMS = {
   },
   ttft: {
     label: "time to first token",
-    help: "the replica's wait before the first output token, at the mean load",
+    help: "the wait before the first output token at the targets' percentile, with the peak's queueing (a request alone: in the report)",
   },
   tpot: {
     label: "time per output token",
-    help: "the replica's time between output tokens, at the mean load",
+    help: "the time between output tokens at the targets' percentile, with the peak's load on each replica",
   },
 } satisfies Record<string, Term>;
 
@@ -184,13 +184,13 @@ export function serveCardsView(result: ServeResult): string {
     card(SERVE_TERMS.whPerRequest, number(energy.whPerRequest, 2)),
     card(
       SERVE_TERMS.ttft,
-      `${number(replica.timeToFirstTokenSeconds, 3)} s`,
-      `; target ${slo.ttftSeconds} s`,
+      `${number(fleet.latency.timeToFirstTokenSeconds, 3)} s`,
+      ` at P${number(slo.percentile * 100)}, the peak; target ${slo.ttftSeconds} s (${number(replica.timeToFirstTokenSeconds, 3)} s alone)`,
     ),
     card(
       SERVE_TERMS.tpot,
-      `${number(replica.timePerOutputTokenSeconds * 1000)} ms`,
-      `: ${number(1 / replica.timePerOutputTokenSeconds)} tokens/s per user; target ${number(slo.tpotSeconds * 1000)} ms`,
+      `${number(fleet.latency.timePerOutputTokenSeconds * 1000)} ms`,
+      `: ${number(1 / fleet.latency.timePerOutputTokenSeconds)} tokens/s per user at P${number(slo.percentile * 100)}, the peak; target ${number(slo.tpotSeconds * 1000)} ms`,
     ),
   ];
   if (result.site) {
