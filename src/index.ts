@@ -31,6 +31,14 @@ export { InfeasibleError, InputError } from "./errors.ts";
 export type { BuildoutResult } from "./facility/buildout.ts";
 export { ownedUsdPerUsedGpuHour, ownershipCost } from "./facility/ownership.ts";
 export {
+  type BuiltPhase,
+  type FleetTimeline,
+  fleetByQuarter,
+  MAX_GROWTH_PHASES,
+  MAX_GROWTH_QUARTERS,
+  type QuarterRow,
+} from "./facility/phases.ts";
+export {
   breakEvenUtilization,
   buildVsRent,
   contractHours,
@@ -47,6 +55,7 @@ export { STEP_COMPONENTS } from "./parallel/step-time.ts";
 export { type BuildoutReport, buildoutScenario } from "./pipeline/buildout.ts";
 export { calibrateFiles, calibrationJson, type InputFile, stackFileYaml } from "./pipeline/calibrate.ts";
 export { type ScenarioSummary, summarizeScenario } from "./pipeline/compare.ts";
+export { type GrowthReport, type GrowthRunReport, growthScenario } from "./pipeline/growth.ts";
 export { planScenario, type ScenarioPlan } from "./pipeline/plan.ts";
 export {
   DEMAND_FACTORS,
@@ -58,10 +67,23 @@ export {
   serveScenario,
 } from "./pipeline/serve.ts";
 export { type ServingHeadline, servingHeadline } from "./pipeline/serve-headline.ts";
-export { simulateScenario, traceScenarioTrial, withTrials } from "./pipeline/simulate.ts";
+export {
+  scenarioRunModel,
+  simulateScenario,
+  traceScenarioTrial,
+  withTrials,
+} from "./pipeline/simulate.ts";
 export { parseVariation, type SweepRow, sweepScenario, type Variation } from "./pipeline/sweep.ts";
 export { type UncertaintyResult, uncertaintyOf } from "./pipeline/uncertainty.ts";
-export { runPercentiles, type SimulationResult, traceRun } from "./reliability/simulate.ts";
+export { type MonteCarloResult, type RunModel, simulateTrials } from "./reliability/monte-carlo.ts";
+export {
+  expectedInterruptionsPerTrial,
+  runPercentiles,
+  type SimulationResult,
+  type TrialChunk,
+  traceRun,
+  trialChunks,
+} from "./reliability/simulate.ts";
 export {
   MAX_TIMELINE_SEGMENTS,
   TIMELINE_BINS,
@@ -106,6 +128,7 @@ export {
   type Term,
   termKeys,
 } from "./report/glossary.ts";
+export { growthJson, growthReport } from "./report/growth-report.ts";
 export {
   buildoutJson,
   infeasiblePlanJson,
@@ -134,6 +157,13 @@ export {
 export { pathKeys } from "./scenario/paths.ts";
 export { CHECKPOINT_PRESETS, TRAINING_PRESETS } from "./scenario/presets.ts";
 export type { ClusterSize, FacilitySetup } from "./scenario/resolve-facility.ts";
+export {
+  type GrowthPhaseSetup,
+  type GrowthRunSetup,
+  type GrowthSetup,
+  resolveGrowth,
+  withGrowthSize,
+} from "./scenario/resolve-growth.ts";
 export type { FieldCatalog, FieldMeta } from "./scenario/schema.ts";
 export { findUncertain } from "./scenario/uncertain-values.ts";
 export {

@@ -16,6 +16,7 @@ process.chdir(root);
 
 function commandsFor(text: string): string[] {
   if (/^serve:/m.test(text)) return ["serve"];
+  if (/^growth:/m.test(text)) return ["growth"];
   if (!/^model:/m.test(text)) return ["buildout"];
   return /^simulation:/m.test(text) && !/tokens:/.test(text) ? ["plan", "simulate"] : ["plan"];
 }

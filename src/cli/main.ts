@@ -63,6 +63,18 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
       exitCode = await (await import("./buildout.ts")).runBuildout(file, options, io);
     });
   program
+    .command("growth")
+    .description(
+      "a fleet over time: phases with dates, a chip supply limit, capex and power by quarter, runs",
+    )
+    .argument("<file>", "scenario file (YAML or JSON) with a growth section")
+    .option("--json", "print one JSON object")
+    .option("--svg <file>", "also draw GPUs and MW by quarter with the runs as bars")
+    .option("--markdown", "print Markdown tables (to paste into a document)")
+    .action(async (file: string, options: OutputOptions) => {
+      exitCode = await (await import("./growth.ts")).runGrowth(file, options, io);
+    });
+  program
     .command("simulate")
     .description("the training run over time: failures, checkpoints, restarts, goodput, P10/P50/P90")
     .argument("<file>", "scenario file (YAML or JSON) with a model, training tokens or simulation.days")
@@ -71,7 +83,8 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .option("--svg <file>", "also draw the distribution of goodput")
     .option("--timeline-svg <file>", "also draw one simulated trial (trial 0) as a timeline")
     .option("--markdown", "print Markdown tables (to paste into a document)")
-    .action(async (file: string, options: OutputOptions & { timelineSvg?: string }) => {
+    .option("--workers <n>", "threads for the Monte Carlo (default: every core, at most 8; 1: in process)")
+    .action(async (file: string, options: OutputOptions & { timelineSvg?: string; workers?: string }) => {
       exitCode = await (await import("./training.ts")).runSimulate(file, options, io);
     });
   program

@@ -1,8 +1,15 @@
 import { nowMilliseconds } from "../clock.ts";
 import { InputError } from "../errors.ts";
 import { stateBytesPerParameter } from "../model/precision.ts";
+import type { MonteCarloResult, RunModel } from "../reliability/monte-carlo.ts";
 import { recoverySummary } from "../reliability/recovery-analysis.ts";
-import { type RunInput, type SimulationResult, simulateRun, traceRun } from "../reliability/simulate.ts";
+import {
+  type RunInput,
+  type SimulationResult,
+  simulateRun,
+  simulationModel,
+  traceRun,
+} from "../reliability/simulate.ts";
 import type { TrialTimeline } from "../reliability/trace.ts";
 import type { Scenario } from "../scenario/normalize.ts";
 import { gbpsToBytesPerSecond } from "../units.ts";
@@ -44,11 +51,15 @@ export function simulateScenario(
   scenario: Scenario,
   plan: ScenarioPlan,
   onProgress?: (done: number, total: number) => void,
-  options: { readonly recoverySummary?: boolean } = {},
+  options: {
+    readonly recoverySummary?: boolean;
+    /** The Monte Carlo's chunks run elsewhere (see `scenarioRunModel`), in `trialChunks` order. */
+    readonly chunks?: readonly MonteCarloResult[];
+  } = {},
 ): SimulationResult {
   const run = runInputOf(scenario, plan);
   const { reliability, checkpoint, simulation } = scenario.run;
-  const result = simulateRun(run, reliability, checkpoint, simulation, onProgress);
+  const result = simulateRun(run, reliability, checkpoint, simulation, onProgress, options.chunks);
   // The summary runs the ladder (a few hundred trials a step): analyses over many runs may skip it.
   if (!reliability.recovery || options.recoverySummary === false) return result;
   const started = nowMilliseconds();
@@ -59,6 +70,12 @@ export function simulateScenario(
     ...(recovery ? { recovery } : {}),
     seconds: seconds + (nowMilliseconds() - started) / 1000,
   };
+}
+
+/** The run model `simulateScenario` draws trials from (checked against the work limits), for workers. */
+export function scenarioRunModel(scenario: Scenario, plan: ScenarioPlan): RunModel {
+  const { reliability, checkpoint, simulation } = scenario.run;
+  return simulationModel(runInputOf(scenario, plan), reliability, checkpoint, simulation);
 }
 
 /**

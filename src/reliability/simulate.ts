@@ -13,7 +13,13 @@ import {
   dalyIntervalSeconds,
   youngIntervalSeconds,
 } from "./checkpoint.ts";
-import { interruptionRates, type RunModel, simulateTrials, type TrialOutcome } from "./monte-carlo.ts";
+import {
+  interruptionRates,
+  type MonteCarloResult,
+  type RunModel,
+  simulateTrials,
+  type TrialOutcome,
+} from "./monte-carlo.ts";
 import {
   type CauseRecoveryExtra,
   causeRecoveryExtra,
@@ -371,23 +377,63 @@ function checkSimulationWork(model: RunModel, settings: SimulationSettings): voi
   }
 }
 
-/** The whole Monte Carlo, in chunks so a caller can show progress (same numbers either way). */
+/** A range of trials: `from` (inclusive) to `to` (exclusive). */
+export interface TrialChunk {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The Monte Carlo's chunks in the order they merge: about 50 (progress steps) of at most 500 trials.
+ * Whoever computes them, merged in this order they give the same bytes (the sums run in one order).
+ */
+export function trialChunks(trials: number): TrialChunk[] {
+  const size = Math.max(1, Math.min(500, Math.ceil(trials / 50)));
+  const chunks: TrialChunk[] = [];
+  for (let from = 0; from < trials; from += size) chunks.push({ from, to: Math.min(trials, from + size) });
+  return chunks;
+}
+
+/**
+ * The model `simulateRun` draws its trials from, checked against the work limits: what another thread
+ * needs to compute chunks (`simulateTrials(model, seed, from, to)`) and hand them back to `simulateRun`.
+ */
+export function simulationModel(
+  run: RunInput,
+  reliability: ReliabilitySettings,
+  checkpoint: CheckpointSettings,
+  settings: SimulationSettings,
+): RunModel {
+  const { model } = runModelOf(run, reliability, checkpoint, settings);
+  checkSimulationWork(model, settings);
+  return model;
+}
+
+/**
+ * The whole Monte Carlo, in chunks so a caller can show progress (same numbers either way). `computed`:
+ * the chunks of `trialChunks(settings.trials)` already run elsewhere (worker threads), in that order.
+ */
 export function simulateRun(
   run: RunInput,
   reliability: ReliabilitySettings,
   checkpoint: CheckpointSettings,
   settings: SimulationSettings,
   onProgress?: (done: number, total: number) => void,
+  computed?: readonly MonteCarloResult[],
 ): SimulationResult {
   const started = nowMilliseconds();
   const { model, result: checkpointResult, mtbfSeconds } = runModelOf(run, reliability, checkpoint, settings);
   checkSimulationWork(model, settings);
   const outcomes: TrialOutcome[] = [];
   const byCause = new Array<number>(model.causeRates.length).fill(0);
-  const chunk = Math.max(1, Math.min(500, Math.ceil(settings.trials / 50)));
-  for (let from = 0; from < settings.trials; from += chunk) {
-    const to = Math.min(settings.trials, from + chunk);
-    const part = simulateTrials(model, settings.seed, from, to);
+  const chunks = trialChunks(settings.trials);
+  if (computed && computed.length !== chunks.length) {
+    throw new Error(`simulateRun: ${computed.length} computed chunks for ${chunks.length}`);
+  }
+  for (const [index, { from, to }] of chunks.entries()) {
+    const part = computed?.[index] ?? simulateTrials(model, settings.seed, from, to);
+    if (part.trials.length !== to - from)
+      throw new Error(`simulateRun: chunk ${index} is not ${from}..${to}`);
     outcomes.push(...part.trials);
     part.meanByCause.forEach((mean, i) => {
       byCause[i] = (byCause[i] ?? 0) + mean * (to - from);

@@ -461,3 +461,111 @@ export function serveDemandChartSvg(
     },
   ]);
 }
+
+/** Colours of the accelerators in the growth chart, with the names its title gives them. */
+const GROWTH_COLOURS = [
+  { name: "blue", hex: "#4c78a8" },
+  { name: "red", hex: "#e45756" },
+  { name: "green", hex: "#54a24b" },
+  { name: "orange", hex: "#f58518" },
+  { name: "purple", hex: "#b279a2" },
+  { name: "grey", hex: "#9d9da0" },
+];
+
+/**
+ * A fleet over time (the growth command): GPUs online by accelerator and facility megawatts at each
+ * quarter's end, and each placed run as a bar from its start to its finish.
+ */
+export function growthChartSvg(
+  report: import("../pipeline/growth.ts").GrowthReport,
+  document: PlotDocument,
+): string {
+  const quarters = report.quarters.map((q) => q.quarter);
+  const gpus = report.quarters.flatMap((q) =>
+    Object.entries(q.gpusByAccelerator).map(([accelerator, count]) => ({
+      quarter: q.quarter,
+      accelerator,
+      count,
+    })),
+  );
+  const power = report.quarters.map((q) => ({ quarter: q.quarter, megawatts: q.facilityMegawatts }));
+  const frame = { document, width: WIDTH, height: HEIGHT, marginLeft: 70, marginRight: 20, marginBottom: 50 };
+  // No Plot legend (it would come back as a figure of its own): the title names the colours.
+  const accelerators = [...new Set(report.phases.map((p) => p.accelerator))];
+  const colours = accelerators.map((_, i) => GROWTH_COLOURS[i % GROWTH_COLOURS.length] ?? GROWTH_COLOURS[0]);
+  const key = accelerators.map((a, i) => `${colours[i]?.name} ${a}`).join(", ");
+  const xBand = { domain: quarters, label: null, tickRotate: -45 };
+  const panels: Panel[] = [
+    {
+      title: `GPUs online: ${(report.quarters.at(-1)?.gpus ?? 0).toLocaleString("en-US")} by ${report.quarters.at(-1)?.quarter ?? ""} (${key})`,
+      svg: svgOf(
+        Plot.plot({
+          ...frame,
+          x: xBand,
+          y: { label: "GPUs online", grid: true },
+          color: { domain: accelerators, range: colours.map((c) => c?.hex ?? "#4c78a8") },
+          marks: [Plot.barY(gpus, { x: "quarter", y: "count", fill: "accelerator" }), Plot.ruleY([0])],
+        }) as unknown as Rendered,
+      ),
+    },
+    {
+      title: "Facility power by quarter (MW, at peak draw)",
+      svg: svgOf(
+        Plot.plot({
+          ...frame,
+          height: HEIGHT * 0.7,
+          x: { ...xBand, type: "point" },
+          y: { label: "MW", grid: true },
+          marks: [
+            Plot.line(power, { x: "quarter", y: "megawatts", stroke: SERIES_COLOURS[1] }),
+            Plot.dot(power, { x: "quarter", y: "megawatts", fill: SERIES_COLOURS[1] }),
+            Plot.ruleY([0]),
+          ],
+        }) as unknown as Rendered,
+      ),
+      height: HEIGHT * 0.7,
+    },
+  ];
+  const runs = report.runs.flatMap((r) =>
+    r.placed
+      ? [
+          {
+            name: r.name,
+            start: new Date(`${r.start}-01T00:00:00Z`),
+            finish: new Date(`${r.finish}T00:00:00Z`),
+          },
+        ]
+      : [],
+  );
+  if (runs.length > 0) {
+    const [year, month] = report.until.split("-").map(Number);
+    const untilEnd = new Date(Date.UTC(year ?? 0, month ?? 1, 1));
+    const height = 60 + 36 * runs.length;
+    panels.push({
+      title: `Runs from start to finish (table until ${report.until})`,
+      svg: svgOf(
+        Plot.plot({
+          ...frame,
+          height,
+          marginLeft: 160,
+          // The whole table's span, so the bars sit where the quarters above them do.
+          x: {
+            type: "utc",
+            label: null,
+            grid: true,
+            domain: [
+              new Date(
+                `${report.quarters[0]?.quarter.slice(0, 4)}-${String(((report.quarters[0]?.month ?? 0) % 12) + 1).padStart(2, "0")}-01T00:00:00Z`,
+              ),
+              untilEnd,
+            ],
+          },
+          y: { label: null, domain: runs.map((r) => r.name) },
+          marks: [Plot.barX(runs, { x1: "start", x2: "finish", y: "name", fill: SERIES_COLOURS[0] })],
+        }) as unknown as Rendered,
+      ),
+      height,
+    });
+  }
+  return stack(panels);
+}

@@ -1139,6 +1139,105 @@ export const serveSchema = z
   })
   .meta({ title: "Serving", description: "A demand to serve, its latency targets and how replicas run." });
 
+// A fleet over time (the growth command): phases with dates, a supply limit and runs placed on it.
+// Its limits are MAX_GROWTH_PHASES, _QUARTERS and _RUNS of facility/phases.ts (test/growth.test.ts checks).
+const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a date as YYYY-MM (e.g. 2025-07)");
+
+export const growthPhaseSchema = z
+  .strictObject({
+    date: field(yearMonth, {
+      title: "Date",
+      description: "The month the phase's capacity starts to come online (YYYY-MM).",
+    }),
+    name: field(z.string().max(200), {
+      title: "Name",
+      description: "The phase's name in reports.",
+    }).optional(),
+    gpus: field(count.max(MAX_GPUS), {
+      title: "GPUs",
+      description: "GPUs the phase adds.",
+      emptyMeans: "sized by megawatts or usd",
+    }).optional(),
+    megawatts: field(positive.max(1e6), {
+      title: "Facility power (MW)",
+      description: "Facility power the phase adds (IT x PUE at peak): the most GPUs it holds.",
+      unit: "MW",
+    }).optional(),
+    usd: field(positive.max(1e13), {
+      title: "Capex ($)",
+      description: "Capex of the phase: the most GPUs it buys.",
+      unit: "$",
+    }).optional(),
+    accelerator: field(z.string(), {
+      title: "Accelerator",
+      description: "The phase's accelerator (a catalog name).",
+      emptyMeans: "the scenario's",
+      catalog: "accelerators",
+    }).optional(),
+    platform: field(z.string(), {
+      title: "Platform",
+      description: "The phase's server or rack system (a catalog name).",
+      emptyMeans: "the accelerator's default (the scenario's for the scenario's accelerator)",
+      catalog: "platforms",
+    }).optional(),
+  })
+  .meta({ title: "Phase", description: "Capacity added from a date: GPUs, megawatts or dollars." });
+
+export const growthRunSchema = z
+  .strictObject({
+    name: field(z.string().max(200), { title: "Name", description: "The run's name in reports." }),
+    tokens: field(positive.max(1e16), {
+      title: "Tokens",
+      description: "Tokens the run trains on (the scenario's model and training settings).",
+      emptyMeans: "the scenario's training.tokens",
+    }).optional(),
+    start: field(yearMonth, {
+      title: "Earliest start",
+      description: "The run starts no earlier than this month (YYYY-MM).",
+      emptyMeans: "the first phase's date",
+    }).optional(),
+    gpus: field(count.max(MAX_GPUS), {
+      title: "GPUs needed",
+      description: "The run waits until this many GPUs of its accelerator are online, and uses this many.",
+      emptyMeans: "all of its accelerator's GPUs online at the start",
+    }).optional(),
+    accelerator: field(z.string(), {
+      title: "Accelerator",
+      description: "The generation the run trains on (one job does not span generations).",
+      emptyMeans: "the scenario's",
+      catalog: "accelerators",
+    }).optional(),
+  })
+  .meta({ title: "Run", description: "A training run of the scenario's model placed on the growing fleet." });
+
+export const growthSchema = z
+  .strictObject({
+    phases: field(z.array(growthPhaseSchema).min(1).max(40), {
+      title: "Phases",
+      description: "Capacity added over time, in date order (at most 40).",
+    }),
+    chipsPerYear: field(count.max(100_000_000), {
+      title: "Chips per year",
+      description:
+        "Supply limit: chips arrive no faster than this; a larger phase spreads over later quarters.",
+      emptyMeans: "the budget's chipsPerYear, else no limit",
+    }).optional(),
+    until: field(yearMonth, {
+      title: "Until",
+      description: "The last month of the quarter-by-quarter table (YYYY-MM; at most 80 quarters).",
+      emptyMeans: "two years after the last phase",
+    }).optional(),
+    runs: field(z.array(growthRunSchema).max(20), {
+      title: "Runs",
+      description: "Training runs placed on the fleet (at most 20).",
+      emptyMeans: "one run of the scenario's model and tokens, when it has them",
+    }).optional(),
+  })
+  .meta({
+    title: "Growth",
+    description: "A fleet over time: phases with dates, a supply limit, and training runs placed on it.",
+  });
+
 export const scenarioSchema = z.strictObject({
   name: field(z.string(), { title: "Name", description: "The scenario's name in reports." }).optional(),
   description: field(z.string(), {
@@ -1170,6 +1269,7 @@ export const scenarioSchema = z.strictObject({
     .optional(),
   search: searchSchema.optional(),
   serve: serveSchema.optional(),
+  growth: growthSchema.optional(),
 });
 
 export type ScenarioFile = z.input<typeof scenarioSchema>;

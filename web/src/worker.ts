@@ -1,6 +1,7 @@
 // Plans and simulates off the page's thread, so typing never waits for a search or a Monte Carlo. The
 // page runs two of these: one for plans (quick), one for runs, sweeps and samples (long, cancellable),
-// and a third, started on first use, for fitting a stack to measured runs (calibrate).
+// and a third, started on first use, for fitting a stack to measured runs (calibrate). A long run's
+// trials go to workers of its own (trial-pool.ts).
 import {
   buildoutScenario,
   type CalibrationResult,
@@ -16,7 +17,6 @@ import {
   scenarioAtMedians,
   serveCurves,
   serveScenario,
-  simulateScenario,
   stackFileYaml,
   summarizeScenario,
   sweepScenario,
@@ -24,6 +24,7 @@ import {
   uncertaintyOf,
   withTrials,
 } from "../../src/index.ts";
+import { simulateOnWorkers } from "./trial-pool.ts";
 
 export type JobRequest =
   | { readonly kind: "plan"; readonly scenario: unknown }
@@ -70,17 +71,18 @@ export type JobReply =
 /** Trials of each side of a comparison: enough for a P50. */
 const COMPARE_TRIALS = 200;
 
-function perform(request: JobRequest, progress: (fraction: number) => void): unknown {
+async function perform(request: JobRequest, progress: (fraction: number) => void): Promise<unknown> {
   switch (request.kind) {
     case "plan":
       return planScenario(scenarioAtMedians(request.scenario), progress);
     case "buildout":
       return buildoutScenario(scenarioAtMedians(request.scenario).facility);
     case "run": {
-      // The Monte Carlo, and its first trial traced as a timeline (the same trial, not another draw).
+      // The Monte Carlo (a long one over several workers: the same bytes), and its first trial traced
+      // as a timeline (the same trial, not another draw).
       const scenario = scenarioAtMedians(request.scenario);
       return {
-        run: simulateScenario(scenario, request.plan, (done, total) => progress(done / total)),
+        run: await simulateOnWorkers(scenario, request.plan, (done, total) => progress(done / total)),
         timeline: traceScenarioTrial(scenario, request.plan),
       };
     }
@@ -115,7 +117,7 @@ function perform(request: JobRequest, progress: (fraction: number) => void): unk
   }
 }
 
-self.onmessage = (event: MessageEvent<{ id: number; request: JobRequest }>) => {
+self.onmessage = async (event: MessageEvent<{ id: number; request: JobRequest }>) => {
   const { id, request } = event.data;
   let reported = -1;
   // At most a hundred progress messages a job.
@@ -127,7 +129,7 @@ self.onmessage = (event: MessageEvent<{ id: number; request: JobRequest }>) => {
     }
   };
   try {
-    self.postMessage({ id, ok: true, result: perform(request, progress) } satisfies JobReply);
+    self.postMessage({ id, ok: true, result: await perform(request, progress) } satisfies JobReply);
   } catch (error) {
     const reply = (path: string, message: string): JobReply => ({ id, ok: false, error: { path, message } });
     if (error instanceof InputError) self.postMessage(reply(error.path, error.message));
