@@ -94,6 +94,13 @@ export {
   type TimelineSegmentKind,
   type TrialTimeline,
 } from "./reliability/trace.ts";
+export {
+  ChunkDispatch,
+  type ChunkReply,
+  type ChunkRequest,
+  runChunk,
+  THREADED_INTERRUPTIONS,
+} from "./reliability/trial-dispatch.ts";
 // Reports: text and Markdown tables, SVG charts, JSON.
 export { budgetUsedText, buildoutReport, sizedByText } from "./report/buildout-report.ts";
 export { calibrationReport } from "./report/calibration-report.ts";

@@ -9,8 +9,8 @@ import {
   type TrialChunk,
   trialChunks,
 } from "../reliability/simulate.ts";
+import { ChunkDispatch, type ChunkReply, THREADED_INTERRUPTIONS } from "../reliability/trial-dispatch.ts";
 import type { Scenario } from "../scenario/normalize.ts";
-import type { ChunkRequest } from "./trial-worker.ts";
 
 // Monte Carlo chunks over worker threads. Each trial is seeded by its index and the results come back
 // in chunk order whatever thread ran them, so the same seed gives the same bytes for any thread count.
@@ -39,7 +39,7 @@ export interface RunOptions {
 }
 
 interface Job {
-  reply(thread: Worker, index: number, result: MonteCarloResult): void;
+  reply(thread: Worker, reply: ChunkReply): void;
   fail(error: unknown): void;
 }
 
@@ -52,9 +52,7 @@ export class TrialPool {
   constructor(size: number) {
     this.#threads = Array.from({ length: Math.max(1, size) }, () => {
       const thread = startWorker();
-      thread.on("message", (reply: { index: number; result: MonteCarloResult }) =>
-        this.#job?.reply(thread, reply.index, reply.result),
-      );
+      thread.on("message", (reply: ChunkReply) => this.#job?.reply(thread, reply));
       thread.on("error", (error) => this.#fail(error));
       thread.on("exit", (code) => {
         if (!this.#closed) this.#fail(new Error(`a trial thread exited (code ${code})`));
@@ -82,39 +80,25 @@ export class TrialPool {
   ): Promise<MonteCarloResult[]> {
     if (this.#closed) return Promise.reject(new Error("the trial pool is closed"));
     if (this.#job) return Promise.reject(new Error("the trial pool runs one job at a time"));
-    const total = chunks.reduce((sum, chunk) => sum + chunk.to - chunk.from, 0);
-    const results = new Array<MonteCarloResult>(chunks.length);
+    const dispatch = new ChunkDispatch(model, seed, chunks);
     const { signal, onProgress } = options;
     return new Promise<MonteCarloResult[]>((resolve, reject) => {
-      let next = 0;
-      let finished = 0;
-      let done = 0;
       const end = (error?: unknown) => {
         this.#job = undefined;
         signal?.removeEventListener("abort", aborted);
-        if (error === undefined) resolve(results);
+        if (error === undefined) resolve(dispatch.results);
         else reject(error);
       };
       const aborted = () => this.#fail(signal?.reason ?? new Error("aborted"));
-      // Small chunks handed out one at a time: a slow thread takes fewer, and progress moves evenly.
       const feed = (thread: Worker) => {
-        const chunk = chunks[next];
-        if (chunk === undefined) return;
-        thread.postMessage({
-          index: next++,
-          model,
-          seed,
-          from: chunk.from,
-          to: chunk.to,
-        } satisfies ChunkRequest);
+        const request = dispatch.next();
+        if (request) thread.postMessage(request);
       };
       this.#job = {
-        reply: (thread, index, result) => {
-          results[index] = result;
-          done += result.trials.length;
-          finished++;
-          onProgress?.(done, total);
-          if (finished === chunks.length) end();
+        reply: (thread, reply) => {
+          const complete = dispatch.accept(reply);
+          onProgress?.(dispatch.doneTrials, dispatch.totalTrials);
+          if (complete) end();
           else feed(thread);
         },
         fail: end,
@@ -131,12 +115,6 @@ export class TrialPool {
     await Promise.all(this.#threads.map((thread) => thread.terminate()));
   }
 }
-
-/**
- * Below this many interruptions expected in all trials (about half a second in process), starting
- * threads and warming each one's JIT costs more than it saves: "auto" stays in process.
- */
-const THREADED_EVENTS = 5_000_000;
 
 /**
  * `simulateScenario` with its Monte Carlo on `workers` threads (1: in process, as before; "auto": every
@@ -158,7 +136,7 @@ export async function simulateOnWorkers(
   const threads =
     workers !== "auto"
       ? workers
-      : expectedInterruptionsPerTrial(model) * trials >= THREADED_EVENTS
+      : expectedInterruptionsPerTrial(model) * trials >= THREADED_INTERRUPTIONS
         ? defaultWorkers()
         : 1;
   if (threads <= 1) return simulateScenario(scenario, plan, onProgress);

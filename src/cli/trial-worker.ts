@@ -1,17 +1,7 @@
 import { parentPort } from "node:worker_threads";
-import { type RunModel, simulateTrials } from "../reliability/monte-carlo.ts";
+import { type ChunkRequest, runChunk } from "../reliability/trial-dispatch.ts";
 
-// One thread of parallel-trials.ts: a trial range in, that range's result out, the same numbers
-// simulateRun would compute in process. Stateless, so one pool serves any number of runs.
+// One thread of parallel-trials.ts: a trial range in, that range's result out. Stateless, so one pool
+// serves any number of runs.
 
-export interface ChunkRequest {
-  readonly index: number;
-  readonly model: RunModel;
-  readonly seed: number;
-  readonly from: number;
-  readonly to: number;
-}
-
-parentPort?.on("message", ({ index, model, seed, from, to }: ChunkRequest) => {
-  parentPort?.postMessage({ index, result: simulateTrials(model, seed, from, to) });
-});
+parentPort?.on("message", (request: ChunkRequest) => parentPort?.postMessage(runChunk(request)));

@@ -2,6 +2,8 @@
 // with it when a run is cancelled). As the CLI's --workers: trials are seeded by index and the chunks
 // merge in order, so the page shows the same bytes whatever the browser's core count.
 import {
+  ChunkDispatch,
+  type ChunkReply,
   expectedInterruptionsPerTrial,
   type MonteCarloResult,
   type RunModel,
@@ -10,13 +12,10 @@ import {
   type SimulationResult,
   scenarioRunModel,
   simulateScenario,
+  THREADED_INTERRUPTIONS,
   type TrialChunk,
   trialChunks,
 } from "../../src/index.ts";
-import type { ChunkRequest } from "./trial-worker.ts";
-
-/** As the CLI: below this many interruptions in all trials, starting workers costs more than it saves. */
-const THREADED_EVENTS = 5_000_000;
 
 /** Runs `chunks` on `size` workers, handed out one at a time; the results in chunk order. */
 function runChunks(
@@ -26,37 +25,25 @@ function runChunks(
   size: number,
   onProgress: (done: number, total: number) => void,
 ): Promise<MonteCarloResult[]> {
-  const total = chunks.reduce((sum, chunk) => sum + chunk.to - chunk.from, 0);
-  const results = new Array<MonteCarloResult>(chunks.length);
+  const dispatch = new ChunkDispatch(model, seed, chunks);
   const workers: Worker[] = [];
   return new Promise<MonteCarloResult[]>((resolve, reject) => {
-    let next = 0;
-    let finished = 0;
-    let done = 0;
     const end = (error?: unknown) => {
       for (const worker of workers) worker.terminate();
-      if (error === undefined) resolve(results);
+      if (error === undefined) resolve(dispatch.results);
       else reject(error);
     };
     const feed = (worker: Worker) => {
-      const chunk = chunks[next];
-      if (chunk === undefined) return;
-      worker.postMessage({
-        index: next++,
-        model,
-        seed,
-        from: chunk.from,
-        to: chunk.to,
-      } satisfies ChunkRequest);
+      const request = dispatch.next();
+      if (request) worker.postMessage(request);
     };
     for (let i = 0; i < Math.min(size, chunks.length); i++) {
       const worker = new Worker(new URL("./trial-worker.ts", import.meta.url), { type: "module" });
       workers.push(worker);
-      worker.onmessage = (event: MessageEvent<{ index: number; result: MonteCarloResult }>) => {
-        results[event.data.index] = event.data.result;
-        done += event.data.result.trials.length;
-        onProgress(done, total);
-        if (++finished === chunks.length) end();
+      worker.onmessage = (event: MessageEvent<ChunkReply>) => {
+        const complete = dispatch.accept(event.data);
+        onProgress(dispatch.doneTrials, dispatch.totalTrials);
+        if (complete) end();
         else feed(worker);
       };
       worker.onerror = (event) => end(new Error(`a trial worker failed: ${event.message}`));
@@ -77,7 +64,7 @@ export async function simulateOnWorkers(
   if (cores <= 1 || chunks.length <= 1) return simulateScenario(scenario, plan, onProgress);
   const started = performance.now();
   const model = scenarioRunModel(scenario, plan);
-  if (expectedInterruptionsPerTrial(model) * trials < THREADED_EVENTS) {
+  if (expectedInterruptionsPerTrial(model) * trials < THREADED_INTERRUPTIONS) {
     return simulateScenario(scenario, plan, onProgress);
   }
   const computed = await runChunks(model, seed, chunks, cores, onProgress);
