@@ -5,7 +5,6 @@
 // thread). Each run is checked to give the same bytes as in process. Run with `npm run bench`.
 
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
-import { FAILURE_MIXES } from "../src/catalog/failure-mixes.ts";
 import { lookup } from "../src/catalog/lookup.ts";
 import { NETWORK_GEAR } from "../src/catalog/network-gear.ts";
 import { PLATFORMS } from "../src/catalog/platforms.ts";
@@ -22,6 +21,7 @@ import {
   simulationModel,
   trialChunks,
 } from "../src/reliability/simulate.ts";
+import { llama3Reliability, TECTONIC_STORAGE } from "../test/helpers.ts";
 
 const REPEATS = Number(process.env.REPEATS ?? 7);
 const TRIALS = 4000;
@@ -42,26 +42,11 @@ const run: RunInput = {
     gpus,
   }),
 };
-const reliability: ReliabilitySettings = {
-  mix: lookup(FAILURE_MIXES, "llama-3", "", ""),
-  rateScale: 1,
-  detectSeconds: 180,
-  restartSeconds: 600,
-  spares: true,
-  repairSeconds: 14400,
-  shrink: false,
-  stragglerSlowdown: 0,
-};
+const reliability: ReliabilitySettings = llama3Reliability();
 const checkpoint: CheckpointSettings = {
   mode: "async",
   interval: "daly",
-  storage: {
-    writeBytesPerSecondPerNode: 25e9,
-    readBytesPerSecondPerNode: 25e9,
-    aggregateWriteBytesPerSecond: 2e12,
-    aggregateReadBytesPerSecond: 7e12,
-    hostCopyBytesPerSecondPerGpu: 25e9,
-  },
+  storage: TECTONIC_STORAGE,
 };
 
 /** The result without its wall-clock time: what must match byte for byte. */

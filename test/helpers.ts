@@ -1,9 +1,11 @@
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
+import { FAILURE_MIXES } from "../src/catalog/failure-mixes.ts";
 import { lookup } from "../src/catalog/lookup.ts";
 import { MODELS } from "../src/catalog/models.ts";
 import { calibrationFor } from "../src/catalog/stacks.ts";
 import type { Layout } from "../src/parallel/layout.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
+import type { CheckpointSettings, ReliabilitySettings } from "../src/reliability/simulate.ts";
 
 export function model(name: string) {
   return lookup(MODELS, name, "model", "model");
@@ -46,3 +48,27 @@ export function llama405bInput(overrides: Partial<Layout> = {}): PlanInput {
 export function relativeError(actual: number, expected: number): number {
   return Math.abs(actual / expected - 1);
 }
+
+/** Llama 3's failure mix with the 2024 baseline's detection, restart and repair (the tests' default). */
+export function llama3Reliability(overrides: Partial<ReliabilitySettings> = {}): ReliabilitySettings {
+  return {
+    mix: lookup(FAILURE_MIXES, "llama-3", "", ""),
+    rateScale: 1,
+    detectSeconds: 180,
+    restartSeconds: 600,
+    spares: true,
+    repairSeconds: 4 * 3600,
+    shrink: false,
+    stragglerSlowdown: 0,
+    ...overrides,
+  };
+}
+
+/** Llama 3's Tectonic store (arXiv 2407.21783, section 3.3.1): 2 TB/s sustained writes, 7 TB/s reads. */
+export const TECTONIC_STORAGE: CheckpointSettings["storage"] = {
+  writeBytesPerSecondPerNode: 25e9,
+  readBytesPerSecondPerNode: 25e9,
+  aggregateWriteBytesPerSecond: 2e12,
+  aggregateReadBytesPerSecond: 7e12,
+  hostCopyBytesPerSecondPerGpu: 25e9,
+};

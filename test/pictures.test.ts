@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { FAILURE_MIXES } from "../src/catalog/failure-mixes.ts";
 import { lookup } from "../src/catalog/lookup.ts";
 import { NETWORK_GEAR } from "../src/catalog/network-gear.ts";
 import { PLATFORMS } from "../src/catalog/platforms.ts";
@@ -32,7 +31,7 @@ import {
   traceTrial,
 } from "../src/reliability/trace.ts";
 import { loadScenario } from "../src/scenario/normalize.ts";
-import { accelerator } from "./helpers.ts";
+import { accelerator, llama3Reliability, TECTONIC_STORAGE } from "./helpers.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -204,26 +203,11 @@ const run200k: RunInput = {
   peerBytesPerSecondPerGpu: 40e9,
   buildout: cluster200k,
 };
-const reliability: ReliabilitySettings = {
-  mix: lookup(FAILURE_MIXES, "llama-3", "", ""),
-  rateScale: 1,
-  detectSeconds: 180,
-  restartSeconds: 600,
-  spares: true,
-  repairSeconds: 14400,
-  shrink: false,
-  stragglerSlowdown: 0,
-};
+const reliability: ReliabilitySettings = llama3Reliability();
 const checkpoint: CheckpointSettings = {
   mode: "async",
   interval: "daly",
-  storage: {
-    writeBytesPerSecondPerNode: 25e9,
-    readBytesPerSecondPerNode: 25e9,
-    aggregateWriteBytesPerSecond: 2e12,
-    aggregateReadBytesPerSecond: 7e12,
-    hostCopyBytesPerSecondPerGpu: 25e9,
-  },
+  storage: TECTONIC_STORAGE,
 };
 
 /** Every way the trace must agree with itself and with the trial's outcome. */

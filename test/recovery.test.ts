@@ -31,7 +31,7 @@ import { drawText, PLAIN_TEXT } from "../src/report/document.ts";
 import { simulationReport } from "../src/report/simulate-report.ts";
 import { normalizeScenario, parseScenarioText } from "../src/scenario/normalize.ts";
 import { runModelChecks } from "../src/validation/run-model-checks.ts";
-import { accelerator } from "./helpers.ts";
+import { accelerator, llama3Reliability, TECTONIC_STORAGE } from "./helpers.ts";
 
 const practice = (name: string) => lookup(RECOVERY_PRESETS, name, "", "");
 const baseline = practice("baseline-2024");
@@ -39,24 +39,9 @@ const practice2025 = practice("practice-2025");
 const llama3 = lookup(FAILURE_MIXES, "llama-3", "", "");
 const nvl72 = lookup(FAILURE_MIXES, "nvl72-rack", "", "");
 
-const storage: CheckpointSettings["storage"] = {
-  writeBytesPerSecondPerNode: 25e9,
-  readBytesPerSecondPerNode: 25e9,
-  aggregateWriteBytesPerSecond: 2e12,
-  aggregateReadBytesPerSecond: 7e12,
-  hostCopyBytesPerSecondPerGpu: 25e9,
-};
+const storage = TECTONIC_STORAGE;
 const checkpoint: CheckpointSettings = { mode: "sync", interval: "daly", storage };
-const reliability: ReliabilitySettings = {
-  mix: llama3,
-  rateScale: 1,
-  detectSeconds: 180,
-  restartSeconds: 600,
-  spares: true,
-  repairSeconds: 4 * 3600,
-  shrink: false,
-  stragglerSlowdown: 0,
-};
+const reliability: ReliabilitySettings = llama3Reliability();
 
 /** Llama 3 405B at `gpus` H100 in replicas of 128 GPUs, a 10-day run at 16,384 GPUs' step time scaled. */
 function runAt(gpus: number, gpusPerRack = 8): RunInput {

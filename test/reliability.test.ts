@@ -22,7 +22,7 @@ import {
   simulateRun,
 } from "../src/reliability/simulate.ts";
 import { normalizeScenario } from "../src/scenario/normalize.ts";
-import { accelerator, relativeError } from "./helpers.ts";
+import { accelerator, llama3Reliability, relativeError, TECTONIC_STORAGE } from "./helpers.ts";
 
 const llama3 = lookup(FAILURE_MIXES, "llama-3", "", "");
 const cluster16k = buildout({
@@ -44,26 +44,11 @@ const run: RunInput = {
   peerBytesPerSecondPerGpu: 40e9,
   buildout: cluster16k,
 };
-const reliability: ReliabilitySettings = {
-  mix: llama3,
-  rateScale: 1,
-  detectSeconds: 180,
-  restartSeconds: 600,
-  spares: true,
-  repairSeconds: 4 * 3600,
-  shrink: false,
-  stragglerSlowdown: 0,
-};
+const reliability: ReliabilitySettings = llama3Reliability();
 const checkpoint: CheckpointSettings = {
   mode: "sync",
   interval: "daly",
-  storage: {
-    writeBytesPerSecondPerNode: 25e9,
-    readBytesPerSecondPerNode: 25e9,
-    aggregateWriteBytesPerSecond: 2e12,
-    aggregateReadBytesPerSecond: 7e12,
-    hostCopyBytesPerSecondPerGpu: 25e9,
-  },
+  storage: TECTONIC_STORAGE,
 };
 
 describe("rack-wide failures on NVL72", () => {
