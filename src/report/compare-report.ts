@@ -7,6 +7,8 @@ const NOTABLE = 0.05;
 function shown(value: number | undefined): string {
   if (value === undefined) return "-";
   const abs = Math.abs(value);
+  // Under 1 ($ per million tokens, seconds to the first token): three significant digits, not 0.1.
+  if (abs > 0 && abs < 1) return value.toLocaleString("en-US", { maximumSignificantDigits: 3 });
   return value.toLocaleString("en-US", { maximumFractionDigits: abs >= 100 ? 0 : abs >= 10 ? 1 : 2 });
 }
 
