@@ -274,6 +274,13 @@ describe("web app in Chromium", { skip }, () => {
       const loaded = loadScenario(text);
       // A serve section without a training one: the serving view, and no training plan.
       const servesOnly = loaded.serve !== undefined && !/^training:/m.test(text);
+      // A growth section: the fleet over time (as `gigacluster growth`), no single-cluster plan.
+      if (/^growth:/m.test(text)) {
+        assert.match((await page.textContent("#summary")) ?? "", /GPUs at the end/, file);
+        assert.match((await page.textContent("#growth")) ?? "", /Quarter by quarter/, file);
+        assert.equal(await page.textContent("#plan"), "", file);
+        continue;
+      }
       if (servesOnly) {
         assert.match((await page.textContent("#summary")) ?? "", /fleet GPUs.*per million tokens/s, file);
         assert.match((await page.textContent("#serve")) ?? "", /Fleet/, file);
@@ -332,6 +339,53 @@ describe("web app in Chromium", { skip }, () => {
       boxes.map((b) => b.textContent).join(" "),
     );
     assert.match(message, /no replica meets the service levels/);
+  });
+
+  it("grows a growth scenario: cards, the chart and the tables, moving with growth.until", async () => {
+    const page = await open();
+    await page.setInputFiles("#upload", join(root, "examples", "colossus-growth.yaml"));
+    await page.waitForFunction(() =>
+      /GPUs at the end/.test(document.querySelector("#summary")?.textContent ?? ""),
+    );
+    await done(page);
+    const summary = (await page.textContent("#summary")) ?? "";
+    for (const label of [
+      /GPUs at the end/,
+      /facility MW at the end/,
+      /cumulative capex/,
+      /dense PFLOP\/s at the end/,
+      /405B on 100k H100: finish/,
+      /405B on 110k GB200: finish/,
+    ]) {
+      assert.match(summary, label);
+    }
+    assert.equal(await page.textContent("#error"), "");
+    assert.equal(await page.textContent("#plan"), "");
+    const labels = await page.$$eval("#growth figure.chart", (figures) =>
+      figures.map((f) => `${f.getAttribute("aria-label")} ${f.querySelectorAll("svg").length}`),
+    );
+    assert.equal(labels.length, 1);
+    assert.match(labels[0] ?? "", /^GPUs online by accelerator.* [1-9]\d*$/);
+    const growth = (await page.textContent("#growth")) ?? "";
+    assert.match(growth, /Phases/);
+    assert.match(growth, /Quarter by quarter/);
+    assert.match(growth, /Runs/);
+    // The form shows the growth section's simple fields; a change recomputes the fleet.
+    assert.equal(await page.inputValue("#growth-until"), "2026-06");
+    const gpus = async () => (await page.locator("#summary .card .value").first().textContent()) ?? "";
+    assert.equal(await gpus(), "310,016");
+    // Until 2025-03: the GB200 phase (2025-07) is not online yet.
+    await page.fill("#growth-until", "2025-03");
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"until":"2025-03"'));
+    await done(page);
+    assert.equal(await gpus(), "200,000");
+    assert.doesNotMatch((await page.textContent("#growth")) ?? "", /2025-Q3/);
+    // A supply limit spreads the phases over later quarters.
+    await page.fill("#growth-until", "2026-06");
+    await page.fill("#growth-chipsPerYear", "100000");
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"chipsPerYear":100000'));
+    await done(page);
+    assert.notEqual(await gpus(), "310,016");
   });
 
   it("sizes the cluster from a budget typed in the form, and says how much of it is used", async () => {

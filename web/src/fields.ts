@@ -173,6 +173,13 @@ export const SECTIONS: readonly SectionSpec[] = [
       "serve.replica.contextTokens",
     ],
   ),
+  // The growth section's simple fields; its phases and runs (lists) are edited in the YAML editor.
+  section(
+    "growth",
+    "Growth over time (phases and runs: in the YAML editor)",
+    ["growth.until", "growth.chipsPerYear"],
+    [],
+  ),
   section(
     "site",
     "Site and budget (build-out)",

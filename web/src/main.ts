@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import {
   type BuildoutReport,
   findUncertain,
+  type GrowthReport,
   parseScenarioText,
   type ScenarioPlan,
   type ScenarioSummary,
@@ -21,6 +22,8 @@ import {
   calibrationView,
   compareView,
   escapeHtml,
+  growthCardsView,
+  growthView,
   planView,
   runView,
   serveCardsView,
@@ -58,6 +61,7 @@ const views = {
   run: $<HTMLElement>("#run"),
   buildout: $<HTMLElement>("#buildout"),
   serve: $<HTMLElement>("#serve"),
+  growth: $<HTMLElement>("#growth"),
   calibration: $<HTMLElement>("#calibration"),
 };
 
@@ -66,7 +70,10 @@ const runner = new JobRunner(true);
 
 form.innerHTML = formHtml();
 const sweepPath = $<HTMLSelectElement>("#sweep-path");
-for (const field of FIELDS.filter((f) => f.kind === "number" && !f.path.includes("seed"))) {
+// A growth field is not swept: the sweep plans one cluster, the growth view a fleet over time.
+for (const field of FIELDS.filter(
+  (f) => f.kind === "number" && !f.path.includes("seed") && !f.path.startsWith("growth."),
+)) {
   sweepPath.add(new Option(`${field.label} (${field.path})`, field.path));
 }
 sweepPath.value = "cluster.gpus";
@@ -189,6 +196,12 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
   if (document.activeElement !== yamlEditor) yamlEditor.value = stringify(scenario);
   const current = ++generation;
   runner.cancel();
+  views.growth.innerHTML = "";
+  // A growth section: the fleet over time and the runs placed on it, as `gigacluster growth FILE`.
+  if (valueAt(scenario, "growth") !== undefined) {
+    await updateGrowth(current, inputMs);
+    return;
+  }
   if (valueAt(scenario, "model") === undefined) {
     await updateBuildout(current);
     return;
@@ -303,6 +316,36 @@ async function updateServe(current: number, inputMs: number): Promise<void> {
   setState(
     "done",
     `Served ${result.name}: ${result.fleet.gpus.toLocaleString("en-US")} GPUs in ${result.fleet.replicas.toLocaleString("en-US")} replicas for the peak.`,
+  );
+}
+
+/** A scenario with a growth section: its fleet quarter by quarter, the chart, and each run's finish. */
+async function updateGrowth(current: number, inputMs: number): Promise<void> {
+  setState("planning", "Growing the fleet…");
+  const grown: Outcome<GrowthReport> = await planner.run({ kind: "growth", scenario });
+  if (current !== generation || grown.kind === "dropped") return;
+  clearFieldErrors(form);
+  errorBox.hidden = true;
+  if (grown.kind === "failed") {
+    showError(grown.error);
+    return;
+  }
+  rememberGood();
+  const report = grown.result;
+  views.summary.innerHTML = growthCardsView(report);
+  views.growth.innerHTML = growthView(report);
+  views.serve.innerHTML = "";
+  views.plan.innerHTML = "";
+  views.run.innerHTML = "";
+  views.uncertainty.innerHTML = "";
+  views.buildout.innerHTML = "";
+  requestAnimationFrame(() => performance.measure("recompute", { start: inputMs, end: performance.now() }));
+  await showComparison(current);
+  if (current !== generation) return;
+  const last = report.quarters[report.quarters.length - 1];
+  setState(
+    "done",
+    `Grew ${report.name}${last ? `: ${last.gpus.toLocaleString("en-US")} GPUs by ${last.quarter}` : ""}; ${report.runs.filter((r) => r.placed).length} of ${report.runs.length} runs placed.`,
   );
 }
 

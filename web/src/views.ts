@@ -1,5 +1,6 @@
 import {
   buildoutPictureSvg,
+  growthChartSvg,
   planChartSvg,
   runChartSvg,
   runTimelineSvg,
@@ -19,6 +20,8 @@ import {
   formatPercent,
   formatUsd,
   GiB,
+  type GrowthReport,
+  growthReport,
   planReport,
   RESULT_TERMS,
   type ScenarioPlan,
@@ -233,6 +236,64 @@ export function serveView(result: ServeResult, curves: ServeCurves): string {
     ) +
     `</div>` +
     drawHtml(serveReport(result))
+  );
+}
+
+const GROWTH_TERMS = {
+  gpus: { label: "GPUs at the end", help: "GPUs online in the table's last quarter, all generations" },
+  megawatts: {
+    label: "facility MW at the end",
+    help: "the fleet's facility power (IT load times PUE) in the last quarter",
+  },
+  capex: { label: "cumulative capex", help: "the capex of every phase delivered by the last quarter" },
+  pflops: {
+    label: "dense PFLOP/s at the end",
+    help: "the fleet's peak dense BF16 throughput in the last quarter (GPUs times each chip's peak)",
+  },
+} satisfies Record<string, Term>;
+
+/** A growth report's headline cards: the fleet in its last quarter, then each run's finish date. */
+export function growthCardsView(report: GrowthReport): string {
+  const last = report.quarters[report.quarters.length - 1];
+  const by = last ? ` (${last.quarter})` : "";
+  const cards = last
+    ? [
+        card(GROWTH_TERMS.gpus, last.gpus.toLocaleString("en-US"), by),
+        card(GROWTH_TERMS.megawatts, number(last.facilityMegawatts, 0), by),
+        card(GROWTH_TERMS.capex, formatUsd(last.cumulativeCapexUsd), by),
+        card(GROWTH_TERMS.pflops, number(last.denseFlops / 1e15, 0), by),
+      ]
+    : [];
+  for (const run of report.runs) {
+    const term = {
+      label: `${run.name}: finish`,
+      help: `the date the run ${run.name} finishes on the cluster online at its start`,
+    };
+    cards.push(
+      run.placed
+        ? card(
+            term,
+            run.finish,
+            `: ${run.gpus.toLocaleString("en-US")} ${run.accelerator} from ${run.start}, ${number(run.days)} days at ${formatPercent(run.mfu)} MFU${run.finishesByUntil ? "" : `; not done by ${report.until}`}`,
+          )
+        : card(term, "not placed", `: ${run.reason}`),
+    );
+  }
+  return `<div class="cards">${cards.join("")}</div>`;
+}
+
+/** The growth report: its chart, then the tables the CLI prints (phases, quarters, runs). */
+export function growthView(report: GrowthReport): string {
+  const last = report.quarters[report.quarters.length - 1];
+  return (
+    chart(
+      `GPUs online by accelerator and facility power, quarter by quarter${
+        last
+          ? `: ${last.gpus.toLocaleString("en-US")} GPUs and ${number(last.facilityMegawatts, 0)} MW by ${last.quarter}`
+          : ""
+      }${report.runs.some((r) => r.placed) ? ", and each run from its start to its finish" : ""}; the figures are in the tables below`,
+      growthChartSvg(report, document as never),
+    ) + drawHtml(growthReport(report))
   );
 }
 

@@ -6,11 +6,13 @@ import {
   buildoutScenario,
   type CalibrationResult,
   calibrateFiles,
+  growthScenario,
   InfeasibleError,
   InputError,
   type InputFile,
   parseVariation,
   planScenario,
+  resolveGrowth,
   type ScenarioPlan,
   type ServeCurves,
   type ServeResult,
@@ -22,6 +24,7 @@ import {
   sweepScenario,
   traceScenarioTrial,
   uncertaintyOf,
+  withGrowthSize,
   withTrials,
 } from "../../src/index.ts";
 import { simulateOnWorkers } from "./trial-pool.ts";
@@ -35,6 +38,8 @@ export type JobRequest =
   | { readonly kind: "uncertainty"; readonly scenario: unknown }
   /** A scenario's serve section: the replica, the fleet and the charts' curves, as `gigacluster serve FILE`. */
   | { readonly kind: "serve"; readonly scenario: unknown }
+  /** A scenario's growth section: the fleet quarter by quarter and its runs, as `gigacluster growth FILE`. */
+  | { readonly kind: "growth"; readonly scenario: unknown }
   /** One field over `spec`: `low..high`, `low..high:points` or `a,b,c`, as the CLI's --vary. */
   | { readonly kind: "sweep"; readonly scenario: unknown; readonly path: string; readonly spec: string }
   | { readonly kind: "compare"; readonly a: unknown; readonly b: unknown }
@@ -90,6 +95,12 @@ async function perform(request: JobRequest, progress: (fraction: number) => void
       const scenario = scenarioAtMedians(request.scenario);
       const result = serveScenario(scenario);
       return { result, curves: serveCurves(scenario, result) } satisfies Served;
+    }
+    case "growth": {
+      // As the CLI: the first phase sizes the scenario's cluster when the file sizes none.
+      const raw = withGrowthSize(request.scenario);
+      const scenario = scenarioAtMedians(raw);
+      return growthScenario(scenario, resolveGrowth(raw, scenario));
     }
     case "uncertainty":
       return uncertaintyOf(request.scenario, (done, total) => progress(done / total));
