@@ -17,7 +17,8 @@ function expectedOf(issue: z.core.$ZodIssue): string {
       if (issue.expected === "number") return "a number";
       if (issue.expected === "string") return "a name (text)";
       if (issue.expected === "object") return "a section with fields";
-      return `a ${issue.expected}`;
+      if (issue.expected === "array") return "a list";
+      return `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
     case "too_small":
       return issue.minimum === 0 && !issue.inclusive
         ? "a positive number"
