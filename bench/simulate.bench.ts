@@ -4,50 +4,22 @@
 // starts once before the timed runs (its start-up is reported apart: from source, tsx compiles in each
 // thread). Each run is checked to give the same bytes as in process. Run with `npm run bench`.
 
-import { ACCELERATORS } from "../src/catalog/accelerators.ts";
-import { lookup } from "../src/catalog/lookup.ts";
-import { NETWORK_GEAR } from "../src/catalog/network-gear.ts";
-import { PLATFORMS } from "../src/catalog/platforms.ts";
-import { SITES } from "../src/catalog/sites.ts";
 import { defaultWorkers, TrialPool } from "../src/cli/parallel-trials.ts";
-import { buildout } from "../src/facility/buildout.ts";
 import {
-  type CheckpointSettings,
   type ReliabilitySettings,
-  type RunInput,
   type SimulationResult,
   type SimulationSettings,
   simulateRun,
   simulationModel,
   trialChunks,
 } from "../src/reliability/simulate.ts";
-import { llama3Reliability, TECTONIC_STORAGE } from "../test/helpers.ts";
+import { ASYNC_DALY_CHECKPOINT, benchRun200k, llama3Reliability } from "../test/helpers.ts";
 
 const REPEATS = Number(process.env.REPEATS ?? 7);
 const TRIALS = 4000;
-const gpus = 200000;
-const run: RunInput = {
-  gpus,
-  gpusPerNode: 8,
-  gpusPerRack: 8,
-  dataParallel: 1000,
-  stepSeconds: 5,
-  checkpointBytes: 1.8e12 * 14,
-  peerBytesPerSecondPerGpu: 40e9,
-  buildout: buildout({
-    accelerator: lookup(ACCELERATORS, "h100-sxm", "", ""),
-    platform: lookup(PLATFORMS, "hgx-h100-liquid", "", ""),
-    gear: lookup(NETWORK_GEAR, "spectrum-x", "", ""),
-    site: lookup(SITES, "colossus-200k", "", ""),
-    gpus,
-  }),
-};
+const run = benchRun200k();
 const reliability: ReliabilitySettings = llama3Reliability();
-const checkpoint: CheckpointSettings = {
-  mode: "async",
-  interval: "daly",
-  storage: TECTONIC_STORAGE,
-};
+const checkpoint = ASYNC_DALY_CHECKPOINT;
 
 /** The result without its wall-clock time: what must match byte for byte. */
 function bytes(result: SimulationResult): string {

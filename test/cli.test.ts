@@ -5,24 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { main } from "../src/cli/main.ts";
+import { runCli } from "./helpers.ts";
 
-// The CLI in-process through main(argv, io), as a user runs it; a few smoke tests run the built
+// The CLI in-process through main(argv, io) (runCli), as a user runs it; a few smoke tests run the built
 // command (npm test builds it first) in a process of its own.
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "gigacluster.js");
 const scratch = mkdtempSync(join(tmpdir(), "gigacluster-"));
 process.chdir(root);
-
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    out: (text) => out.push(`${text}\n`),
-    err: (text) => err.push(`${text}\n`),
-  });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
 
 function runBuilt(...args: string[]) {
   const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
@@ -49,7 +39,7 @@ describe("gigacluster CLI", () => {
       "auto.yaml",
       "model: llama-3-70b\ntraining: { sequenceLength: 8192, globalBatchSequences: 512 }\ncluster: { accelerator: h100-sxm, gpus: 512 }\n",
     );
-    const { code, stdout } = await run("plan", file, "--json", "--timing");
+    const { code, stdout } = await runCli("plan", file, "--json", "--timing");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     assert.ok(result.search.evaluated >= result.search.feasible && result.search.feasible > 0);
@@ -61,11 +51,11 @@ describe("gigacluster CLI", () => {
       assert.ok(ranked.memory.fits);
       assert.ok(ranked.step.seconds >= result.step.seconds);
     }
-    assert.match((await run("plan", file)).stdout, /Layout search: [\d,]+ layouts evaluated/);
+    assert.match((await runCli("plan", file)).stdout, /Layout search: [\d,]+ layouts evaluated/);
   });
 
   it("plan --json gives the documented fields", async () => {
-    const { code, stdout } = await run("plan", "examples/llama-3-405b.yaml", "--json");
+    const { code, stdout } = await runCli("plan", "examples/llama-3-405b.yaml", "--json");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     for (const key of [
@@ -93,11 +83,11 @@ describe("gigacluster CLI", () => {
   });
 
   it("validate prints the accuracy table with the real errors", async () => {
-    const { code, stdout } = await run("validate");
+    const { code, stdout } = await runCli("validate");
     assert.equal(code, 0);
     assert.match(stdout, /mean absolute error/);
     assert.match(stdout, /korthikanti-2022-175b-seq-sel/);
-    const json = JSON.parse((await run("validate", "--json")).stdout);
+    const json = JSON.parse((await runCli("validate", "--json")).stdout);
     assert.equal(json.runs.length, 73);
     assert.equal(json.byStack.length, 9);
   });
@@ -114,8 +104,8 @@ describe("gigacluster CLI", () => {
   });
 
   it("a missing file and an empty file are input errors", async () => {
-    assert.equal((await run("plan", join(scratch, "missing.yaml"))).code, 1);
-    const empty = await run("plan", scenarioFile("empty.yaml", ""));
+    assert.equal((await runCli("plan", join(scratch, "missing.yaml"))).code, 1);
+    const empty = await runCli("plan", scenarioFile("empty.yaml", ""));
     assert.equal(empty.code, 1);
     assert.match(empty.stderr, /expected a scenario/);
   });
@@ -123,12 +113,12 @@ describe("gigacluster CLI", () => {
   it("a build-out file is explained by plan, search and simulate, and compared as a build-out", async () => {
     const file = join(root, "examples", "budget-12b.yaml");
     for (const command of ["plan", "search", "simulate"]) {
-      const { code, stderr } = await run(command, file);
+      const { code, stderr } = await runCli(command, file);
       assert.equal(code, 1, command);
       assert.match(stderr, /budget-12b\.yaml has none, so it is a build-out scenario/, command);
       assert.match(stderr, /gigacluster buildout .*budget-12b\.yaml/, command);
     }
-    const compared = await run("compare", file, join(root, "examples", "budget-6b.yaml"));
+    const compared = await runCli("compare", file, join(root, "examples", "budget-6b.yaml"));
     assert.equal(compared.code, 0, compared.stderr);
     assert.match(compared.stdout, /build-out only: no model to train/);
     assert.match(compared.stdout, /capex \(\$B\)\s+12\s+6\s+-50\.0% better/);
@@ -137,7 +127,7 @@ describe("gigacluster CLI", () => {
 
   it("a layout that cannot run or does not fit exits 2", async () => {
     const base = "model: llama-3-70b\ntraining: { sequenceLength: 8192, globalBatchSequences: 64 }\n";
-    const impossible = await run(
+    const impossible = await runCli(
       "plan",
       scenarioFile(
         "bad-layout.yaml",
@@ -146,7 +136,7 @@ describe("gigacluster CLI", () => {
     );
     assert.equal(impossible.code, 2);
     assert.match(impossible.stderr, /tp x pp x cp x dp = 8 x 2 x 1 x 8 = 128, but the cluster has 64 GPUs/);
-    const tooBig = await run(
+    const tooBig = await runCli(
       "plan",
       scenarioFile(
         "too-big.yaml",
@@ -159,7 +149,7 @@ describe("gigacluster CLI", () => {
       /nothing fits in memory: the smallest footprint among \d+ layouts is [\d.]+ GiB per GPU/,
     );
     // A pinned layout that does not fit still prints its whole plan in JSON, with the verdict.
-    const pinned = await run(
+    const pinned = await runCli(
       "plan",
       scenarioFile(
         "pinned-too-big.yaml",
@@ -176,7 +166,7 @@ describe("gigacluster CLI", () => {
   });
 
   it("buildout answers what a budget buys, with the documented JSON fields", async () => {
-    const { code, stdout } = await run("buildout", "examples/budget-12b.yaml", "--json");
+    const { code, stdout } = await runCli("buildout", "examples/budget-12b.yaml", "--json");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     for (const key of ["gpus", "servers", "racks"]) assert.ok(result[key] > 0, key);
@@ -186,13 +176,13 @@ describe("gigacluster CLI", () => {
     assert.ok(result.cost.opexUsdPerYear > 0 && result.cost.usdPerGpuHour > 0);
     assert.equal(result.sizedBy, "budget");
     assert.match(
-      (await run("buildout", "examples/stargate-uae-200mw.yaml")).stdout,
+      (await runCli("buildout", "examples/stargate-uae-200mw.yaml")).stdout,
       /chips a year need [\d.]+ GW/,
     );
   });
 
   it("plan folds the build-out into one report from a site to time-to-train", async () => {
-    const { code, stdout } = await run("plan", "examples/colossus-100k.yaml");
+    const { code, stdout } = await runCli("plan", "examples/colossus-100k.yaml");
     assert.equal(code, 0);
     assert.match(stdout, /Training {4}15\.60 T tokens/);
     assert.match(stdout, /Build-out: xAI Colossus/);
@@ -204,7 +194,7 @@ describe("gigacluster CLI", () => {
       "rack.yaml",
       "site: { preset: generic-2025, rackKilowatts: 5 }\ncluster: { accelerator: h100-sxm, gpus: 64 }\n",
     );
-    const { code, stderr } = await run("buildout", file);
+    const { code, stderr } = await runCli("buildout", file);
     assert.equal(code, 1);
     assert.match(stderr, /site\.rackKilowatts: got 5, expected at least 10\.2 kW/);
   });
@@ -224,21 +214,21 @@ describe("gigacluster CLI", () => {
       assert.ok(result.days[key] > 0, key);
     }
     assert.deepEqual(
-      JSON.parse((await run("simulate", "examples/llama-3-54-days.yaml", "--json")).stdout).goodput,
+      JSON.parse((await runCli("simulate", "examples/llama-3-54-days.yaml", "--json")).stdout).goodput,
       result.goodput,
     );
   });
 
   it("plan folds the simulated P50 into its report when there is a token budget", async () => {
     assert.match(
-      (await run("plan", "examples/llama-3-405b.yaml")).stdout,
+      (await runCli("plan", "examples/llama-3-405b.yaml")).stdout,
       /With failures {2}P50 [\d.]+ days/,
     );
   });
 
   it("sweep varies any field over a range and writes CSV, JSON and an SVG chart", async () => {
     const svg = join(scratch, "sweep.svg");
-    const csv = await run(
+    const csv = await runCli(
       "sweep",
       "examples/llama-3-405b-search.yaml",
       "--vary",
@@ -262,7 +252,7 @@ describe("gigacluster CLI", () => {
     const chart = readFileSync(svg, "utf8");
     assert.match(chart, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.match(chart, /Time to train/);
-    const swept = await run(
+    const swept = await runCli(
       "sweep",
       "examples/llama-3-405b-search.yaml",
       "--vary",
@@ -275,7 +265,7 @@ describe("gigacluster CLI", () => {
   });
 
   it("a sweep point that cannot run is reported in its row, not as a crash", async () => {
-    const { code, stdout } = await run(
+    const { code, stdout } = await runCli(
       "sweep",
       "examples/llama-3-405b.yaml",
       "--vary",
@@ -289,29 +279,29 @@ describe("gigacluster CLI", () => {
   it("plan and simulate draw their charts with --svg", async () => {
     const plan = join(scratch, "plan.svg");
     const simulate = join(scratch, "simulate.svg");
-    assert.equal((await run("plan", "examples/llama-3-405b.yaml", "--svg", plan)).code, 0);
-    assert.equal((await run("simulate", "examples/llama-3-54-days.yaml", "--svg", simulate)).code, 0);
+    assert.equal((await runCli("plan", "examples/llama-3-405b.yaml", "--svg", plan)).code, 0);
+    assert.equal((await runCli("simulate", "examples/llama-3-54-days.yaml", "--svg", simulate)).code, 0);
     assert.match(readFileSync(plan, "utf8"), /Step time by term[\s\S]*Memory per GPU by term/);
     assert.match(readFileSync(simulate, "utf8"), /Goodput over 2000 trials/);
   });
 
   it("catalog lists every catalog with sources, and schema prints the JSON Schema", async () => {
-    const catalog = await run("catalog");
+    const catalog = await runCli("catalog");
     assert.equal(catalog.code, 0);
     for (const section of ["accelerators", "models", "sites", "platforms", "network", "failures", "stacks"]) {
       assert.match(catalog.stdout, new RegExp(`^${section}$`, "m"));
     }
     assert.match(
-      (await run("catalog", "accelerators")).stdout,
+      (await runCli("catalog", "accelerators")).stdout,
       /h100-sxm .*NVIDIA H100 Tensor Core GPU datasheet/,
     );
-    const schema = JSON.parse((await run("schema")).stdout);
+    const schema = JSON.parse((await runCli("schema")).stdout);
     assert.equal(schema.type, "object");
     assert.ok(schema.properties.model && schema.properties.site && schema.properties.reliability);
   });
 
   it("compare puts two scenarios side by side and marks the notable differences", async () => {
-    const { code, stdout } = await run(
+    const { code, stdout } = await runCli(
       "compare",
       "examples/llama-3-405b.yaml",
       "examples/meta-24k-llama-3-405b.yaml",
@@ -321,31 +311,31 @@ describe("gigacluster CLI", () => {
     assert.match(stdout, /GPUs\s+16,384\s+24,576\s+\+50\.0%/);
     assert.match(stdout, /(better|worse)/);
     const json = JSON.parse(
-      (await run("compare", "examples/llama-3-405b.yaml", "examples/llama-3-405b-search.yaml", "--json"))
+      (await runCli("compare", "examples/llama-3-405b.yaml", "examples/llama-3-405b-search.yaml", "--json"))
         .stdout,
     );
     assert.equal(json.a.metrics.length, json.b.metrics.length);
   });
 
   it("the same scenario and seed give the same bytes; --version prints the package's version", async () => {
-    const first = await run("simulate", "examples/llama-3-54-days.yaml", "--json");
-    const second = await run("simulate", "examples/llama-3-54-days.yaml", "--json");
+    const first = await runCli("simulate", "examples/llama-3-54-days.yaml", "--json");
+    const second = await runCli("simulate", "examples/llama-3-54-days.yaml", "--json");
     assert.equal(first.code, 0);
     assert.equal(first.stdout, second.stdout);
-    const version = await run("--version");
+    const version = await runCli("--version");
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+\s*$/);
   });
 
   it("--markdown prints tables to paste into a document; pipes get no colour codes", async () => {
-    const markdown = (await run("buildout", "examples/budget-12b.yaml", "--markdown")).stdout;
+    const markdown = (await runCli("buildout", "examples/budget-12b.yaml", "--markdown")).stdout;
     assert.match(markdown, /^\| item \| count \| note \|$/m);
     assert.match(markdown, /^\| :-- \| --: \| :-- \|$/m);
-    assert.doesNotMatch((await run("validate")).stdout, new RegExp(String.fromCharCode(27)));
+    assert.doesNotMatch((await runCli("validate")).stdout, new RegExp(String.fromCharCode(27)));
   });
 
   it("search prints the layout search alone", async () => {
-    const { code, stdout } = await run("search", "examples/llama-3-405b-search.yaml", "--json");
+    const { code, stdout } = await runCli("search", "examples/llama-3-405b-search.yaml", "--json");
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     assert.ok(result.evaluated > 0 && result.top.length > 0 && result.top[0].layout);

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { main } from "../src/cli/main.ts";
 import {
   type BuiltPhase,
   fleetByQuarter,
@@ -18,20 +17,11 @@ import { growthScenario } from "../src/pipeline/growth.ts";
 import { scenarioAtMedians } from "../src/scenario/normalize.ts";
 import { resolveGrowth, withGrowthSize } from "../src/scenario/resolve-growth.ts";
 import { growthSchema } from "../src/scenario/schema.ts";
+import { runCli } from "./helpers.ts";
 
 // A fleet over time: phases with dates, a supply limit, capex and power by quarter, and runs on it.
 const root = fileURLToPath(new URL("..", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "gigacluster-growth-"));
-
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    out: (text) => out.push(`${text}\n`),
-    err: (text) => err.push(`${text}\n`),
-  });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
 
 function file(name: string, text: string): string {
   const path = join(scratch, name);
@@ -158,7 +148,7 @@ describe("growth: the command", () => {
 
   it("prints the quarters, the runs and draws a chart", async () => {
     const svg = join(scratch, "growth.svg");
-    const { code, stdout, stderr } = await run(
+    const { code, stdout, stderr } = await runCli(
       "growth",
       file("ok.yaml", JSON.stringify(small(["2025-01", "2025-06"]))),
       "--svg",
@@ -168,7 +158,7 @@ describe("growth: the command", () => {
     for (const heading of ["Phases", "Quarter by quarter", "Runs"]) assert.match(stdout, new RegExp(heading));
     assert.doesNotMatch(stdout, /NaN|Infinity|undefined/);
     assert.match(readFileSync(svg, "utf8"), /^<svg/);
-    const json = await run("growth", join(scratch, "ok.yaml"), "--json");
+    const json = await runCli("growth", join(scratch, "ok.yaml"), "--json");
     const parsed = JSON.parse(json.stdout);
     assert.equal(parsed.quarters[0].quarter, "2025-Q1");
     assert.equal(parsed.phases[1].month, "2025-06");
@@ -222,7 +212,7 @@ describe("growth: the command", () => {
   ];
   for (const [what, edit, message] of bad) {
     it(`refuses ${what}, naming the field (exit 1)`, async () => {
-      const { code, stderr } = await run(
+      const { code, stderr } = await runCli(
         "growth",
         file("bad.yaml", JSON.stringify(edit(small(["2025-01", "2025-06"])))),
       );
@@ -232,7 +222,7 @@ describe("growth: the command", () => {
   }
 
   it("asks for a growth section when the file has none", async () => {
-    const { code, stderr } = await run("growth", join(root, "examples/colossus-100k.yaml"));
+    const { code, stderr } = await runCli("growth", join(root, "examples/colossus-100k.yaml"));
     assert.equal(code, 1);
     assert.match(stderr, /growth/);
   });

@@ -2,10 +2,15 @@ import { ACCELERATORS } from "../src/catalog/accelerators.ts";
 import { FAILURE_MIXES } from "../src/catalog/failure-mixes.ts";
 import { lookup } from "../src/catalog/lookup.ts";
 import { MODELS } from "../src/catalog/models.ts";
+import { NETWORK_GEAR } from "../src/catalog/network-gear.ts";
+import { PLATFORMS } from "../src/catalog/platforms.ts";
+import { SITES } from "../src/catalog/sites.ts";
 import { calibrationFor } from "../src/catalog/stacks.ts";
+import { main } from "../src/cli/main.ts";
+import { buildout } from "../src/facility/buildout.ts";
 import type { Layout } from "../src/parallel/layout.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
-import type { CheckpointSettings, ReliabilitySettings } from "../src/reliability/simulate.ts";
+import type { CheckpointSettings, ReliabilitySettings, RunInput } from "../src/reliability/simulate.ts";
 
 export function model(name: string) {
   return lookup(MODELS, name, "model", "model");
@@ -71,4 +76,46 @@ export const TECTONIC_STORAGE: CheckpointSettings["storage"] = {
   aggregateWriteBytesPerSecond: 2e12,
   aggregateReadBytesPerSecond: 7e12,
   hostCopyBytesPerSecondPerGpu: 25e9,
+};
+
+/** The CLI in process, as a user runs it: exit code and what it printed (each line ending in a newline). */
+export async function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, {
+    out: (text) => out.push(`${text}\n`),
+    err: (text) => err.push(`${text}\n`),
+  });
+  return { code, stdout: out.join(""), stderr: err.join("") };
+}
+
+/**
+ * The simulation bench's run (bench/simulate.bench.ts): 200,000 H100 on Colossus's site and fabric,
+ * 1,000 data-parallel replicas, a 1.8T-parameter checkpoint; thousands of interruptions a trial.
+ */
+export function benchRun200k(): RunInput {
+  const gpus = 200_000;
+  return {
+    gpus,
+    gpusPerNode: 8,
+    gpusPerRack: 8,
+    dataParallel: 1000,
+    stepSeconds: 5,
+    checkpointBytes: 1.8e12 * 14,
+    peerBytesPerSecondPerGpu: 40e9,
+    buildout: buildout({
+      accelerator: accelerator("h100-sxm"),
+      platform: lookup(PLATFORMS, "hgx-h100-liquid", "", ""),
+      gear: lookup(NETWORK_GEAR, "spectrum-x", "", ""),
+      site: lookup(SITES, "colossus-200k", "", ""),
+      gpus,
+    }),
+  };
+}
+
+/** Asynchronous checkpoints at Daly's interval to the Tectonic store. */
+export const ASYNC_DALY_CHECKPOINT: CheckpointSettings = {
+  mode: "async",
+  interval: "daly",
+  storage: TECTONIC_STORAGE,
 };

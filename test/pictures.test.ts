@@ -4,21 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { lookup } from "../src/catalog/lookup.ts";
-import { NETWORK_GEAR } from "../src/catalog/network-gear.ts";
-import { PLATFORMS } from "../src/catalog/platforms.ts";
-import { SITES } from "../src/catalog/sites.ts";
 import { buildoutPictureSvg, racksPerSquare, runTimelineSvg } from "../src/charts.ts";
 import { main } from "../src/cli/main.ts";
-import { buildout } from "../src/facility/buildout.ts";
 import { type BuildoutReport, buildoutScenario } from "../src/pipeline/buildout.ts";
 import { planScenario } from "../src/pipeline/plan.ts";
 import { simulateScenario, traceScenarioTrial, withTrials } from "../src/pipeline/simulate.ts";
 import { type RunModel, simulateTrials } from "../src/reliability/monte-carlo.ts";
 import {
-  type CheckpointSettings,
   type ReliabilitySettings,
-  type RunInput,
   runModelOf,
   type SimulationSettings,
   traceRun,
@@ -31,7 +24,7 @@ import {
   traceTrial,
 } from "../src/reliability/trace.ts";
 import { loadScenario } from "../src/scenario/normalize.ts";
-import { accelerator, llama3Reliability, TECTONIC_STORAGE } from "./helpers.ts";
+import { ASYNC_DALY_CHECKPOINT, benchRun200k, llama3Reliability } from "./helpers.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -186,29 +179,9 @@ describe("build-out picture", () => {
 });
 
 // A 200,000-GPU run on the bench's settings: thousands of interruptions a trial.
-const cluster200k = buildout({
-  accelerator: accelerator("h100-sxm"),
-  platform: lookup(PLATFORMS, "hgx-h100-liquid", "", ""),
-  gear: lookup(NETWORK_GEAR, "spectrum-x", "", ""),
-  site: lookup(SITES, "colossus-200k", "", ""),
-  gpus: 200_000,
-});
-const run200k: RunInput = {
-  gpus: 200_000,
-  gpusPerNode: 8,
-  gpusPerRack: 8,
-  dataParallel: 1000,
-  stepSeconds: 5,
-  checkpointBytes: 1.8e12 * 14,
-  peerBytesPerSecondPerGpu: 40e9,
-  buildout: cluster200k,
-};
+const run200k = benchRun200k();
 const reliability: ReliabilitySettings = llama3Reliability();
-const checkpoint: CheckpointSettings = {
-  mode: "async",
-  interval: "daly",
-  storage: TECTONIC_STORAGE,
-};
+const checkpoint = ASYNC_DALY_CHECKPOINT;
 
 /** Every way the trace must agree with itself and with the trial's outcome. */
 function checkConsistent(timeline: TrialTimeline): void {

@@ -6,7 +6,6 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
 import { RENT_TERMS, RENTAL_PRICES, rentalPriceFor } from "../src/catalog/rental-prices.ts";
-import { main } from "../src/cli/main.ts";
 import {
   capitalRecoveryFactor,
   ownedUsdPerUsedGpuHour,
@@ -25,7 +24,7 @@ import { buildoutReport } from "../src/report/buildout-report.ts";
 import { drawText } from "../src/report/document.ts";
 import { loadScenario } from "../src/scenario/normalize.ts";
 import { HOURS_PER_YEAR } from "../src/units.ts";
-import { relativeError } from "./helpers.ts";
+import { relativeError, runCli } from "./helpers.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "gigacluster-rent-"));
 
@@ -33,13 +32,6 @@ function rentOf(text: string) {
   const report = buildoutScenario(loadScenario(text).facility);
   assert.ok(report.rent, "a rent section gives a rent report");
   return { report, rent: report.rent };
-}
-
-async function cli(args: readonly string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { status, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
 describe("rental price presets", () => {
@@ -252,8 +244,8 @@ describe("bad rent sections exit 1 naming the field", () => {
     it(entry.name, async () => {
       const file = join(scratch, `${entry.name.replaceAll(" ", "-")}.yaml`);
       writeFileSync(file, entry.text);
-      const result = await cli(["buildout", file]);
-      assert.equal(result.status, 1, `${result.stderr}${result.stdout}`);
+      const result = await runCli("buildout", file);
+      assert.equal(result.code, 1, `${result.stderr}${result.stdout}`);
       assert.match(result.stderr, entry.message);
       assert.doesNotMatch(result.stderr, /\n\s+at |NaN|Infinity/);
     });

@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { main } from "../src/cli/main.ts";
 import { type ScenarioSummary, summarizeScenario } from "../src/pipeline/compare.ts";
 import { sweepScenario } from "../src/pipeline/sweep.ts";
 import { compareReport } from "../src/report/compare-report.ts";
@@ -11,6 +10,7 @@ import { drawText } from "../src/report/document.ts";
 import { sweepCsv } from "../src/report/sweep-csv.ts";
 import { sweepReport } from "../src/report/sweep-report.ts";
 import { scenarioAtMedians } from "../src/scenario/normalize.ts";
+import { runCli } from "./helpers.ts";
 
 // Sweeps and comparisons of files with a serve section: the serving fleet's figures per point and per
 // side, with or without a training section.
@@ -20,13 +20,6 @@ process.chdir(root);
 const example = (name: string): unknown => parse(readFileSync(`examples/${name}.yaml`, "utf8"));
 const H100 = example("serve-h100-llama-70b");
 const GB200 = example("serve-gb200-llama-70b");
-
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (text) => out.push(text), err: (text) => err.push(text) });
-  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-}
 
 const metricOf = (summary: ScenarioSummary, key: string) => summary.metrics.find((m) => m.key === key)?.value;
 
@@ -82,7 +75,7 @@ describe("sweeps of a serve section", () => {
   });
 
   it("the CLI's sweep --csv prints the serving columns", async () => {
-    const { code, stdout, stderr } = await run(
+    const { code, stdout, stderr } = await runCli(
       "sweep",
       "examples/serve-h100-llama-70b.yaml",
       "--vary",
@@ -126,7 +119,7 @@ describe("comparisons of serve sections", () => {
   });
 
   it("the CLI compares two serve files, exit 0", async () => {
-    const { code, stdout, stderr } = await run(
+    const { code, stdout, stderr } = await runCli(
       "compare",
       "examples/serve-h100-llama-70b.yaml",
       "examples/serve-gb200-llama-70b.yaml",

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { hardwareCalibrationFor } from "../src/catalog/hardware-calibrations.ts";
-import { main } from "../src/cli/main.ts";
 import { ringTreeNetwork } from "../src/fabric/network.ts";
 import { fleetFor, searchServing } from "../src/serving/fleet.ts";
 import {
@@ -12,7 +11,7 @@ import {
   type ServingSetup,
   tokensPerSpeculativeStep,
 } from "../src/serving/replica.ts";
-import { accelerator, model, relativeError } from "./helpers.ts";
+import { accelerator, model, relativeError, runCli } from "./helpers.ts";
 
 const h100 = accelerator("h100-sxm");
 const hopper = hardwareCalibrationFor("hopper");
@@ -112,16 +111,9 @@ describe("the fleet", () => {
   });
 });
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
 describe("gigacluster serve", () => {
   it("prints the documented JSON fields", async () => {
-    const { code, out } = await cli(["serve", "examples/serve-h100-llama-70b.yaml", "--json"]);
+    const { code, stdout: out } = await runCli("serve", "examples/serve-h100-llama-70b.yaml", "--json");
     assert.equal(code, 0);
     const json = JSON.parse(out);
     for (const path of [
@@ -155,7 +147,7 @@ describe("gigacluster serve", () => {
       file,
       "model: llama-3-405b\ncluster: { accelerator: h100-sxm }\nserve:\n  demand: { users: 1000, requestsPerUserPerDay: 1, inputTokens: 1000, outputTokens: 100 }\n  slo: { ttftSeconds: 0.01, tpotSeconds: 0.001 }\n",
     );
-    const { code, err } = await cli(["serve", file]);
+    const { code, stderr: err } = await runCli("serve", file);
     assert.equal(code, 2);
     assert.match(
       err,

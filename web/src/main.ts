@@ -190,6 +190,29 @@ document.addEventListener("keydown", (event) => {
 const yamlEditor = $<HTMLTextAreaElement>("#scenario-yaml");
 const yamlError = $<HTMLElement>("#scenario-yaml-error");
 
+/**
+ * A job's result if it is still the current one and succeeded; a failure is shown (and clears the
+ * old field errors either way), a superseded job is ignored.
+ */
+function accepted<T>(current: number, outcome: Outcome<T>): T | undefined {
+  if (current !== generation || outcome.kind === "dropped") return undefined;
+  clearFieldErrors(form);
+  errorBox.hidden = true;
+  if (outcome.kind === "failed") {
+    showError(outcome.error);
+    return undefined;
+  }
+  rememberGood();
+  return outcome.result;
+}
+
+/** The views a serve-only, growth or build-out scenario fills; the rest of them are emptied. */
+const RESULT_VIEWS = ["plan", "run", "uncertainty", "buildout", "serve", "growth"] as const;
+
+function showOnly(shown: Partial<Record<(typeof RESULT_VIEWS)[number], string>>): void {
+  for (const key of RESULT_VIEWS) views[key].innerHTML = shown[key] ?? "";
+}
+
 /** Plans the scenario, then simulates its run; `inputMs` is when the change that caused it happened. */
 async function update(push: boolean, inputMs = performance.now()): Promise<void> {
   syncUrl(push);
@@ -217,15 +240,8 @@ async function update(push: boolean, inputMs = performance.now()): Promise<void>
     { kind: "plan", scenario },
     progressText("Searching layouts"),
   );
-  if (current !== generation || planned.kind === "dropped") return;
-  clearFieldErrors(form);
-  errorBox.hidden = true;
-  if (planned.kind === "failed") {
-    showError(planned.error);
-    return;
-  }
-  const plan = planned.result;
-  rememberGood();
+  const plan = accepted(current, planned);
+  if (!plan) return;
   views.summary.innerHTML = summaryView(plan, undefined);
   views.plan.innerHTML = planView(plan);
   views.buildout.innerHTML = plan.buildout.stated ? buildoutView(plan.buildout) : "";
@@ -293,22 +309,11 @@ function serve(): Promise<Outcome<Served>> {
 /** A scenario that serves and does not train: the replica, the fleet, its cost and energy. */
 async function updateServe(current: number, inputMs: number): Promise<void> {
   setState("planning", "Sizing the serving fleet…");
-  const served = await serve();
-  if (current !== generation || served.kind === "dropped") return;
-  clearFieldErrors(form);
-  errorBox.hidden = true;
-  if (served.kind === "failed") {
-    showError(served.error);
-    return;
-  }
-  rememberGood();
-  const { result, curves } = served.result;
+  const served = accepted(current, await serve());
+  if (!served) return;
+  const { result, curves } = served;
   views.summary.innerHTML = serveCardsView(result);
-  views.serve.innerHTML = serveView(result, curves);
-  views.plan.innerHTML = "";
-  views.run.innerHTML = "";
-  views.uncertainty.innerHTML = "";
-  views.buildout.innerHTML = "";
+  showOnly({ serve: serveView(result, curves) });
   requestAnimationFrame(() => performance.measure("recompute", { start: inputMs, end: performance.now() }));
   // A serving fleet compares with a kept A as a plan does (serving rows, no training rows).
   await showComparison(current);
@@ -323,22 +328,10 @@ async function updateServe(current: number, inputMs: number): Promise<void> {
 async function updateGrowth(current: number, inputMs: number): Promise<void> {
   setState("planning", "Growing the fleet…");
   const grown: Outcome<GrowthReport> = await planner.run({ kind: "growth", scenario });
-  if (current !== generation || grown.kind === "dropped") return;
-  clearFieldErrors(form);
-  errorBox.hidden = true;
-  if (grown.kind === "failed") {
-    showError(grown.error);
-    return;
-  }
-  rememberGood();
-  const report = grown.result;
+  const report = accepted(current, grown);
+  if (!report) return;
   views.summary.innerHTML = growthCardsView(report);
-  views.growth.innerHTML = growthView(report);
-  views.serve.innerHTML = "";
-  views.plan.innerHTML = "";
-  views.run.innerHTML = "";
-  views.uncertainty.innerHTML = "";
-  views.buildout.innerHTML = "";
+  showOnly({ growth: growthView(report) });
   requestAnimationFrame(() => performance.measure("recompute", { start: inputMs, end: performance.now() }));
   await showComparison(current);
   if (current !== generation) return;
@@ -352,26 +345,16 @@ async function updateGrowth(current: number, inputMs: number): Promise<void> {
 /** A scenario without a model: what its site, budget or power envelope builds, and no plan. */
 async function updateBuildout(current: number): Promise<void> {
   setState("planning", "Building out…");
-  const built: Outcome<BuildoutReport> = await planner.run({ kind: "buildout", scenario });
-  if (current !== generation || built.kind === "dropped") return;
-  clearFieldErrors(form);
-  errorBox.hidden = true;
-  if (built.kind === "failed") {
-    showError(built.error);
-    return;
-  }
-  rememberGood();
-  views.summary.innerHTML = buildoutSummaryView(built.result);
-  views.buildout.innerHTML = buildoutView(built.result);
-  views.serve.innerHTML = "";
-  views.plan.innerHTML = "";
-  views.run.innerHTML = "";
-  views.uncertainty.innerHTML = "";
+  const outcome: Outcome<BuildoutReport> = await planner.run({ kind: "buildout", scenario });
+  const built = accepted(current, outcome);
+  if (!built) return;
+  views.summary.innerHTML = buildoutSummaryView(built);
+  showOnly({ buildout: buildoutView(built) });
   await showComparison(current);
   if (current !== generation) return;
   setState(
     "done",
-    `Built out ${built.result.site.displayName}: ${built.result.result.gpus.toLocaleString("en-US")} GPUs. Choose a model to plan its training.`,
+    `Built out ${built.site.displayName}: ${built.result.gpus.toLocaleString("en-US")} GPUs. Choose a model to plan its training.`,
   );
 }
 
