@@ -133,7 +133,7 @@ function servingAccuracyJson(serving: InferenceAccuracySummary): Record<string, 
       title: s.source.title,
       source: s.source.source.ref,
       meanAbsoluteError: s.meanAbsoluteError,
-      stepOverheadSeconds: s.stepOverheadSeconds,
+      engineSecondsPerPass: s.engineSecondsPerPass,
       rows: s.rows.map((r) => ({
         id: r.measurement.id,
         model: r.measurement.model,

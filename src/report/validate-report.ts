@@ -219,7 +219,11 @@ function servingSections(serving: InferenceAccuracySummary): Section[] {
       help: "published inference figures against the serving model's, each under its source's set-up",
     },
     notes: [
-      `Mean absolute error ${formatPercent(s.meanAbsoluteError)} over ${s.rows.filter((r) => !r.setsEngineFloor).length} measurements; engine time per forward pass ${(s.stepOverheadSeconds * 1000).toFixed(1)} ms. Source: ${s.source.source.ref}.`,
+      `Mean absolute error ${formatPercent(s.meanAbsoluteError)} over ${s.rows.filter((r) => !r.setsEngineFloor).length} measurements; engine time per forward pass ${Object.entries(
+        s.engineSecondsPerPass,
+      )
+        .map(([accelerator, seconds]) => `${(seconds * 1000).toFixed(1)} ms on ${accelerator}`)
+        .join(", ")}. Source: ${s.source.source.ref}.`,
       ...(s.source.source.note ? [s.source.source.note] : []),
     ],
   }));

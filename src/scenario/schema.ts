@@ -4,6 +4,7 @@ import type { Site } from "../catalog/sites.ts";
 import { TUNABLE_CONSTANTS, type TunableConstant } from "../catalog/stack-constants.ts";
 import { MAX_GPUS, MAX_TRIALS, MAX_UNCERTAINTY_SAMPLES, MAX_WINDOW_DAYS } from "../limits.ts";
 import type { ModelSpec } from "../model/transformer.ts";
+import { CUDA_GRAPH_STEP_SECONDS } from "../serving/replica.ts";
 
 // The scenario file format: the single source of its types, of every field's label, help and unit,
 // of the JSON Schema shipped for editors (title and description on every field) and of the web
@@ -1103,7 +1104,7 @@ export const serveSchema = z
       description:
         "Host and scheduler time per forward pass, decode step or prefill (estimate: 0.5 ms with CUDA graphs; a host-bound eager engine: tens of ms).",
       unit: "s",
-    }).default(0.0005),
+    }).default(CUDA_GRAPH_STEP_SECONDS),
     usdPerGpuHour: field(positive.max(1000), {
       title: "$ per GPU-hour",
       description: "A rental price; empty: the build-out's own cost per GPU-hour.",

@@ -89,6 +89,12 @@ export interface ReplicaResult {
   readonly requestsPerSecond: number;
 }
 
+/**
+ * Host and scheduler time per forward pass of an engine that replays CUDA graphs with an async
+ * scheduler (estimate; the serve section's default).
+ */
+export const CUDA_GRAPH_STEP_SECONDS = 0.0005;
+
 /** Framework, CUDA graphs and NCCL buffers per GPU, outside weights and KV cache (vLLM/TRT-LLM: ~2-4 GiB). */
 const RUNTIME_BYTES = 3 * GiB;
 /** Share of HBM an engine leaves unallocated (vLLM gpu_memory_utilization 0.9). */

@@ -4,7 +4,13 @@ import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
 import { ringTreeNetwork } from "../fabric/network.ts";
 import { MAX_BATCH } from "../serving/fleet.ts";
-import { evaluateReplica, type ReplicaLayout, replicaMemory, type ServingSetup } from "../serving/replica.ts";
+import {
+  CUDA_GRAPH_STEP_SECONDS,
+  evaluateReplica,
+  type ReplicaLayout,
+  replicaMemory,
+  type ServingSetup,
+} from "../serving/replica.ts";
 import {
   INFERENCE_MEASUREMENTS,
   INFERENCE_SOURCES,
@@ -14,9 +20,6 @@ import {
 } from "./published-inference.ts";
 
 // The serving model against published inference measurements, each under its own set-up.
-
-/** CUDA-graph engines' host time per forward pass: the serve section's default. */
-export const CUDA_GRAPH_STEP_SECONDS = 0.0005;
 
 export interface InferenceAccuracy {
   readonly measurement: InferenceMeasurement;
@@ -34,8 +37,8 @@ export interface InferenceSourceAccuracy {
   readonly rows: readonly InferenceAccuracy[];
   /** Over the rows that are counted. */
   readonly meanAbsoluteError: number;
-  /** The engine's host time per forward pass used for the source, seconds. */
-  readonly stepOverheadSeconds: number;
+  /** The engine's host time per forward pass on each accelerator of the source, seconds. */
+  readonly engineSecondsPerPass: Readonly<Record<string, number>>;
 }
 
 export interface InferenceAccuracySummary {
@@ -100,27 +103,23 @@ export function evaluateInferenceAccuracy(
 ): InferenceAccuracySummary {
   const sources = INFERENCE_SOURCES.map((source): InferenceSourceAccuracy => {
     const floorRows = source.engineFloor === "cuda-graphs" ? [] : Object.values(source.engineFloor.fromRow);
-    let stepOverheadSeconds = CUDA_GRAPH_STEP_SECONDS;
-    const rows = measurements
-      .filter((m) => m.source === source.name)
-      .map((measurement) => {
-        stepOverheadSeconds = engineStepSeconds(source, measurement.accelerator);
-        const { value, batch } = predict(measurement, stepOverheadSeconds);
-        return {
-          measurement,
-          predicted: value,
-          error: value / measurement.measured - 1,
-          batch,
-          setsEngineFloor: floorRows.includes(measurement.id),
-        };
-      });
+    const mine = measurements.filter((m) => m.source === source.name);
+    // One engine floor per accelerator, derived once.
+    const engineSecondsPerPass = Object.fromEntries(
+      [...new Set(mine.map((m) => m.accelerator))].map((a) => [a, engineStepSeconds(source, a)]),
+    );
+    const rows = mine.map((measurement) => {
+      const { value, batch } = predict(measurement, engineSecondsPerPass[measurement.accelerator] ?? 0);
+      return {
+        measurement,
+        predicted: value,
+        error: value / measurement.measured - 1,
+        batch,
+        setsEngineFloor: floorRows.includes(measurement.id),
+      };
+    });
     const counted = rows.filter((r) => !r.setsEngineFloor);
-    return {
-      source,
-      rows,
-      meanAbsoluteError: meanAbsolute(counted),
-      stepOverheadSeconds,
-    };
+    return { source, rows, meanAbsoluteError: meanAbsolute(counted), engineSecondsPerPass };
   }).filter((s) => s.rows.length > 0);
   const counted = sources.flatMap((s) => s.rows.filter((r) => !r.setsEngineFloor));
   return {
