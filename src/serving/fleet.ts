@@ -63,8 +63,11 @@ export const SECONDS_PER_DAY = 86_400;
 /** Replicas added at most, as a multiple of those the capacity needs, to bring a percentile in. */
 const MAX_LATENCY_REPLICAS_FACTOR = 64;
 
-/** Worst ratio of a latency to its target (1 or less: met). */
-function latencyRatio(
+/**
+ * Worst ratio of a latency to its target (1 or less: met): a replica's own (one request, no queue) or
+ * a fleet's at the peak.
+ */
+export function sloRatio(
   latency: { timeToFirstTokenSeconds: number; timePerOutputTokenSeconds: number },
   slo: ServiceLevels,
 ): number {
@@ -122,7 +125,7 @@ export function fleetFor(setup: ServingSetup, fleet: FleetSetup, replica: Replic
     );
     const prefillReplicas = fewestMeeting(
       Math.max(1, Math.ceil(peakRps / (prefillRate * usable))),
-      (p) => latencyRatio(at(p, decodeReplicas), slo) <= 1,
+      (p) => sloRatio(at(p, decodeReplicas), slo) <= 1,
     );
     replicas = prefillReplicas + decodeReplicas;
     split = { prefillReplicas, decodeReplicas };
@@ -131,7 +134,7 @@ export function fleetFor(setup: ServingSetup, fleet: FleetSetup, replica: Replic
     const at = (n: number) => latencyAtLoad(setup, replica, { colocated: peakRps / n }, slo.percentile);
     replicas = fewestMeeting(
       Math.max(1, Math.ceil(peakRps / (replica.requestsPerSecond * usable))),
-      (n) => latencyRatio(at(n), slo) <= 1,
+      (n) => sloRatio(at(n), slo) <= 1,
     );
     latency = at(replicas);
   }
@@ -149,11 +152,6 @@ export function fleetFor(setup: ServingSetup, fleet: FleetSetup, replica: Replic
   };
 }
 
-/** Worst ratio of a replica's own latency (one request, no queue) to its target (1 or less: met). */
-export function sloRatio(replica: ReplicaResult, slo: ServiceLevels): number {
-  return latencyRatio(replica, slo);
-}
-
 /**
  * The replicas that meet the targets, each with the fleet the demand needs, fewest GPUs first (ties:
  * the lower time per output token). A replica's own latencies do not depend on the demand: the
@@ -168,7 +166,7 @@ export function rankForDemand(
     .filter((replica) => sloRatio(replica, fleet.slo) <= 1)
     .map((replica) => {
       const sized = fleetFor(setup, fleet, replica);
-      const ratio = latencyRatio(sized.latency, fleet.slo);
+      const ratio = sloRatio(sized.latency, fleet.slo);
       return { replica, fleet: sized, meetsSlo: ratio <= 1, sloRatio: ratio };
     })
     .filter((c) => c.meetsSlo)
