@@ -3,7 +3,8 @@
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
 import { lookup } from "../src/catalog/lookup.ts";
 import { droplessMoe, MODELS } from "../src/catalog/models.ts";
-import { calibrationFor } from "../src/catalog/stacks.ts";
+import { calibrationFor, findStack } from "../src/catalog/stacks.ts";
+import type { Precision } from "../src/model/precision.ts";
 import type { ModelSpec } from "../src/model/transformer.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
 import { searchLayouts } from "../src/parallel/search.ts";
@@ -33,19 +34,24 @@ function base(
   gpus: number,
   sequenceLength: number,
   batch: number,
+  options: { accelerator?: string; precision?: Precision; stack?: string } = {},
 ): Omit<PlanInput, "layout"> {
-  const h100 = lookup(ACCELERATORS, "h100-sxm", "accelerator", "accelerator");
+  const accelerator = lookup(ACCELERATORS, options.accelerator ?? "h100-sxm", "accelerator", "accelerator");
   return {
     model,
     training: {
       sequenceLength,
       globalBatchSequences: batch,
       tokens: undefined,
-      precision: "bf16",
+      precision: options.precision ?? "bf16",
       recipe: "megatron",
       attentionFlops: "full",
     },
-    cluster: { accelerator: h100, gpus, ...calibrationFor(h100) },
+    cluster: {
+      accelerator,
+      gpus,
+      ...calibrationFor(accelerator, findStack(options.stack ?? "megatron-core")),
+    },
   };
 }
 
@@ -55,6 +61,15 @@ const cases = [
     input: base(lookup(MODELS, "llama-3-405b", "", ""), 16384, 8192, 2048),
   },
   { name: "1.8T MoE on 200,000 H100", input: base(gptMoe18t, 200000, 8192, 16000) },
+  {
+    // examples/deepseek-v3-h800.yaml with every layout field free
+    name: "DeepSeek-V3 on 2,048 H800",
+    input: base(lookup(MODELS, "deepseek-v3", "", ""), 2048, 4096, 15360, {
+      accelerator: "h800",
+      precision: "fp8",
+      stack: "deepseek-dualpipe",
+    }),
+  },
 ];
 
 function median(values: number[]): number {

@@ -1,5 +1,5 @@
 import { type LayerActivationBytes, layerActivationBytes } from "../model/activations.ts";
-import { stateBytesPerParameter } from "../model/precision.ts";
+import { type StateBytesPerParameter, stateBytesPerParameter } from "../model/precision.ts";
 import { parameterCounts } from "../model/transformer.ts";
 import { layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
 import { type Layout, stageParameterCount } from "./layout.ts";
@@ -46,83 +46,66 @@ export function memoryVerdict(totalBytes: number, capacityBytes: number): Memory
 
 /** Micro-batches whose activations stage `stage` holds at its peak under the stack's schedule. */
 export function inFlightMicrobatches(
-  layout: Layout,
+  layout: Pick<Layout, "pp" | "virtualStages">,
   stage: number,
   microbatches: number,
   schedule: PlanInput["cluster"]["stack"]["pipelineSchedule"] = "1f1b",
 ): number {
-  // DualPipe keeps PP + 1 micro-batches of activations on every device (DeepSeek-V3 report, Table 2).
-  if (schedule === "dualpipe" && layout.pp > 1) return Math.min(microbatches, layout.pp + 1);
-  const base = Math.min(microbatches, layout.pp - stage);
-  if (layout.virtualStages <= 1 || stage > 0) return base;
-  // Korthikanti et al. 2022, section 4.2.3: interleaving adds (p-1)/(p v) in-flight work on stage 0.
-  return base * (1 + (layout.pp - 1) / (layout.pp * layout.virtualStages));
+  return inFlight(layout.pp, layout.virtualStages, stage, microbatches, schedule);
 }
 
-// Each term is its own function of plain numbers, so the search can add them up for millions of
-// layouts without building a breakdown object for each.
-
-/** DualPipe holds two copies of its stage's parameters (one per direction). */
-function parameterCopies(input: PlanInput): number {
-  return input.cluster.stack.pipelineSchedule === "dualpipe" && input.layout.pp > 1 ? 2 : 1;
-}
-
-function weightBytes(input: PlanInput, parameters: number): number {
-  const { layout, training } = input;
-  const state = stateBytesPerParameter(training.recipe, training.precision);
-  // Context-parallel ranks hold the same weights, so ZeRO shards over dp x cp. Under ZeRO-3 the
-  // low-precision copies exist only for the gathered layers (working buffers).
-  if (layout.zero >= 3) return (parameters * state.weights) / (layout.dp * layout.cp);
-  return parameters * (state.weights + state.castCopies);
-}
-
-function gradientBytes(input: PlanInput, parameters: number): number {
-  const { layout, training, cluster } = input;
-  const recipeBytes = stateBytesPerParameter(training.recipe, training.precision).gradients;
-  const gradients = cluster.stack.bf16Gradients && training.recipe !== "pytorch-amp" ? 2 : recipeBytes;
-  return parameters * (layout.zero >= 2 ? gradients / (layout.dp * layout.cp) : gradients);
-}
-
-function optimizerBytes(input: PlanInput, parameters: number): number {
-  const { layout, training } = input;
-  const { optimizer } = stateBytesPerParameter(training.recipe, training.precision);
-  return parameters * (layout.zero >= 1 ? optimizer / (layout.dp * layout.cp) : optimizer);
-}
-
-function activationBytes(
-  input: PlanInput,
-  layer: LayerActivationBytes,
+function inFlight(
+  pp: number,
+  virtualStages: number,
   stage: number,
-  layersOnStage: number,
+  microbatches: number,
+  schedule: PlanInput["cluster"]["stack"]["pipelineSchedule"],
 ): number {
-  return (
-    layer.storedPerLayer *
-    layersOnStage *
-    inFlightMicrobatches(
-      input.layout,
-      stage,
-      microbatchesPerStep(input),
-      input.cluster.stack.pipelineSchedule,
-    )
-  );
+  // DualPipe keeps PP + 1 micro-batches of activations on every device (DeepSeek-V3 report, Table 2).
+  if (schedule === "dualpipe" && pp > 1) return Math.min(microbatches, pp + 1);
+  const base = Math.min(microbatches, pp - stage);
+  if (virtualStages <= 1 || stage > 0) return base;
+  // Korthikanti et al. 2022, section 4.2.3: interleaving adds (p-1)/(p v) in-flight work on stage 0.
+  return base * (1 + (pp - 1) / (pp * virtualStages));
 }
 
-function logitsBytes(input: PlanInput, stage: number): number {
-  const { layout, model } = input;
-  if (stage !== layout.pp - 1) return 0;
-  const tokens = tokensPerMicrobatch(input);
-  const spShare = layout.sequenceParallel ? layout.tp : 1;
-  return (tokens * 2 * model.hidden) / spShare + (tokens * 4 * model.vocab) / layout.tp;
+/** The stages whose footprint can be the largest: the first, the fullest middle one and the last. */
+type StagePosition = 0 | 1 | 2;
+
+/**
+ * What a layout's footprint is made of apart from its ZeRO stage, interleaving depth and batch: one
+ * (tp, cp, ep, micro-batch, SP, recompute, pp) combination fixes it, so the search builds it once per
+ * pipeline depth and prices every ZeRO stage, depth and batch from it with a few multiplications.
+ */
+export interface StageFootprints {
+  readonly pp: number;
+  readonly schedule: PlanInput["cluster"]["stack"]["pipelineSchedule"];
+  /** Ranks the ZeRO stages shard over: dp x cp (context-parallel ranks hold the same weights). */
+  readonly shards: number;
+  readonly state: StateBytesPerParameter;
+  /** Gradient bytes per parameter as the stack keeps them. */
+  readonly gradientBytes: number;
+  /** Stage number of each position (first, fullest middle, last). */
+  readonly stages: readonly [number, number, number];
+  /** Parameters a GPU of each position holds, DualPipe's second copy included. */
+  readonly parameters: readonly [number, number, number];
+  /** Activation bytes one micro-batch leaves on each position. */
+  readonly activationsPerMicrobatch: readonly [number, number, number];
+  /** Output layer input, fp32 logits and cross-entropy, on the last stage only. */
+  readonly logits: readonly [number, number, number];
+  /** ZeRO-3's two gathered layers, unsharded, with their compute copies. */
+  readonly gatheredLayers: number;
+  /** One recomputed layer's working set (full recompute). */
+  readonly recomputeWorkingSet: number;
+  readonly framework: number;
+  readonly allocatorOverhead: number;
 }
 
-function workingBufferBytes(input: PlanInput, layer: LayerActivationBytes): number {
-  const { layout, model, training } = input;
-  const { weights, castCopies } = stateBytesPerParameter(training.recipe, training.precision);
-  // ZeRO-3 holds the layer in use and the one prefetched, unsharded, with their compute copies.
-  const gathered =
-    layout.zero >= 3 ? (2 * parameterCounts(model).perLayer * (weights + castCopies)) / layout.tp : 0;
-  return gathered + layer.recomputeWorkingSet;
-}
+const byPosition = (value: (at: StagePosition) => number): readonly [number, number, number] => [
+  value(0),
+  value(1),
+  value(2),
+];
 
 /** Communicators a GPU belongs to: one per parallel dimension larger than 1. */
 function communicators(layout: Layout): number {
@@ -132,60 +115,6 @@ function communicators(layout: Layout): number {
     (layout.cp > 1 ? 1 : 0) +
     (layout.dp * layout.cp > 1 ? 1 : 0) +
     (layout.ep > 1 ? 1 : 0)
-  );
-}
-
-function frameworkBytes(input: PlanInput): number {
-  const { stack } = input.cluster;
-  return stack.runtimeMemoryBytes + communicators(input.layout) * stack.communicatorMemoryBytes;
-}
-
-function stageTerms(input: PlanInput, layer: LayerActivationBytes, stage: number, layersOnStage: number) {
-  const parameters =
-    parameterCopies(input) * stageParameterCount(input.model, input.layout, stage, layersOnStage);
-  const activations = activationBytes(input, layer, stage, layersOnStage);
-  const logits = logitsBytes(input, stage);
-  const workingBuffers = workingBufferBytes(input, layer);
-  return {
-    parameters,
-    terms: {
-      weights: weightBytes(input, parameters),
-      gradients: gradientBytes(input, parameters),
-      optimizer: optimizerBytes(input, parameters),
-      activations,
-      logits,
-      workingBuffers,
-      framework: frameworkBytes(input),
-      allocatorReserve: input.cluster.stack.allocatorOverhead * (activations + logits + workingBuffers),
-    },
-  };
-}
-
-/**
- * stageTerms' total as plain numbers, in the same order of addition (the search calls it millions of
- * times); `workingBuffers` and `framework` do not depend on the stage and come in computed once.
- */
-function stageTotal(
-  input: PlanInput,
-  layer: LayerActivationBytes,
-  stage: number,
-  layersOnStage: number,
-  workingBuffers: number,
-  framework: number,
-): number {
-  const parameters =
-    parameterCopies(input) * stageParameterCount(input.model, input.layout, stage, layersOnStage);
-  const activations = activationBytes(input, layer, stage, layersOnStage);
-  const logits = logitsBytes(input, stage);
-  return (
-    weightBytes(input, parameters) +
-    gradientBytes(input, parameters) +
-    optimizerBytes(input, parameters) +
-    activations +
-    logits +
-    workingBuffers +
-    framework +
-    input.cluster.stack.allocatorOverhead * (activations + logits + workingBuffers)
   );
 }
 
@@ -204,40 +133,133 @@ export function layerActivations(input: PlanInput): LayerActivationBytes {
   });
 }
 
-function layersOn(partition: StagePartition, stage: number, pp: number): number {
-  if (stage === 0) return partition.first;
-  return stage === pp - 1 ? partition.last : partition.middleMax;
-}
-
-/**
- * The largest stage and its footprint. Stage 0 holds the most micro-batches in flight, stage 1 the
- * fullest middle stage, the last stage the logits.
- */
-export function peakStageMemory(
+/** The footprints' parts for `input`'s layout (its ZeRO stage, interleaving and batch are not read). */
+export function stageFootprints(
   input: PlanInput,
   layer: LayerActivationBytes,
   partition: StagePartition,
-): { stage: number; bytes: number } {
-  const { pp } = input.layout;
-  const workingBuffers = workingBufferBytes(input, layer);
-  const framework = frameworkBytes(input);
-  let stage = 0;
-  let bytes = stageTotal(input, layer, 0, partition.first, workingBuffers, framework);
-  if (pp > 2) {
-    const middle = stageTotal(input, layer, 1, partition.middleMax, workingBuffers, framework);
-    if (middle > bytes) {
-      stage = 1;
-      bytes = middle;
-    }
-  }
-  if (pp > 1) {
-    const last = stageTotal(input, layer, pp - 1, partition.last, workingBuffers, framework);
-    if (last > bytes) {
-      stage = pp - 1;
-      bytes = last;
-    }
-  }
-  return { stage, bytes };
+): StageFootprints {
+  const { model, layout, training, cluster } = input;
+  const { stack } = cluster;
+  const { pp } = layout;
+  const state = stateBytesPerParameter(training.recipe, training.precision);
+  // DualPipe holds two copies of its stage's parameters (one per direction).
+  const copies = stack.pipelineSchedule === "dualpipe" && pp > 1 ? 2 : 1;
+  const stages = [0, 1, pp - 1] as const;
+  const layers = [partition.first, partition.middleMax, partition.last] as const;
+  const tokens = tokensPerMicrobatch(input);
+  const spShare = layout.sequenceParallel ? layout.tp : 1;
+  const logits = (tokens * 2 * model.hidden) / spShare + (tokens * 4 * model.vocab) / layout.tp;
+  return {
+    pp,
+    schedule: stack.pipelineSchedule,
+    shards: layout.dp * layout.cp,
+    state,
+    gradientBytes: stack.bf16Gradients && training.recipe !== "pytorch-amp" ? 2 : state.gradients,
+    stages,
+    parameters: byPosition((at) => copies * stageParameterCount(model, layout, stages[at], layers[at])),
+    activationsPerMicrobatch: byPosition((at) => layer.storedPerLayer * layers[at]),
+    logits: byPosition((at) => (stages[at] === pp - 1 ? logits : 0)),
+    gatheredLayers: (2 * parameterCounts(model).perLayer * (state.weights + state.castCopies)) / layout.tp,
+    recomputeWorkingSet: layer.recomputeWorkingSet,
+    framework: stack.runtimeMemoryBytes + communicators(layout) * stack.communicatorMemoryBytes,
+    allocatorOverhead: stack.allocatorOverhead,
+  };
+}
+
+// Each term is its own function of plain numbers, so the search can add them up for millions of
+// layouts without building a breakdown object for each.
+
+function weightBytes(f: StageFootprints, at: StagePosition, zero: number): number {
+  // Under ZeRO-3 the low-precision copies exist only for the gathered layers (working buffers).
+  const parameters = f.parameters[at];
+  if (zero >= 3) return (parameters * f.state.weights) / f.shards;
+  return parameters * (f.state.weights + f.state.castCopies);
+}
+
+function gradientBytes(f: StageFootprints, at: StagePosition, zero: number): number {
+  return f.parameters[at] * (zero >= 2 ? f.gradientBytes / f.shards : f.gradientBytes);
+}
+
+function optimizerBytes(f: StageFootprints, at: StagePosition, zero: number): number {
+  return f.parameters[at] * (zero >= 1 ? f.state.optimizer / f.shards : f.state.optimizer);
+}
+
+function activationBytes(
+  f: StageFootprints,
+  at: StagePosition,
+  virtualStages: number,
+  microbatches: number,
+): number {
+  const layout = { pp: f.pp, virtualStages };
+  return (
+    f.activationsPerMicrobatch[at] * inFlightMicrobatches(layout, f.stages[at], microbatches, f.schedule)
+  );
+}
+
+function workingBufferBytes(f: StageFootprints, zero: number): number {
+  return (zero >= 3 ? f.gatheredLayers : 0) + f.recomputeWorkingSet;
+}
+
+/** stageTerms' total as plain numbers, in the same order of addition. */
+function stageBytes(
+  f: StageFootprints,
+  at: StagePosition,
+  zero: number,
+  virtualStages: number,
+  microbatches: number,
+): number {
+  const activations = activationBytes(f, at, virtualStages, microbatches);
+  const logits = f.logits[at];
+  const workingBuffers = workingBufferBytes(f, zero);
+  return (
+    weightBytes(f, at, zero) +
+    gradientBytes(f, at, zero) +
+    optimizerBytes(f, at, zero) +
+    activations +
+    logits +
+    workingBuffers +
+    f.framework +
+    f.allocatorOverhead * (activations + logits + workingBuffers)
+  );
+}
+
+function stageTerms(
+  f: StageFootprints,
+  at: StagePosition,
+  zero: number,
+  virtualStages: number,
+  microbatches: number,
+): Omit<MemoryBreakdown, "total"> {
+  const activations = activationBytes(f, at, virtualStages, microbatches);
+  const logits = f.logits[at];
+  const workingBuffers = workingBufferBytes(f, zero);
+  return {
+    weights: weightBytes(f, at, zero),
+    gradients: gradientBytes(f, at, zero),
+    optimizer: optimizerBytes(f, at, zero),
+    activations,
+    logits,
+    workingBuffers,
+    framework: f.framework,
+    allocatorReserve: f.allocatorOverhead * (activations + logits + workingBuffers),
+  };
+}
+
+/**
+ * The largest footprint over the stages: stage 0 holds the most micro-batches in flight, stage 1 the
+ * fullest middle stage, the last stage the logits. The search calls this for every layout.
+ */
+export function peakStageBytes(
+  f: StageFootprints,
+  zero: number,
+  virtualStages: number,
+  microbatches: number,
+): number {
+  let bytes = stageBytes(f, 0, zero, virtualStages, microbatches);
+  if (f.pp > 2) bytes = Math.max(bytes, stageBytes(f, 1, zero, virtualStages, microbatches));
+  if (f.pp > 1) bytes = Math.max(bytes, stageBytes(f, 2, zero, virtualStages, microbatches));
+  return bytes;
 }
 
 /** The stack's stage partition for this input, from its own layer and output-layer cost. */
@@ -250,9 +272,14 @@ export function memoryPerGpu(
   input: PlanInput,
   partition: StagePartition = ownPartition(input),
 ): MemoryEstimate {
-  const layer = layerActivations(input);
-  const { stage } = peakStageMemory(input, layer, partition);
-  const { parameters, terms } = stageTerms(input, layer, stage, layersOn(partition, stage, input.layout.pp));
+  const { zero, virtualStages } = input.layout;
+  const microbatches = microbatchesPerStep(input);
+  const f = stageFootprints(input, layerActivations(input), partition);
+  const peak = peakStageBytes(f, zero, virtualStages, microbatches);
+  // The first position (first, middle, last) that reaches the peak, as the comparison above picks it.
+  const positions: StagePosition[] = f.pp > 2 ? [0, 1, 2] : f.pp > 1 ? [0, 2] : [0];
+  const at = positions.find((p) => stageBytes(f, p, zero, virtualStages, microbatches) === peak) ?? 0;
+  const terms = stageTerms(f, at, zero, virtualStages, microbatches);
   const total = Object.values(terms).reduce((sum, bytes) => sum + bytes, 0);
-  return { stage, perGpuBytes: { ...terms, total }, parametersPerGpu: parameters };
+  return { stage: f.stages[at], perGpuBytes: { ...terms, total }, parametersPerGpu: f.parameters[at] };
 }

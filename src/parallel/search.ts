@@ -5,15 +5,24 @@ import type { Recompute } from "../model/transformer.ts";
 import { GiB } from "../units.ts";
 import { type LayerCost, layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
 import { type Layout, layoutViolations } from "./layout.ts";
-import { layerActivations, peakStageMemory, TIGHT_MEMORY_FRACTION } from "./memory.ts";
+import { layerActivations, peakStageBytes, stageFootprints, TIGHT_MEMORY_FRACTION } from "./memory.ts";
 import { endStagePinsProblem } from "./pipeline.ts";
 import { type PlanResult, planLayout } from "./plan.ts";
 import type { PlanInput, TrainingSetup } from "./plan-input.ts";
-import { partitionFor, STEP_COMPONENTS, type StepComponent, stepTimeFrom } from "./step-time.ts";
+import {
+  depthCost,
+  partitionFor,
+  STEP_COMPONENTS,
+  type StepComponent,
+  secondsPerTokenFloor,
+  stepSecondsAt,
+} from "./step-time.ts";
 
 // Exhaustive search over parallel layouts. Every legal combination is evaluated; the work that depends
-// on only a few fields (one layer's cost, its activations) is computed once per combination of those
-// fields, so each full layout costs a handful of arithmetic operations.
+// on only a few fields is done once per combination of those fields: one layer's cost and activations
+// per (tp, cp, micro-batch, SP, recompute, ep), the stage footprints and the step's parts per pipeline
+// depth on top of that, so each (interleaving, ZeRO, batch) costs a few dozen arithmetic operations and
+// allocates nothing. A depth whose step-time floor already loses to a full top list skips the step.
 
 export interface SearchConstraints {
   /** Layout fields the user fixed. */
@@ -191,7 +200,6 @@ export function searchLayouts(
     ...(pinned.firstStageLayers !== undefined ? { firstStageLayers: pinned.firstStageLayers } : {}),
     ...(pinned.lastStageLayers !== undefined ? { lastStageLayers: pinned.lastStageLayers } : {}),
   };
-  const hasEndStagePins = Object.keys(endStagePins).length > 0;
   const virtualCache = new Map<number, readonly number[]>();
   const virtualsByPp = (pp: number) => {
     let cached = virtualCache.get(pp);
@@ -225,7 +233,6 @@ export function searchLayouts(
               // One layer's cost and activations depend on none of pp, dp, v or ZeRO: computed once,
               // when the first legal pipeline depth needs them.
               let costs: { layer: LayerCost; activations: LayerActivationBytes; output: number } | undefined;
-              let probe: PlanInput | undefined;
               for (const pp of pps) {
                 const dp = gpus / (tp * cp * pp);
                 if (pinned.dp !== undefined && pinned.dp !== dp) continue;
@@ -235,55 +242,42 @@ export function searchLayouts(
                   firstViolation ??= `no global batch in ${constraints.batch.min}..${constraints.batch.max} sequences is a multiple of dp x microBatch = ${dp * microBatch}`;
                   continue;
                 }
-                if (!costs || !probe) {
-                  probe = {
-                    model,
-                    training,
-                    cluster,
-                    layout: { ...provisional, tp, cp, ep, microBatch, recompute, sequenceParallel },
-                  };
-                  costs = {
-                    layer: layerCost(probe, net),
-                    activations: layerActivations(probe),
-                    output: outputLayerSeconds(probe),
-                  };
-                }
-                const { layer, activations, output } = costs;
-                const partition = partitionFor(
-                  { ...probe, layout: { ...probe.layout, pp, ...endStagePins } },
-                  layer,
-                  output,
-                );
+                // The depth's own layout; its ZeRO stage and interleaving are the loops' below.
+                const depthLayout: Layout = {
+                  ...provisional,
+                  tp,
+                  pp,
+                  cp,
+                  dp,
+                  ep,
+                  microBatch,
+                  recompute,
+                  sequenceParallel,
+                  ...endStagePins,
+                };
+                const probe: PlanInput = { model, training, cluster, layout: depthLayout };
+                costs ??= {
+                  layer: layerCost(probe, net),
+                  activations: layerActivations(probe),
+                  output: outputLayerSeconds(probe),
+                };
+                const partition = partitionFor(probe, costs.layer, costs.output);
+                const footprints = stageFootprints(probe, costs.activations, partition);
+                const depth = depthCost(probe, net, costs.layer, costs.output, partition);
+                const floor = secondsPerTokenFloor(depth);
                 for (const virtualStages of virtualsByPp(pp)) {
                   // The interleaved schedule runs micro-batches in groups of pp.
                   const unit = dp * microBatch * (virtualStages > 1 ? pp : 1);
                   const batch = batchFor(unit, constraints.batch);
                   if (batch === 0) continue;
-                  const batchTraining = withBatch(training, batch);
+                  const microbatches = batch / (dp * microBatch);
                   for (const zero of zeros) {
-                    // Literal objects, not spreads: this line runs millions of times.
-                    const layout: Layout = hasEndStagePins
-                      ? {
-                          tp,
-                          pp,
-                          cp,
-                          dp,
-                          ep,
-                          microBatch,
-                          virtualStages,
-                          recompute,
-                          zero,
-                          sequenceParallel,
-                          ...endStagePins,
-                        }
-                      : { tp, pp, cp, dp, ep, microBatch, virtualStages, recompute, zero, sequenceParallel };
                     evaluated++;
-                    const input: PlanInput = { model, training: batchTraining, cluster, layout };
-                    const memory = peakStageMemory(input, activations, partition).bytes;
+                    const memory = peakStageBytes(footprints, zero, virtualStages, microbatches);
                     if (memory > capacity) {
                       if (!closest || memory < closest.memoryBytes) {
                         closest = {
-                          layout,
+                          layout: { ...depthLayout, virtualStages, zero },
                           batch,
                           secondsPerToken: Number.POSITIVE_INFINITY,
                           memoryBytes: memory,
@@ -292,8 +286,17 @@ export function searchLayouts(
                       continue;
                     }
                     feasible++;
-                    const step = stepTimeFrom(input, net, layer, output, partition).seconds;
+                    // Past the worst of a full list by more than `better`'s tolerance: it cannot enter,
+                    // nor displace its own shape's entry, which ranks no worse than the worst.
+                    const bar =
+                      top.length === constraints.top
+                        ? (top[top.length - 1] as Candidate).secondsPerToken * (1 + 1e-9)
+                        : Number.POSITIVE_INFINITY;
+                    if (floor > bar) continue;
+                    const step = stepSecondsAt(depth, zero, virtualStages, batch);
                     const secondsPerToken = step / (batch * training.sequenceLength);
+                    if (secondsPerToken > bar) continue;
+                    const layout: Layout = { ...depthLayout, virtualStages, zero };
                     insertTop(top, { layout, batch, secondsPerToken, memoryBytes: memory }, constraints.top);
                   }
                 }

@@ -1,7 +1,12 @@
 import { type GroupPlacement, type NetworkBackend, placeGroup } from "../fabric/network.ts";
 import { stateBytesPerParameter } from "../model/precision.ts";
 import { type LayerCost, layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
-import { expertDataParallelSize, stageExpertParameterCount, stageParameterCount } from "./layout.ts";
+import {
+  expertDataParallelSize,
+  type Layout,
+  stageExpertParameterCount,
+  stageParameterCount,
+} from "./layout.ts";
 import { pipelineBubbleSeconds, type StagePartition, stagePartition } from "./pipeline.ts";
 import { microbatchesPerStep, type PlanInput, tokensPerMicrobatch } from "./plan-input.ts";
 
@@ -126,28 +131,53 @@ function reduction(
   };
 }
 
-/** The step built from one layer's cost and the output layer's; the search reuses both across layouts. */
-export function stepTimeFrom(
+/** Gradient reduction and weight gathering, by ZeRO stage class: all-reduce, sharded, sharded per layer. */
+type ZeroClass = 0 | 1 | 2;
+const zeroClass = (zero: number): ZeroClass => (zero === 0 ? 0 : zero === 3 ? 2 : 1);
+
+/**
+ * A step's parts apart from its ZeRO stage, interleaving depth and batch: one (tp, cp, ep, micro-batch,
+ * SP, recompute, pp) combination fixes them, so the search builds this once per pipeline depth and
+ * prices every ZeRO stage, depth and batch from it with plain arithmetic.
+ */
+export interface DepthCost {
+  readonly input: PlanInput;
+  readonly net: NetworkBackend;
+  readonly layer: LayerCost;
+  readonly output: number;
+  readonly partition: StagePartition;
+  /** Point-to-point seconds of one model chunk's forward and backward boundary crossings. */
+  readonly p2pPerChunk: number;
+  readonly bottleneckStage: number;
+  readonly bottleneckLayers: number;
+  /** One micro-batch's compute on the bottleneck stage. */
+  readonly bottleneckSeconds: number;
+  /** One micro-batch's compute averaged over the stages, before pipeline traffic. */
+  readonly averageComputeSeconds: number;
+  readonly forwardShare: number;
+  readonly stageParameters: number;
+  /** The dense and routed-expert weights' reductions, built for each ZeRO class when first asked. */
+  readonly reductions: [Reduction, Reduction][];
+  /** Host seconds to issue one micro-batch on the bottleneck stage. */
+  readonly microbatchHost: number;
+  /** One micro-batch's layer terms on the bottleneck stage, and the output layer when it holds it. */
+  readonly microbatchLayerSeconds: number;
+}
+
+export function depthCost(
   input: PlanInput,
   net: NetworkBackend,
   layer: LayerCost,
   output: number,
   partition: StagePartition = partitionFor(input, layer, output),
-): StepEstimate {
-  const { model, layout, training, cluster } = input;
-  const { accelerator, stack } = cluster;
-  const microbatches = microbatchesPerStep(input);
-
+): DepthCost {
+  const { model, layout, cluster } = input;
+  const { stack } = cluster;
   // Pipeline point-to-point: activations cross each stage boundary forward and back, once per chunk.
   // Each TP rank sends only its 1/tp slice (Megatron's scatter/gather optimisation, with or without SP).
   const p2pBytes = (tokensPerMicrobatch(input) * model.hidden * 2) / layout.tp;
   const pipelineStride = layout.tp * layout.cp * layout.dp;
-  const p2pTraffic =
-    layout.pp > 1 ? 2 * layout.virtualStages * net.pointToPointSeconds(p2pBytes, pipelineStride) : 0;
-  // Interleaved Megatron and DualPipe post sends and receives ahead; plain 1F1B waits on each.
-  const p2pHidden =
-    stack.pipelineCommOverlap && (layout.virtualStages > 1 || stack.pipelineSchedule === "dualpipe");
-  const p2p = p2pHidden ? stack.overlapComputeTax * p2pTraffic : p2pTraffic;
+  const p2pPerChunk = layout.pp > 1 ? 2 * net.pointToPointSeconds(p2pBytes, pipelineStride) : 0;
 
   // The slowest stage sets the pace: the first, the fullest middle one, or the last with the output layer.
   const layerSeconds = layer.forward + layer.backward;
@@ -164,50 +194,120 @@ export function stepTimeFrom(
     bottleneckLayers = partition.last;
     bottleneckSeconds = partition.last * layerSeconds + output;
   }
-  const averageStageSeconds = (model.layers * layerSeconds + output) / layout.pp + p2p;
-  const forwardShare = layerSeconds > 0 ? layer.forward / layerSeconds : 1 / 3;
+  const hasOutput = bottleneckStage === layout.pp - 1;
+  return {
+    input,
+    net,
+    layer,
+    output,
+    partition,
+    p2pPerChunk,
+    bottleneckStage,
+    bottleneckLayers,
+    bottleneckSeconds,
+    averageComputeSeconds: (model.layers * layerSeconds + output) / layout.pp,
+    forwardShare: layerSeconds > 0 ? layer.forward / layerSeconds : 1 / 3,
+    stageParameters: stageParameterCount(model, layout, bottleneckStage, bottleneckLayers),
+    reductions: [],
+    microbatchHost:
+      3 * bottleneckLayers * stack.kernelsPerLayerForward * stack.hostSecondsPerKernel +
+      stack.hostSecondsPerMicrobatch,
+    microbatchLayerSeconds:
+      bottleneckLayers *
+        (layer.matmul +
+          layer.attention +
+          layer.elementwise +
+          layer.recompute +
+          layer.tensorParallelComm +
+          layer.contextParallelComm +
+          layer.expertParallelComm) +
+      (hasOutput ? output : 0),
+  };
+}
+
+/** The dense and expert reductions of the bottleneck stage for a ZeRO stage, built once per class. */
+function reductionsFor(c: DepthCost, zero: Layout["zero"]): [Reduction, Reduction] {
+  const index = zeroClass(zero);
+  const cached = c.reductions[index];
+  if (cached) return cached;
+  const { model, layout, cluster } = c.input;
+  const input = zero === layout.zero ? c.input : { ...c.input, layout: { ...layout, zero } };
+  const expertParameters = stageExpertParameterCount(model, layout, c.bottleneckLayers);
+  const domain = cluster.accelerator.scaleUpDomainGpus;
+  // Data parallel: gradients reduced and weights gathered over the ranks that hold the same weights —
+  // dp x cp for dense weights, the expert-data-parallel group for routed experts.
+  const pair: [Reduction, Reduction] = [
+    reduction(
+      c.stageParameters - expertParameters,
+      c.bottleneckLayers,
+      placeGroup(layout.dp * layout.cp, layout.tp, domain),
+      input,
+      c.net,
+    ),
+    reduction(
+      expertParameters,
+      c.bottleneckLayers,
+      placeGroup(expertDataParallelSize(layout), layout.ep, domain),
+      input,
+      c.net,
+    ),
+  ];
+  c.reductions[index] = pair;
+  return pair;
+}
+
+/** Pipeline send/receive time a micro-batch adds to a stage at this interleaving depth. */
+function pipelineSendSeconds(c: DepthCost, virtualStages: number): number {
+  const { stack } = c.input.cluster;
+  const traffic = virtualStages * c.p2pPerChunk;
+  // Interleaved Megatron and DualPipe post sends and receives ahead; plain 1F1B waits on each.
+  const hidden = stack.pipelineCommOverlap && (virtualStages > 1 || stack.pipelineSchedule === "dualpipe");
+  return hidden ? stack.overlapComputeTax * traffic : traffic;
+}
+
+/** A breakdown being filled in. */
+type StepTerms = { -readonly [term in keyof StepBreakdown]: number };
+
+/**
+ * The step's seconds at this ZeRO stage, interleaving depth and global batch (sequences); `terms`, when
+ * given, receives the breakdown. Runs for every layout the search prices: plain numbers, no allocation.
+ */
+export function stepSecondsAt(
+  c: DepthCost,
+  zero: Layout["zero"],
+  virtualStages: number,
+  batchSequences: number,
+  terms?: StepTerms,
+): number {
+  const { input, layer, bottleneckLayers, bottleneckSeconds } = c;
+  const { layout, cluster } = input;
+  const { accelerator, stack } = cluster;
+  const microbatches = batchSequences / (layout.dp * layout.microBatch);
+
+  const p2p = pipelineSendSeconds(c, virtualStages);
+  const averageStageSeconds = c.averageComputeSeconds + p2p;
   const pipelineBubble = pipelineBubbleSeconds(
     stack.pipelineSchedule,
     layout.pp,
-    layout.virtualStages,
-    averageStageSeconds * forwardShare,
-    averageStageSeconds * (1 - forwardShare),
+    virtualStages,
+    averageStageSeconds * c.forwardShare,
+    averageStageSeconds * (1 - c.forwardShare),
   );
 
-  // Data parallel: gradients reduced and weights gathered over the ranks that hold the same weights —
-  // dp x cp for dense weights, the expert-data-parallel group for routed experts.
-  const stageParameters = stageParameterCount(model, layout, bottleneckStage, bottleneckLayers);
-  const expertParameters = stageExpertParameterCount(model, layout, bottleneckLayers);
-  const state = stateBytesPerParameter(training.recipe, training.precision);
+  const [dense, experts] = reductionsFor(c, zero);
   const microbatchForward = bottleneckLayers * layer.forward;
   const microbatchBackward = bottleneckLayers * layer.backward;
-  // A model chunk's gradients are final after its last micro-batch: under interleaving the chunks
-  // finish one by one through the cool-down (and start through the warm-up), so DP traffic overlaps
-  // up to pp micro-batches of compute instead of one.
-  const dpWindowMicrobatches = layout.virtualStages > 1 ? Math.min(microbatches, layout.pp) : 1;
-  const domain = accelerator.scaleUpDomainGpus;
-  const dense = reduction(
-    stageParameters - expertParameters,
-    bottleneckLayers,
-    placeGroup(layout.dp * layout.cp, layout.tp, domain),
-    input,
-    net,
-  );
-  const experts = reduction(
-    expertParameters,
-    bottleneckLayers,
-    placeGroup(expertDataParallelSize(layout), layout.ep, domain),
-    input,
-    net,
-  );
   const tax = stack.overlapComputeTax;
   let dataParallelComm: number;
-  if (layout.zero <= 2) {
+  if (zero <= 2) {
     // Gradients go out bucket by bucket during the last micro-batch's backward; ZeRO 1/2 gathers the
-    // updated weights during the next forward.
+    // updated weights during the next forward. A model chunk's gradients are final after its last
+    // micro-batch: under interleaving the chunks finish one by one through the cool-down (and start
+    // through the warm-up), so DP traffic overlaps up to pp micro-batches of compute instead of one.
+    const window = virtualStages > 1 ? Math.min(microbatches, layout.pp) : 1;
     const overlapReduce = stack.gradReduceOverlap;
-    const backwardWindow = dpWindowMicrobatches * microbatchBackward;
-    const forwardWindow = dpWindowMicrobatches * microbatchForward;
+    const backwardWindow = window * microbatchBackward;
+    const forwardWindow = window * microbatchForward;
     dataParallelComm =
       exposedBucketedSeconds(dense.reduce, backwardWindow, dense.buckets, overlapReduce, tax) +
       exposedBucketedSeconds(experts.reduce, backwardWindow, experts.buckets, overlapReduce, tax) +
@@ -226,61 +326,92 @@ export function stepTimeFrom(
   }
 
   // Adam over this GPU's optimizer shard; grad-norm clipping reads every local gradient.
+  const state = stateBytesPerParameter(input.training.recipe, input.training.precision);
   const optimizerShard = dense.optimizerShard + experts.optimizerShard;
-  const optimizerBytes = optimizerShard * state.optimizerStepBytes + stageParameters * state.gradients;
+  const optimizerBytes = optimizerShard * state.optimizerStepBytes + c.stageParameters * state.gradients;
   const optimizer =
     optimizerBytes / (accelerator.hbmBytesPerSecond * cluster.hardware.optimizerBandwidthFraction);
 
   // The host issues kernels asynchronously: the GPU waits only when a micro-batch's kernels take less
   // time to run than to launch (small models, small micro-batches, eager stacks).
-  const microbatchGpu = bottleneckSeconds;
-  const microbatchHost =
-    3 * bottleneckLayers * stack.kernelsPerLayerForward * stack.hostSecondsPerKernel +
-    stack.hostSecondsPerMicrobatch;
-  const host = microbatches * Math.max(0, microbatchHost - microbatchGpu);
+  const host = microbatches * Math.max(0, c.microbatchHost - bottleneckSeconds);
 
   const steady = microbatches * bottleneckLayers;
-  const hasOutput = bottleneckStage === layout.pp - 1;
-  const breakdown = {
-    matmul: steady * layer.matmul,
-    attention: steady * layer.attention,
-    elementwise: steady * layer.elementwise,
-    recompute: steady * layer.recompute,
-    outputLayer: hasOutput ? microbatches * output : 0,
-    tensorParallelComm: steady * layer.tensorParallelComm,
-    contextParallelComm: steady * layer.contextParallelComm,
-    expertParallelComm: steady * layer.expertParallelComm,
-    pipelineComm: microbatches * p2p,
-    pipelineBubble,
-    dataParallelComm,
-    optimizer,
-    host,
-    overhead: stack.stepOverheadSeconds,
-    total: 0,
-  };
+  const matmul = steady * layer.matmul;
+  const attention = steady * layer.attention;
+  const elementwise = steady * layer.elementwise;
+  const recompute = steady * layer.recompute;
+  const outputLayer = c.bottleneckStage === layout.pp - 1 ? microbatches * c.output : 0;
+  const tensorParallelComm = steady * layer.tensorParallelComm;
+  const contextParallelComm = steady * layer.contextParallelComm;
+  const expertParallelComm = steady * layer.expertParallelComm;
+  const pipelineComm = microbatches * p2p;
+  const overhead = stack.stepOverheadSeconds;
   // Written out, not a loop over STEP_COMPONENTS: this runs for every feasible layout the search
-  // prices, and the loop cost a fifth of the search's speed. The tests check the total is the sum.
-  breakdown.total =
-    breakdown.matmul +
-    breakdown.attention +
-    breakdown.elementwise +
-    breakdown.recompute +
-    breakdown.outputLayer +
-    breakdown.tensorParallelComm +
-    breakdown.contextParallelComm +
-    breakdown.expertParallelComm +
-    breakdown.pipelineComm +
-    breakdown.pipelineBubble +
-    breakdown.dataParallelComm +
-    breakdown.optimizer +
-    breakdown.host +
-    breakdown.overhead;
+  // prices. The tests check the total is the sum of the breakdown.
+  const total =
+    matmul +
+    attention +
+    elementwise +
+    recompute +
+    outputLayer +
+    tensorParallelComm +
+    contextParallelComm +
+    expertParallelComm +
+    pipelineComm +
+    pipelineBubble +
+    dataParallelComm +
+    optimizer +
+    host +
+    overhead;
+  if (terms) {
+    terms.matmul = matmul;
+    terms.attention = attention;
+    terms.elementwise = elementwise;
+    terms.recompute = recompute;
+    terms.outputLayer = outputLayer;
+    terms.tensorParallelComm = tensorParallelComm;
+    terms.contextParallelComm = contextParallelComm;
+    terms.expertParallelComm = expertParallelComm;
+    terms.pipelineComm = pipelineComm;
+    terms.pipelineBubble = pipelineBubble;
+    terms.dataParallelComm = dataParallelComm;
+    terms.optimizer = optimizer;
+    terms.host = host;
+    terms.overhead = overhead;
+    terms.total = total;
+  }
+  return total;
+}
+
+/**
+ * A lower bound on seconds per token at this pipeline depth, whatever the ZeRO stage, interleaving and
+ * batch: the bottleneck stage's layer and output-layer terms alone (every other term is non-negative).
+ * The search skips a depth whose bound already loses to its current top list.
+ */
+export function secondsPerTokenFloor(c: DepthCost): number {
+  const { layout, training } = c.input;
+  return c.microbatchLayerSeconds / (layout.dp * layout.microBatch * training.sequenceLength);
+}
+
+/** The step built from one layer's cost and the output layer's. */
+export function stepTimeFrom(
+  input: PlanInput,
+  net: NetworkBackend,
+  layer: LayerCost,
+  output: number,
+  partition: StagePartition = partitionFor(input, layer, output),
+): StepEstimate {
+  const { layout, training } = input;
+  const c = depthCost(input, net, layer, output, partition);
+  const terms = {} as StepTerms;
+  const seconds = stepSecondsAt(c, layout.zero, layout.virtualStages, training.globalBatchSequences, terms);
   return {
-    seconds: breakdown.total,
-    breakdown,
-    averageStageSeconds,
-    bottleneckStage,
-    microbatches,
+    seconds,
+    breakdown: terms,
+    averageStageSeconds: c.averageComputeSeconds + pipelineSendSeconds(c, layout.virtualStages),
+    bottleneckStage: c.bottleneckStage,
+    microbatches: microbatchesPerStep(input),
     partition,
   };
 }
