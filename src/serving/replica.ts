@@ -144,7 +144,11 @@ export function replicaMemory(setup: ServingSetup, layout: ReplicaLayout): Repli
   };
 }
 
-function devices(setup: ServingSetup): { matmul: KernelDevice; bf16: KernelDevice } {
+function devices(setup: ServingSetup): {
+  matmul: KernelDevice;
+  decodeMatmul: KernelDevice;
+  bf16: KernelDevice;
+} {
   const { accelerator, hardware } = setup;
   const bf16 = {
     peakFlops: accelerator.bf16DenseFlops,
@@ -153,7 +157,14 @@ function devices(setup: ServingSetup): { matmul: KernelDevice; bf16: KernelDevic
   };
   const rate = PRECISION_FORMATS[setup.precision].gemmRate;
   const peak = rate === "fp4" ? accelerator.fp4DenseFlops : rate === "fp8" ? accelerator.fp8DenseFlops : 0;
-  return { bf16, matmul: peak > 0 ? { ...bf16, peakFlops: peak } : bf16 };
+  const matmul = peak > 0 ? { ...bf16, peakFlops: peak } : bf16;
+  // NVFP4 decode GEMMs deliver an FP8-class rate, not twice it, in TensorRT-LLM's published B200/GB200 throughput and
+  // InferenceX's FP4/FP8 comparison; the mechanism is not established (docs/research/inference-runs.md, section 6).
+  const decodeMatmul =
+    rate === "fp4" && accelerator.fp8DenseFlops > 0
+      ? { ...bf16, peakFlops: accelerator.fp8DenseFlops }
+      : matmul;
+  return { bf16, matmul, decodeMatmul };
 }
 
 /** Forward GEMM time of `tokens` through one layer's weights on one GPU of the replica. */
@@ -287,7 +298,7 @@ function decodeStep(
   const rate = (device: KernelDevice) =>
     device.peakFlops * hardware.sustainedComputeFraction * hardware.gemm.maxFraction;
   // Per stage: each of its GPUs does 1 / (tp x pp) of the work.
-  const compute = (matmulFlops / rate(dev.matmul) + attentionFlops / rate(dev.bf16)) / gpus;
+  const compute = (matmulFlops / rate(dev.decodeMatmul) + attentionFlops / rate(dev.bf16)) / gpus;
   const communication =
     (model.layers *
       (tensorParallelSeconds(setup, layout, tokens) + expertParallelSeconds(setup, layout, tokens))) /
