@@ -99,6 +99,8 @@ export interface StageFootprints {
   readonly recomputeWorkingSet: number;
   readonly framework: number;
   readonly allocatorOverhead: number;
+  /** Weights + gradients + optimizer state of each position under each ZeRO stage, at [position * 4 + zero]. */
+  readonly modelStates: Float64Array;
 }
 
 const byPosition = (value: (at: StagePosition) => number): readonly [number, number, number] => [
@@ -150,7 +152,7 @@ export function stageFootprints(
   const tokens = tokensPerMicrobatch(input);
   const spShare = layout.sequenceParallel ? layout.tp : 1;
   const logits = (tokens * 2 * model.hidden) / spShare + (tokens * 4 * model.vocab) / layout.tp;
-  return {
+  const f: StageFootprints = {
     pp,
     schedule: stack.pipelineSchedule,
     shards: layout.dp * layout.cp,
@@ -164,7 +166,15 @@ export function stageFootprints(
     recomputeWorkingSet: layer.recomputeWorkingSet,
     framework: stack.runtimeMemoryBytes + communicators(layout) * stack.communicatorMemoryBytes,
     allocatorOverhead: stack.allocatorOverhead,
+    modelStates: new Float64Array(12),
   };
+  for (const at of [0, 1, 2] as const) {
+    for (let zero = 0; zero <= 3; zero++) {
+      f.modelStates[at * 4 + zero] =
+        weightBytes(f, at, zero) + gradientBytes(f, at, zero) + optimizerBytes(f, at, zero);
+    }
+  }
+  return f;
 }
 
 // Each term is its own function of plain numbers, so the search can add them up for millions of
@@ -213,9 +223,7 @@ function stageBytes(
   const logits = f.logits[at];
   const workingBuffers = workingBufferBytes(f, zero);
   return (
-    weightBytes(f, at, zero) +
-    gradientBytes(f, at, zero) +
-    optimizerBytes(f, at, zero) +
+    (f.modelStates[at * 4 + zero] as number) +
     activations +
     logits +
     workingBuffers +
@@ -260,6 +268,27 @@ export function peakStageBytes(
   if (f.pp > 2) bytes = Math.max(bytes, stageBytes(f, 1, zero, virtualStages, microbatches));
   if (f.pp > 1) bytes = Math.max(bytes, stageBytes(f, 2, zero, virtualStages, microbatches));
   return bytes;
+}
+
+/**
+ * A lower bound on peakStageBytes at this ZeRO stage whatever the interleaving and batch: the peak
+ * without its activations (every term is non-negative). The search skips layouts it proves hopeless.
+ */
+export function peakStageFloorBytes(f: StageFootprints, zero: number): number {
+  const workingBuffers = workingBufferBytes(f, zero);
+  let floor = 0;
+  for (let at = 0; at < 3; at++) {
+    if ((at === 1 && f.pp <= 2) || (at === 2 && f.pp <= 1)) continue;
+    const logits = f.logits[at as StagePosition];
+    const bytes =
+      (f.modelStates[at * 4 + zero] as number) +
+      logits +
+      workingBuffers +
+      f.framework +
+      f.allocatorOverhead * (logits + workingBuffers);
+    floor = Math.max(floor, bytes);
+  }
+  return floor;
 }
 
 /** The stack's stage partition for this input, from its own layer and output-layer cost. */

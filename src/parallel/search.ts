@@ -5,7 +5,13 @@ import type { Recompute } from "../model/transformer.ts";
 import { GiB } from "../units.ts";
 import { type LayerCost, layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
 import { type Layout, layoutViolations } from "./layout.ts";
-import { layerActivations, peakStageBytes, stageFootprints, TIGHT_MEMORY_FRACTION } from "./memory.ts";
+import {
+  layerActivations,
+  peakStageBytes,
+  peakStageFloorBytes,
+  stageFootprints,
+  TIGHT_MEMORY_FRACTION,
+} from "./memory.ts";
 import { endStagePinsProblem } from "./pipeline.ts";
 import { type PlanResult, planLayout } from "./plan.ts";
 import type { PlanInput, TrainingSetup } from "./plan-input.ts";
@@ -200,6 +206,7 @@ export function searchLayouts(
     ...(pinned.firstStageLayers !== undefined ? { firstStageLayers: pinned.firstStageLayers } : {}),
     ...(pinned.lastStageLayers !== undefined ? { lastStageLayers: pinned.lastStageLayers } : {}),
   };
+  const memoryFloors = new Float64Array(4);
   const virtualCache = new Map<number, readonly number[]>();
   const virtualsByPp = (pp: number) => {
     let cached = virtualCache.get(pp);
@@ -265,6 +272,10 @@ export function searchLayouts(
                 const footprints = stageFootprints(probe, costs.activations, partition);
                 const depth = depthCost(probe, net, costs.layer, costs.output, partition);
                 const floor = secondsPerTokenFloor(depth);
+                // Each ZeRO stage's footprint without activations, less a rounding margin: a layout
+                // above capacity at this floor, and no smaller than the closest miss, changes nothing.
+                for (const zero of zeros)
+                  memoryFloors[zero] = peakStageFloorBytes(footprints, zero) * (1 - 1e-12);
                 for (const virtualStages of virtualsByPp(pp)) {
                   // The interleaved schedule runs micro-batches in groups of pp.
                   const unit = dp * microBatch * (virtualStages > 1 ? pp : 1);
@@ -273,6 +284,8 @@ export function searchLayouts(
                   const microbatches = batch / (dp * microBatch);
                   for (const zero of zeros) {
                     evaluated++;
+                    const memoryFloor = memoryFloors[zero] as number;
+                    if (memoryFloor > capacity && closest && memoryFloor >= closest.memoryBytes) continue;
                     const memory = peakStageBytes(footprints, zero, virtualStages, microbatches);
                     if (memory > capacity) {
                       if (!closest || memory < closest.memoryBytes) {
