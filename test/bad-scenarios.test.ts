@@ -170,14 +170,14 @@ const corpus: {
     text: "model: llama-3-8b\ntraining: { sequenceLength: 4096, globalBatchSequences: 131072 }\ncluster: { accelerator: h100-sxm, gpus: 131072 }\nsimulation: { days: 30000, trials: 100000 }\n",
     command: "simulate",
     exit: 1,
-    message: /simulation\.(days|trials): .*at most 50,000,000 interruptions in all trials/,
+    message: /simulation\.(days|trials): .*at most 200,000,000 interruptions in all trials/,
   },
   {
     name: "a million trials of a large run",
     text: "model: llama-3-405b\ntraining: { sequenceLength: 8192, globalBatchSequences: 2048, tokens: 15e12 }\ncluster: { accelerator: h100-sxm, gpus: 16384 }\nsimulation: { trials: 1000000 }\n",
     command: "simulate",
     exit: 1,
-    message: /simulation\.trials: got 1000000, expected a simulation of at most 50,000,000 interruptions/,
+    message: /simulation\.trials: got 1000000, expected a simulation of at most 200,000,000 interruptions/,
   },
   {
     name: "a file past the size limit",

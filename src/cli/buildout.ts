@@ -1,7 +1,4 @@
 import { buildoutScenario } from "../pipeline/buildout.ts";
-import { buildoutReport } from "../report/buildout-report.ts";
-import { drawText } from "../report/document.ts";
-import { buildoutJson, toJson } from "../report/json.ts";
 import { scenarioAtMedians } from "../scenario/normalize.ts";
 import { type Io, type OutputOptions, styleOf, writeUserFile } from "./common.ts";
 import { readScenario } from "./files.ts";
@@ -14,6 +11,16 @@ export async function runBuildout(file: string, options: OutputOptions, io: Io):
     const { buildoutPictureSvg } = await import("../report/cluster-picture.ts");
     writeUserFile("--svg", options.svg, buildoutPictureSvg(report));
   }
-  io.out(options.json ? toJson(buildoutJson(report)) : drawText(buildoutReport(report), styleOf(options)));
+  // The report of the format printed loads alone: --json leaves the text tables' modules alone.
+  if (options.json) {
+    const { buildoutJson, toJson } = await import("../report/json.ts");
+    io.out(toJson(buildoutJson(report)));
+  } else {
+    const [{ buildoutReport }, { drawText }] = await Promise.all([
+      import("../report/buildout-report.ts"),
+      import("../report/document.ts"),
+    ]);
+    io.out(drawText(buildoutReport(report), styleOf(options)));
+  }
   return 0;
 }

@@ -49,7 +49,11 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .option("--timing", "add the wall-clock time of the search and the simulation to the JSON")
     .option("--svg <file>", "also draw the step-time and memory breakdowns")
     .option("--markdown", "print Markdown tables (to paste into a document)")
-    .action(async (file: string, options: OutputOptions) => {
+    .option(
+      "--workers <n>",
+      "threads for the uncertainty samples (default: every core, at most 8, from 4 cores and 128 samples; 1: in process)",
+    )
+    .action(async (file: string, options: OutputOptions & { workers?: string }) => {
       exitCode = await (await import("./training.ts")).runPlan(file, options, io);
     });
   program
@@ -103,9 +107,15 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .option("--json", "print one JSON object")
     .option("--svg <file>", "also draw time to train (and cost) against the first varied field")
     .option("--markdown", "print Markdown tables (to paste into a document)")
-    .action(async (file: string, options: OutputOptions & { vary: string[]; csv?: boolean }) => {
-      exitCode = await (await import("./analyses.ts")).runSweep(file, options, io);
-    });
+    .option(
+      "--workers <n>",
+      "threads for the points (default: every core, at most 8, from 4 cores and 16 points; 1: in process)",
+    )
+    .action(
+      async (file: string, options: OutputOptions & { vary: string[]; csv?: boolean; workers?: string }) => {
+        exitCode = await (await import("./analyses.ts")).runSweep(file, options, io);
+      },
+    );
   program
     .command("compare")
     .description("two scenarios side by side, with the notable differences marked")
@@ -124,7 +134,7 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .option("--timing", "add the wall-clock time of the search and the simulation to the JSON")
     .option("--markdown", "print Markdown tables (to paste into a document)")
     .action(async (file: string, options: OutputOptions) => {
-      exitCode = (await import("./training.ts")).runSearch(file, options, io);
+      exitCode = await (await import("./training.ts")).runSearch(file, options, io);
     });
   program
     .command("catalog")
@@ -174,8 +184,12 @@ export async function main(argv: readonly string[], given: Io = processIo): Prom
     .description("the accuracy table against published training runs")
     .option("--json", "print one JSON object")
     .option("--markdown", "print Markdown tables (to paste into a document)")
-    .action(async (options: OutputOptions) => {
-      exitCode = (await import("./validate.ts")).runValidate(options, io);
+    .option(
+      "--workers <n>",
+      "threads for the runs and refits (default: every core, at most 8, from 4 cores; 1: in process)",
+    )
+    .action(async (options: OutputOptions & { workers?: string }) => {
+      exitCode = await (await import("./validate.ts")).runValidateOnWorkers(options, io);
     });
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,5 +1,3 @@
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { ScenarioPlan } from "../pipeline/plan.ts";
 import { scenarioRunModel, simulateScenario } from "../pipeline/simulate.ts";
 import type { MonteCarloResult, RunModel } from "../reliability/monte-carlo.ts";
@@ -9,66 +7,39 @@ import {
   type TrialChunk,
   trialChunks,
 } from "../reliability/simulate.ts";
-import { ChunkDispatch, type ChunkReply, THREADED_INTERRUPTIONS } from "../reliability/trial-dispatch.ts";
+import { THREADED_INTERRUPTIONS } from "../reliability/trial-dispatch.ts";
 import type { Scenario } from "../scenario/normalize.ts";
+import { type RunOptions, TaskPool, withTaskPool } from "./task-pool.ts";
+import { threadsFor } from "./workers.ts";
 
-// Monte Carlo chunks over worker threads. Each trial is seeded by its index and the results come back
-// in chunk order whatever thread ran them, so the same seed gives the same bytes for any thread count.
+export { defaultWorkers } from "./workers.ts";
 
-/** The default pool: every core, at most 8 (past that, start-up and merging eat the gain). */
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
+// Monte Carlo chunks over worker threads (task-pool.ts). Each trial is seeded by its index and the
+// results come back in chunk order whatever thread ran them, so the same seed gives the same bytes for
+// any thread count.
+
+/** `chunks` of `model`'s trials for `seed` on `pool`: the results in chunk order, progress in trials. */
+function runTrials(
+  pool: TaskPool,
+  model: RunModel,
+  seed: number,
+  chunks: readonly TrialChunk[],
+  options: RunOptions,
+): Promise<MonteCarloResult[]> {
+  const ranges = chunks.map(({ from, to }) => ({ model, seed, from, to }));
+  return pool.run("trials", ranges, { ...options, weight: ({ from, to }) => to - from });
 }
 
-/**
- * A trial thread: the compiled worker next to this file in dist/; from source (tests, tsx), a small
- * bootstrap that registers tsx first, since Node 20 loads a worker's entry before its --import hooks.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./trial-worker.js", import.meta.url));
-  const entry = new URL("./trial-worker.ts", import.meta.url).href;
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true });
-}
-
-export interface RunOptions {
-  readonly onProgress?: ((done: number, total: number) => void) | undefined;
-  /** Stops the threads (the pool is closed) and rejects: Ctrl-C aborts it from the command. */
-  readonly signal?: AbortSignal | undefined;
-}
-
-interface Job {
-  reply(thread: Worker, reply: ChunkReply): void;
-  fail(error: unknown): void;
-}
-
-/** Threads that run trial chunks, one run at a time; `close` ends them. */
+/** Threads that run trial chunks; `close` ends them. */
 export class TrialPool {
-  readonly #threads: Worker[];
-  #job: Job | undefined;
-  #closed = false;
+  readonly #pool: TaskPool;
 
   constructor(size: number) {
-    this.#threads = Array.from({ length: Math.max(1, size) }, () => {
-      const thread = startWorker();
-      thread.on("message", (reply: ChunkReply) => this.#job?.reply(thread, reply));
-      thread.on("error", (error) => this.#fail(error));
-      thread.on("exit", (code) => {
-        if (!this.#closed) this.#fail(new Error(`a trial thread exited (code ${code})`));
-      });
-      return thread;
-    });
+    this.#pool = new TaskPool(size);
   }
 
   get size(): number {
-    return this.#threads.length;
-  }
-
-  #fail(error: unknown): void {
-    const job = this.#job;
-    void this.close();
-    job?.fail(error);
+    return this.#pool.size;
   }
 
   /** Runs `chunks` of `model`'s trials for `seed`; the results in chunk order. */
@@ -78,41 +49,11 @@ export class TrialPool {
     chunks: readonly TrialChunk[],
     options: RunOptions = {},
   ): Promise<MonteCarloResult[]> {
-    if (this.#closed) return Promise.reject(new Error("the trial pool is closed"));
-    if (this.#job) return Promise.reject(new Error("the trial pool runs one job at a time"));
-    const dispatch = new ChunkDispatch(model, seed, chunks);
-    const { signal, onProgress } = options;
-    return new Promise<MonteCarloResult[]>((resolve, reject) => {
-      const end = (error?: unknown) => {
-        this.#job = undefined;
-        signal?.removeEventListener("abort", aborted);
-        if (error === undefined) resolve(dispatch.results);
-        else reject(error);
-      };
-      const aborted = () => this.#fail(signal?.reason ?? new Error("aborted"));
-      const feed = (thread: Worker) => {
-        const request = dispatch.next();
-        if (request) thread.postMessage(request);
-      };
-      this.#job = {
-        reply: (thread, reply) => {
-          const complete = dispatch.accept(reply);
-          onProgress?.(dispatch.doneTrials, dispatch.totalTrials);
-          if (complete) end();
-          else feed(thread);
-        },
-        fail: end,
-      };
-      if (signal?.aborted) return aborted();
-      signal?.addEventListener("abort", aborted, { once: true });
-      if (chunks.length === 0) return end();
-      for (const thread of this.#threads) feed(thread);
-    });
+    return runTrials(this.#pool, model, seed, chunks, options);
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    await Promise.all(this.#threads.map((thread) => thread.terminate()));
+  close(): Promise<void> {
+    return this.#pool.close();
   }
 }
 
@@ -133,28 +74,14 @@ export async function simulateOnWorkers(
   const started = performance.now();
   // Checks the work limits before any thread starts, with the same message as in process.
   const model = scenarioRunModel(scenario, plan);
-  const threads =
-    workers !== "auto"
-      ? workers
-      : expectedInterruptionsPerTrial(model) * trials >= THREADED_INTERRUPTIONS
-        ? defaultWorkers()
-        : 1;
+  const long = expectedInterruptionsPerTrial(model) * trials >= THREADED_INTERRUPTIONS;
+  const threads = threadsFor(workers, chunks.length, long);
   if (threads <= 1) return simulateScenario(scenario, plan, onProgress);
-  const pool = new TrialPool(Math.min(threads, chunks.length));
-  const controller = new AbortController();
-  const interrupted = () => {
-    controller.abort(new Error("interrupted"));
-    if (onProgress) process.stderr.write("\r\x1b[K");
-    process.kill(process.pid, "SIGINT");
-  };
-  process.once("SIGINT", interrupted);
-  let computed: MonteCarloResult[];
-  try {
-    computed = await pool.run(model, seed, chunks, { onProgress, signal: controller.signal });
-  } finally {
-    process.off("SIGINT", interrupted);
-    await pool.close();
-  }
+  const computed = await withTaskPool(
+    threads,
+    (pool, signal) => runTrials(pool, model, seed, chunks, { onProgress, signal }),
+    onProgress !== undefined,
+  );
   const run = simulateScenario(scenario, plan, undefined, { chunks: computed });
   // The timing covers the threads too, not only the merge.
   return { ...run, seconds: (performance.now() - started) / 1000 };

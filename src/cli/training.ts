@@ -1,13 +1,7 @@
-import { InfeasibleError, InputError } from "../errors.ts";
+import { InfeasibleError } from "../errors.ts";
 import { planScenario, type ScenarioPlan } from "../pipeline/plan.ts";
 import { simulateScenario, traceScenarioTrial } from "../pipeline/simulate.ts";
-import { uncertaintyOf } from "../pipeline/uncertainty.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
-import { drawText } from "../report/document.ts";
-import { infeasiblePlanJson, planJson, searchJson, simulationJson, toJson } from "../report/json.ts";
-import { planReport, searchReport } from "../report/plan-report.ts";
-import { simulationReport } from "../report/simulate-report.ts";
-import { uncertaintyReport } from "../report/uncertainty-report.ts";
 import { type Scenario, scenarioAtMedians } from "../scenario/normalize.ts";
 import {
   type Io,
@@ -19,10 +13,32 @@ import {
   writeUserFile,
 } from "./common.ts";
 import { readScenario } from "./files.ts";
+import { uncertaintyWith } from "./uncertainty.ts";
+import { workersOption } from "./workers.ts";
 
-// The commands that plan one scenario's training: plan, simulate and search.
+// The commands that plan one scenario's training: plan, simulate and search. Each loads the reports of
+// the format it prints when it prints them: --json never loads the text reports, nor text the JSON's.
 
-export async function runPlan(file: string, options: OutputOptions, io: Io): Promise<number> {
+const jsonReports = () => import("../report/json.ts");
+const textReports = () =>
+  Promise.all([
+    import("../report/document.ts"),
+    import("../report/plan-report.ts"),
+    import("../report/simulate-report.ts"),
+    import("../report/uncertainty-report.ts"),
+  ]).then(([document, plan, simulate, uncertainty]) => ({
+    ...document,
+    ...plan,
+    ...simulate,
+    ...uncertainty,
+  }));
+
+export async function runPlan(
+  file: string,
+  options: OutputOptions & { workers?: string },
+  io: Io,
+): Promise<number> {
+  const workers = workersOption(options.workers);
   // Parsed once: planned at the medians of any ranges, and sampled over them below.
   const raw = readScenario(file);
   const scenario = scenarioAtMedians(raw);
@@ -33,6 +49,7 @@ export async function runPlan(file: string, options: OutputOptions, io: Io): Pro
   } catch (error) {
     // A layout that does not fit still shows its whole plan in JSON, so a user can see why.
     if (options.json && error instanceof InfeasibleError && error.closest) {
+      const { infeasiblePlanJson, toJson } = await jsonReports();
       io.out(toJson(infeasiblePlanJson(scenario.name, error.closest as object, error.message)));
     }
     throw error;
@@ -42,9 +59,12 @@ export async function runPlan(file: string, options: OutputOptions, io: Io): Pro
     ? simulateScenario(scenario, result, progressBar(options.json))
     : undefined;
   if (options.svg) await writeSvg(options.svg, (c, document) => c.planChartSvg(result.plan, document));
-  const uncertainty = uncertaintyOf(raw);
-  if (options.json) io.out(toJson(planJson(result, run, uncertainty, options)));
-  else {
+  const uncertainty = await uncertaintyWith(workers, raw, progressBar(options.json, "sampling"));
+  if (options.json) {
+    const { planJson, toJson } = await jsonReports();
+    io.out(toJson(planJson(result, run, uncertainty, options)));
+  } else {
+    const { drawText, planReport, uncertaintyReport } = await textReports();
     const sections = [
       ...planReport(result, run).sections,
       ...(uncertainty ? uncertaintyReport(uncertainty).sections : []),
@@ -72,8 +92,15 @@ export async function runSimulate(
     const { runTimelineSvg } = await import("../report/run-timeline.ts");
     writeUserFile("--timeline-svg", options.timelineSvg, runTimelineSvg(timeline, { title: scenario.name }));
   }
-  const sections = [{ title: scenario.name }, ...simulationReport(run).sections];
-  io.out(options.json ? toJson(simulationJson(run, options)) : drawText({ sections }, styleOf(options)));
+  if (options.json) {
+    const { simulationJson, toJson } = await jsonReports();
+    io.out(toJson(simulationJson(run, options)));
+  } else {
+    const { drawText, simulationReport } = await textReports();
+    io.out(
+      drawText({ sections: [{ title: scenario.name }, ...simulationReport(run).sections] }, styleOf(options)),
+    );
+  }
   return 0;
 }
 
@@ -94,22 +121,16 @@ async function simulateWith(
   );
 }
 
-/** --workers: a whole number of threads, 1 or more; absent, every core (at most 8) for a long run. */
-function workersOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const workers = Number(value);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
-    throw new InputError("--workers", value, "a whole number of threads from 1 to 256");
-  }
-  return workers;
-}
-
-export function runSearch(file: string, options: OutputOptions, io: Io): number {
+export async function runSearch(file: string, options: OutputOptions, io: Io): Promise<number> {
   const scenario = scenarioAtMedians(readScenario(file));
   requireModel(scenario, file, "search layouts for");
   const result = planScenario(scenario);
-  io.out(
-    options.json ? toJson(searchJson(result, options)) : drawText(searchReport(result), styleOf(options)),
-  );
+  if (options.json) {
+    const { searchJson, toJson } = await jsonReports();
+    io.out(toJson(searchJson(result, options)));
+  } else {
+    const { drawText, searchReport } = await textReports();
+    io.out(drawText(searchReport(result), styleOf(options)));
+  }
   return 0;
 }

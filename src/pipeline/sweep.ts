@@ -114,11 +114,8 @@ function combinations(variations: readonly Variation[]): Record<string, number |
   );
 }
 
-export function sweepScenario(
-  raw: unknown,
-  variations: readonly Variation[],
-  onProgress?: (done: number, total: number) => void,
-): SweepRow[] {
+/** A sweep's points in row order: every combination of the variations' values, within the limit. */
+export function sweepPoints(variations: readonly Variation[]): Record<string, number | string>[] {
   const points = combinations(variations);
   if (points.length > MAX_SWEEP_POINTS) {
     throw new InputError(
@@ -127,6 +124,15 @@ export function sweepScenario(
       `at most ${limitText(MAX_SWEEP_POINTS)} points in one sweep`,
     );
   }
+  return points;
+}
+
+export function sweepScenario(
+  raw: unknown,
+  variations: readonly Variation[],
+  onProgress?: (done: number, total: number) => void,
+): SweepRow[] {
+  const points = sweepPoints(variations);
   return points.map((values, index) => {
     const row = sweepPoint(raw, values);
     onProgress?.(index + 1, points.length);
@@ -143,9 +149,10 @@ function pointError(error: unknown): string {
 
 /**
  * One point of a sweep: its plan and run, its serving fleet, or why they could not be had. A scenario
- * with both sides keeps the one that worked when the other fails.
+ * with both sides keeps the one that worked when the other fails. Each point depends only on its
+ * arguments, so points can run on any thread in any order (the CLI's `sweep --workers`).
  */
-function sweepPoint(raw: unknown, values: Record<string, number | string>): SweepRow {
+export function sweepPoint(raw: unknown, values: Record<string, number | string>): SweepRow {
   const scenario = Object.entries(values).reduce((s, [path, value]) => withValue(s, path, value), raw);
   let sides: (() => Partial<SweepRow>)[];
   try {

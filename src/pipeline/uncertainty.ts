@@ -42,20 +42,14 @@ function resultsOf(
   };
 }
 
-/** P10/P50/P90 and sensitivities of a scenario whose inputs include ranges or distributions. */
-export function planUncertainty(
-  raw: unknown,
-  inputs: readonly UncertainInput[],
-  options: {
-    readonly samples: number;
-    readonly seed: number;
-    readonly onProgress?: (done: number, total: number) => void;
-  },
-): UncertaintyResult {
-  // Inputs that only touch reliability, checkpoints or the simulation do not change the plan: reuse it
-  // (or the reason it failed, rather than searching again).
+/**
+ * The results of one sampled scenario: its plan and, with a token budget, its run. Inputs that only
+ * touch reliability, checkpoints or the simulation do not change the plan, so each evaluator reuses its
+ * plans (or the reason one failed, rather than searching again); any evaluator gives the same numbers.
+ */
+export function planEvaluator(): (scenarioValue: unknown) => Results {
   const plans = new Map<string, ScenarioPlan | Error>();
-  const evaluate = (scenarioValue: unknown) => {
+  return (scenarioValue) => {
     const {
       reliability: _r,
       checkpoint: _c,
@@ -80,7 +74,27 @@ export function planUncertainty(
       : undefined;
     return resultsOf(plan, run);
   };
-  return analyzeUncertainty(raw, inputs, evaluate, options);
+}
+
+export interface SamplingOptions {
+  readonly samples: number;
+  readonly seed: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** P10/P50/P90 and sensitivities of a scenario whose inputs include ranges or distributions. */
+export function planUncertainty(
+  raw: unknown,
+  inputs: readonly UncertainInput[],
+  options: SamplingOptions,
+): UncertaintyResult {
+  return analyzeUncertainty(raw, inputs, planEvaluator(), options);
+}
+
+/** A scenario file's own sampling settings (its uncertainty section), with the defaults. */
+export function samplingOf(raw: unknown): { readonly samples: number; readonly seed: number } {
+  const sampling = (raw as { uncertainty?: { samples?: number; seed?: number } }).uncertainty;
+  return { samples: sampling?.samples ?? DEFAULT_SAMPLES, seed: sampling?.seed ?? DEFAULT_SEED };
 }
 
 /** The uncertainty analysis of a scenario file, with its own sampling settings; none without ranges. */
@@ -90,12 +104,7 @@ export function uncertaintyOf(
 ): UncertaintyResult | undefined {
   const inputs = findUncertain(raw);
   if (inputs.length === 0) return undefined;
-  const sampling = (raw as { uncertainty?: { samples?: number; seed?: number } }).uncertainty;
-  return planUncertainty(raw, inputs, {
-    samples: sampling?.samples ?? DEFAULT_SAMPLES,
-    seed: sampling?.seed ?? DEFAULT_SEED,
-    ...(onProgress ? { onProgress } : {}),
-  });
+  return planUncertainty(raw, inputs, { ...samplingOf(raw), ...(onProgress ? { onProgress } : {}) });
 }
 
 export interface UncertaintyResult {
@@ -138,11 +147,13 @@ export interface UncertaintyResult {
 /** Reasons a failure summary lists, commonest first. */
 const MAX_FAILURE_REASONS = 3;
 
-type Results = Readonly<Record<string, number | undefined>>;
-type Outcome = { readonly results: Results; readonly failed?: undefined } | { readonly failed: string };
+export type Results = Readonly<Record<string, number | undefined>>;
+export type Outcome =
+  | { readonly results: Results; readonly failed?: undefined }
+  | { readonly failed: string };
 
 /** One evaluation, with a bad or infeasible scenario as its outcome rather than the analysis' end. */
-function attempt(evaluate: () => Results): Outcome {
+export function attempt(evaluate: () => Results): Outcome {
   try {
     return { results: evaluate() };
   } catch (error) {
@@ -157,12 +168,27 @@ export function analyzeUncertainty(
   raw: unknown,
   inputs: readonly UncertainInput[],
   evaluate: (scenario: unknown) => Results,
-  options: {
-    readonly samples: number;
-    readonly seed: number;
-    readonly onProgress?: (done: number, total: number) => void;
-  },
+  options: SamplingOptions,
 ): UncertaintyResult {
+  const scenarios = uncertaintyScenarios(raw, inputs, options);
+  const outcomes = scenarios.map((scenario, index) => {
+    const outcome = attempt(() => evaluate(scenario));
+    options.onProgress?.(index + 1, scenarios.length);
+    return outcome;
+  });
+  return summarizeUncertainty(inputs, options, outcomes);
+}
+
+/**
+ * The scenarios an analysis evaluates, in order: every sample (all inputs drawn together from the
+ * seed), then each input alone at its P10 and its P90 (the others at their medians). Each evaluation
+ * depends only on its scenario, so they can run on any thread in any order (the CLI's worker threads).
+ */
+export function uncertaintyScenarios(
+  raw: unknown,
+  inputs: readonly UncertainInput[],
+  options: Pick<SamplingOptions, "samples" | "seed">,
+): unknown[] {
   if (
     !(Number.isInteger(options.samples) && options.samples >= 1 && options.samples <= MAX_UNCERTAINTY_SAMPLES)
   ) {
@@ -172,25 +198,34 @@ export function analyzeUncertainty(
       `a whole number from 1 to ${limitText(MAX_UNCERTAINTY_SAMPLES)}`,
     );
   }
-  // Every sample, then each input alone at its P10 and its P90.
-  const evaluations = options.samples + 2 * inputs.length;
-  let evaluated = 0;
-  const evaluateCounted = (values: ReadonlyMap<string, number>) => {
-    const outcome = attempt(() => evaluate(withValues(raw, values)));
-    options.onProgress?.(++evaluated, evaluations);
-    return outcome;
-  };
   const medians = new Map(inputs.map((i) => [i.path, quantile(i.distribution, 0.5)]));
   const rng = xoroshiro128plus(options.seed);
-  const draws: Record<string, number[]> = {};
-  // Failures grouped by their wording without figures (one reason at different sampled values),
-  // each shown by its first message.
-  const failures = new Map<string, { message: string; count: number }>();
+  const scenarios: unknown[] = [];
   for (let s = 0; s < options.samples; s++) {
     const values = new Map(
       inputs.map((i) => [i.path, quantile(i.distribution, ((rng.unsafeNext() >>> 0) + 0.5) / 4294967296)]),
     );
-    const outcome = evaluateCounted(values);
+    scenarios.push(withValues(raw, values));
+  }
+  for (const input of inputs) {
+    for (const p of [0.1, 0.9]) {
+      scenarios.push(withValues(raw, new Map([...medians, [input.path, quantile(input.distribution, p)]])));
+    }
+  }
+  return scenarios;
+}
+
+/** The analysis from the outcomes of `uncertaintyScenarios`, in their order. */
+export function summarizeUncertainty(
+  inputs: readonly UncertainInput[],
+  options: Pick<SamplingOptions, "samples" | "seed">,
+  outcomes: readonly Outcome[],
+): UncertaintyResult {
+  const draws: Record<string, number[]> = {};
+  // Failures grouped by their wording without figures (one reason at different sampled values),
+  // each shown by its first message.
+  const failures = new Map<string, { message: string; count: number }>();
+  for (const outcome of outcomes.slice(0, options.samples)) {
     if (outcome.failed !== undefined) {
       const reason = outcome.failed.replace(/\d[\d.,e+-]*/g, "#");
       const seen = failures.get(reason) ?? { message: outcome.failed, count: 0 };
@@ -219,11 +254,9 @@ export function analyzeUncertainty(
       { p10: percentile(values, 0.1), p50: percentile(values, 0.5), p90: percentile(values, 0.9) },
     ]),
   );
-  const swings = inputs.map((input) => {
-    const at = (p: number) =>
-      evaluateCounted(new Map([...medians, [input.path, quantile(input.distribution, p)]]));
-    const low = at(0.1);
-    const high = at(0.9);
+  const swings = inputs.map((input, i) => {
+    const low = outcomes[options.samples + 2 * i] as Outcome;
+    const high = outcomes[options.samples + 2 * i + 1] as Outcome;
     return { input: input.path, low, high, failed: low.failed ?? high.failed };
   });
   const sensitivity = Object.fromEntries(

@@ -147,19 +147,30 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
   };
 }
 
+/**
+ * `evaluateRun` of the catalog's published run number `index`, without the run itself (the caller
+ * holds it): what a worker thread computes and sends back for one row of the accuracy table.
+ */
+export function evaluatePublishedRun(index: number): Omit<RunAccuracy, "run"> {
+  const run = PUBLISHED_RUNS[index];
+  if (!run) throw new Error(`no published run number ${index}`);
+  const { run: _, ...rest } = evaluateRun(run);
+  return rest;
+}
+
 // The published runs' table depends only on the catalog: worked out once per process.
 let catalogAccuracy: AccuracySummary | undefined;
 
 export function evaluateAccuracy(runs: readonly PublishedRun[] = PUBLISHED_RUNS): AccuracySummary {
   if (runs === PUBLISHED_RUNS) {
-    catalogAccuracy ??= summarizeAccuracy(runs);
+    catalogAccuracy ??= summarizeAccuracy(runs.map((run) => evaluateRun(run)));
     return catalogAccuracy;
   }
-  return summarizeAccuracy(runs);
+  return summarizeAccuracy(runs.map((run) => evaluateRun(run)));
 }
 
-function summarizeAccuracy(runs: readonly PublishedRun[]): AccuracySummary {
-  const results = runs.map((run) => evaluateRun(run));
+/** The table's totals over its rows (each row worked out in process or on a worker thread). */
+export function summarizeAccuracy(results: readonly RunAccuracy[]): AccuracySummary {
   const errors = results.map((r) => Math.abs(r.stepError));
   const memoryErrors = results.flatMap((r) =>
     r.memory

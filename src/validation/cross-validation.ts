@@ -2,7 +2,8 @@ import { type FitState, type FreeConstant, fitConstants, searchedLayouts } from 
 import { ACCELERATORS, type Generation } from "../catalog/accelerators.ts";
 import { hardwareCalibrationFor } from "../catalog/hardware-calibrations.ts";
 import { STACKS } from "../catalog/stacks.ts";
-import { type AccuracySummary, evaluateRun, type RunAccuracy, stackOf } from "./accuracy.ts";
+import type { Layout } from "../parallel/layout.ts";
+import { type AccuracySummary, evaluateRun, stackOf } from "./accuracy.ts";
 import type { PublishedRun } from "./published-runs.ts";
 
 // Error per software stack, and the leave-one-stack-out test of generality: the generation's constants
@@ -35,8 +36,18 @@ function mean(values: readonly number[]): number {
   return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
 
-/** Predictions of `held` runs with constants fitted to `training` runs of the same generation. */
-function predictHeldOut(held: readonly RunAccuracy[], training: readonly PublishedRun[]): number[] {
+/**
+ * One stack left out of the fit: its runs, each with the layout the catalog constants gave it (so only
+ * the constants differ), and the runs the constants are refitted to. Plain data: a worker thread can
+ * take it.
+ */
+export interface LeaveOut {
+  readonly held: readonly { readonly run: PublishedRun; readonly layout: Layout }[];
+  readonly training: readonly PublishedRun[];
+}
+
+/** Mean |error| of the `held` runs predicted with constants fitted to the `training` runs of their generation. */
+export function leaveOutError({ held, training }: LeaveOut): number {
   const fitted = new Map<Generation, FitState>();
   const fitFor = (generation: Generation): FitState => {
     const cached = fitted.get(generation);
@@ -54,16 +65,31 @@ function predictHeldOut(held: readonly RunAccuracy[], training: readonly Publish
     fitted.set(generation, state);
     return state;
   };
-  // Each run keeps the layout the catalog constants gave it, so only the constants differ.
-  return held.map(
-    ({ run, plan }) =>
+  const errors = held.map(
+    ({ run, layout }) =>
       evaluateRun(run, {
         hardware: fitFor(generationOf(run)).hardware,
         stack: stackOf(run),
         skipFreeSearch: true,
-        layout: plan.layout,
+        layout,
       }).stepError,
   );
+  return mean(errors.map(Math.abs));
+}
+
+/** The stacks of a summary's runs, in order of first appearance. */
+function stacksOf(summary: AccuracySummary): string[] {
+  return [...new Set(summary.runs.map((r) => stackOf(r.run).name))];
+}
+
+/** Each stack of `summary` left out in turn (the slow part of `validate`: a refit each). */
+export function leaveOuts(summary: AccuracySummary): LeaveOut[] {
+  return stacksOf(summary).map((stack) => ({
+    held: summary.runs
+      .filter((r) => stackOf(r.run).name === stack)
+      .map(({ run, plan }) => ({ run, layout: plan.layout })),
+    training: summary.runs.map((r) => r.run).filter((run) => stackOf(run).name !== stack),
+  }));
 }
 
 // Refitting without each stack is the slow part of `validate`: kept per summary.
@@ -72,24 +98,22 @@ const byStackOf = new WeakMap<AccuracySummary, StackAccuracy[]>();
 export function accuracyByStack(summary: AccuracySummary): StackAccuracy[] {
   const known = byStackOf.get(summary);
   if (known) return known;
-  const byStack = stackAccuracy(summary);
+  const byStack = stackAccuracy(summary, leaveOuts(summary).map(leaveOutError));
   byStackOf.set(summary, byStack);
   return byStack;
 }
 
-function stackAccuracy(summary: AccuracySummary): StackAccuracy[] {
-  const runs = summary.runs.map((r) => r.run);
-  const stacks = [...new Set(runs.map((run) => stackOf(run).name))];
-  return stacks.map((stack) => {
+/** Error per stack, with `leaveOutErrors` the `leaveOutError` of each of `leaveOuts(summary)`. */
+export function stackAccuracy(summary: AccuracySummary, leaveOutErrors: readonly number[]): StackAccuracy[] {
+  return stacksOf(summary).map((stack, index) => {
     const mine = summary.runs.filter((r) => stackOf(r.run).name === stack);
-    const others = runs.filter((run) => stackOf(run).name !== stack);
     const errors = mine.map((r) => Math.abs(r.stepError));
     return {
       stack,
       runs: mine.length,
       meanAbsoluteStepError: mean(errors),
       maxAbsoluteStepError: Math.max(...errors),
-      leaveOutMeanAbsoluteStepError: mean(predictHeldOut(mine, others).map(Math.abs)),
+      leaveOutMeanAbsoluteStepError: leaveOutErrors[index] ?? Number.NaN,
     };
   });
 }

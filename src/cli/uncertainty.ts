@@ -1,0 +1,38 @@
+import {
+  samplingOf,
+  summarizeUncertainty,
+  type UncertaintyResult,
+  uncertaintyOf,
+  uncertaintyScenarios,
+} from "../pipeline/uncertainty.ts";
+import { findUncertain } from "../scenario/uncertain-values.ts";
+import { plannerThreadsPay, threadsFor } from "./workers.ts";
+
+/**
+ * With no --workers, an analysis of this many evaluations (samples and swings) or more runs on every
+ * core (from 4 cores: see plannerThreadsPay). Before the search's rewrite, on 2 cores, Colossus'
+ * uncertain example took 1.2-1.5x less time on 2 threads with 212 of them and longer with 60.
+ */
+const THREADED_UNCERTAINTY_SCENARIOS = 128;
+
+/**
+ * `uncertaintyOf` (a plan's P10/P50/P90 over its uncertain inputs) with its samples and swings on
+ * `workers` threads (1: in process; absent: every core for 128 or more, from 4 cores): the same result for the same
+ * seed, merged in sample order.
+ */
+export async function uncertaintyWith(
+  workers: number | undefined,
+  raw: unknown,
+  onProgress?: (done: number, total: number) => void,
+): Promise<UncertaintyResult | undefined> {
+  const inputs = findUncertain(raw);
+  if (inputs.length === 0) return undefined;
+  const sampling = samplingOf(raw);
+  const scenarios = uncertaintyScenarios(raw, inputs, sampling);
+  const big = plannerThreadsPay(scenarios.length, THREADED_UNCERTAINTY_SCENARIOS);
+  const threads = threadsFor(workers, scenarios.length, big);
+  if (threads <= 1) return uncertaintyOf(raw, onProgress);
+  const { mapOnThreads } = await import("./task-pool.ts");
+  const outcomes = await mapOnThreads("uncertaintySample", scenarios, threads, onProgress);
+  return summarizeUncertainty(inputs, sampling, outcomes);
+}
