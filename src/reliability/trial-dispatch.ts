@@ -1,9 +1,10 @@
 import { type MonteCarloResult, type RunModel, simulateTrials } from "./monte-carlo.ts";
 import type { TrialChunk } from "./simulate.ts";
 
-// What the CLI's worker threads and the page's Web Workers share: the message a worker gets, what it
-// does with it, and the hand-out of chunks whose results come back in chunk order, so the same seed
-// gives the same bytes whatever the number of workers.
+// The page's Web Workers: the message a worker gets, what it does with it, and the hand-out of chunks
+// whose results come back in chunk order, so the same seed gives the same bytes whatever the number of
+// workers. The CLI's threads run the same chunks through its general task pool (src/cli/task-pool.ts)
+// and share the threshold below.
 
 /** One chunk of a run's trials, as a worker receives it. */
 export interface ChunkRequest {
