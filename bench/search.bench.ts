@@ -2,32 +2,15 @@
 // Run with `npm run bench`; one core, the median of repeated runs after the first warms the JIT.
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
 import { lookup } from "../src/catalog/lookup.ts";
-import { droplessMoe, MODELS } from "../src/catalog/models.ts";
+import { MODELS } from "../src/catalog/models.ts";
 import { calibrationFor, findStack } from "../src/catalog/stacks.ts";
 import type { Precision } from "../src/model/precision.ts";
 import type { ModelSpec } from "../src/model/transformer.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
 import { searchLayouts } from "../src/parallel/search.ts";
+import { GPT_MOE_1_8T } from "../test/helpers.ts";
 
 const REPEATS = 31;
-
-/**
- * An illustrative 1.8-trillion-parameter MoE of the size NVIDIA uses in its Blackwell material
- * ("GPT-MoE-1.8T"); its exact architecture is not published, so this one is assumed.
- */
-const gptMoe18t: ModelSpec = {
-  name: "gpt-moe-1.8t (illustrative)",
-  layers: 128,
-  hidden: 10240,
-  heads: 80,
-  kvHeads: 8,
-  ffnHidden: 28672,
-  gated: true,
-  vocab: 100000,
-  tiedEmbeddings: false,
-  dropout: false,
-  moe: droplessMoe(16, 2, 28672),
-};
 
 function base(
   model: ModelSpec,
@@ -60,7 +43,7 @@ const cases = [
     name: "Llama 3 405B on 16,384 H100",
     input: base(lookup(MODELS, "llama-3-405b", "", ""), 16384, 8192, 2048),
   },
-  { name: "1.8T MoE on 200,000 H100", input: base(gptMoe18t, 200000, 8192, 16000) },
+  { name: "1.8T MoE on 200,000 H100", input: base(GPT_MOE_1_8T, 200000, 8192, 16000) },
   {
     // examples/deepseek-v3-h800.yaml with every layout field free
     name: "DeepSeek-V3 on 2,048 H800",

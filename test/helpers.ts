@@ -1,13 +1,14 @@
 import { ACCELERATORS } from "../src/catalog/accelerators.ts";
 import { FAILURE_MIXES } from "../src/catalog/failure-mixes.ts";
 import { lookup } from "../src/catalog/lookup.ts";
-import { MODELS } from "../src/catalog/models.ts";
+import { droplessMoe, MODELS } from "../src/catalog/models.ts";
 import { NETWORK_GEAR } from "../src/catalog/network-gear.ts";
 import { PLATFORMS } from "../src/catalog/platforms.ts";
 import { SITES } from "../src/catalog/sites.ts";
 import { calibrationFor } from "../src/catalog/stacks.ts";
 import { main } from "../src/cli/main.ts";
 import { buildout } from "../src/facility/buildout.ts";
+import type { ModelSpec } from "../src/model/transformer.ts";
 import type { Layout } from "../src/parallel/layout.ts";
 import type { PlanInput } from "../src/parallel/plan-input.ts";
 import type { CheckpointSettings, ReliabilitySettings, RunInput } from "../src/reliability/simulate.ts";
@@ -118,4 +119,22 @@ export const ASYNC_DALY_CHECKPOINT: CheckpointSettings = {
   mode: "async",
   interval: "daly",
   storage: TECTONIC_STORAGE,
+};
+
+/**
+ * An illustrative 1.8-trillion-parameter MoE of the size NVIDIA uses in its Blackwell material
+ * ("GPT-MoE-1.8T"); its exact architecture is not published, so this one is assumed.
+ */
+export const GPT_MOE_1_8T: ModelSpec = {
+  name: "gpt-moe-1.8t (illustrative)",
+  layers: 128,
+  hidden: 10240,
+  heads: 80,
+  kvHeads: 8,
+  ffnHidden: 28672,
+  gated: true,
+  vocab: 100000,
+  tiedEmbeddings: false,
+  dropout: false,
+  moe: droplessMoe(16, 2, 28672),
 };

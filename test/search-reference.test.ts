@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { droplessMoe } from "../src/catalog/models.ts";
 import { calibrationFor, findStack } from "../src/catalog/stacks.ts";
 import type { ModelSpec } from "../src/model/transformer.ts";
 import type { PlanInput, TrainingSetup } from "../src/parallel/plan-input.ts";
 import { type SearchConstraints, searchLayouts } from "../src/parallel/search.ts";
-import { accelerator, model } from "./helpers.ts";
+import { accelerator, GPT_MOE_1_8T, model } from "./helpers.ts";
 
 // The layout search's ranked lists on several cases, kept as they came out of the straightforward
 // implementation (a breakdown per layout) before the search was rewritten around per-search and
@@ -38,20 +37,6 @@ function input(
   };
 }
 
-const gptMoe18t: ModelSpec = {
-  name: "gpt-moe-1.8t (illustrative)",
-  layers: 128,
-  hidden: 10240,
-  heads: 80,
-  kvHeads: 8,
-  ffnHidden: 28672,
-  gated: true,
-  vocab: 100000,
-  tiedEmbeddings: false,
-  dropout: false,
-  moe: droplessMoe(16, 2, 28672),
-};
-
 const free = (batch: number, extra: Partial<SearchConstraints> = {}): SearchConstraints => ({
   pinned: {},
   maxTp: 8,
@@ -72,7 +57,7 @@ const CASES: { name: string; base: Omit<PlanInput, "layout">; constraints: Searc
   },
   {
     name: "1.8T MoE on 200,000 h100",
-    base: input(gptMoe18t, "h100-sxm", 200000, { sequenceLength: 8192, globalBatchSequences: 16000 }),
+    base: input(GPT_MOE_1_8T, "h100-sxm", 200000, { sequenceLength: 8192, globalBatchSequences: 16000 }),
     constraints: free(16000),
   },
   {
