@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { calibrationFor, findStack } from "../src/catalog/stacks.ts";
+import { InfeasibleError } from "../src/errors.ts";
 import type { ModelSpec } from "../src/model/transformer.ts";
 import type { PlanInput, TrainingSetup } from "../src/parallel/plan-input.ts";
 import { type SearchConstraints, searchLayouts } from "../src/parallel/search.ts";
@@ -107,10 +108,31 @@ const CASES: { name: string; base: Omit<PlanInput, "layout">; constraints: Searc
     ),
     constraints: free(1536, { maxTp: 16 }),
   },
+  {
+    name: "llama-3-405b on 64 h100: nothing fits",
+    base: input(model("llama-3-405b"), "h100-sxm", 64, { sequenceLength: 8192, globalBatchSequences: 64 }),
+    constraints: free(64),
+  },
+  {
+    name: "deepseek-v3 on 128 h800, fp8, batch range, default headroom",
+    base: input(model("deepseek-v3"), "h800", 128, {
+      sequenceLength: 4096,
+      globalBatchSequences: 1024,
+      precision: "fp8",
+    }),
+    constraints: free(1024, { batch: { min: 256, max: 1024 } }),
+  },
 ];
 
 function ranked(base: Omit<PlanInput, "layout">, constraints: SearchConstraints) {
-  const result = searchLayouts(base, constraints);
+  let result: ReturnType<typeof searchLayouts>;
+  try {
+    result = searchLayouts(base, constraints);
+  } catch (error) {
+    // Nothing fits: the message names the closest miss, its footprint and the layouts evaluated.
+    if (!(error instanceof InfeasibleError)) throw error;
+    return { evaluated: 0, feasible: 0, top: [], nothingFits: error.message };
+  }
   return {
     evaluated: result.evaluated,
     feasible: result.feasible,
@@ -123,6 +145,7 @@ function ranked(base: Omit<PlanInput, "layout">, constraints: SearchConstraints)
         memoryBytes: plan.memory.perGpuBytes.total,
       };
     }),
+    nothingFits: "",
   };
 }
 
@@ -141,6 +164,7 @@ describe("layout search against its reference ranking", () => {
       const mine = actual[name] as Ranked;
       const theirs = expected[name];
       assert.ok(theirs, `no reference for ${name}`);
+      assert.equal(mine.nothingFits, theirs.nothingFits, "the closest miss when nothing fits");
       assert.equal(mine.evaluated, theirs.evaluated, "layouts evaluated");
       assert.equal(mine.feasible, theirs.feasible, "layouts that fit");
       assert.deepEqual(
