@@ -131,9 +131,8 @@ function reduction(
   };
 }
 
-/** Gradient reduction and weight gathering, by ZeRO stage class: all-reduce, sharded, sharded per layer. */
-type ZeroClass = 0 | 1 | 2;
-const zeroClass = (zero: number): ZeroClass => (zero === 0 ? 0 : zero === 3 ? 2 : 1);
+/** ZeRO stages whose reductions coincide share them: all-reduce (0), sharded (1, 2), sharded per layer (3). */
+const zeroClass = (zero: number): number => (zero === 0 ? 0 : zero === 3 ? 2 : 1);
 
 /**
  * A step's parts apart from its ZeRO stage, interleaving depth and batch: one (tp, cp, ep, micro-batch,
@@ -145,7 +144,6 @@ export interface DepthCost {
   readonly net: NetworkBackend;
   readonly layer: LayerCost;
   readonly output: number;
-  readonly partition: StagePartition;
   /** Point-to-point seconds of one model chunk's forward and backward boundary crossings. */
   readonly p2pPerChunk: number;
   readonly bottleneckStage: number;
@@ -200,7 +198,6 @@ export function depthCost(
     net,
     layer,
     output,
-    partition,
     p2pPerChunk,
     bottleneckStage,
     bottleneckLayers,
