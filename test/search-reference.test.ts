@@ -11,7 +11,8 @@ import { accelerator, GPT_MOE_1_8T, model } from "./helpers.ts";
 // The layout search's ranked lists on several cases, kept as they came out of the straightforward
 // implementation (a breakdown per layout) before the search was rewritten around per-search and
 // per-pipeline-depth constants: the fast path must rank the same layouts in the same order, with
-// the same batch, step time and memory. UPDATE_GOLDEN=1 rewrites the file.
+// the same batch, step time and memory. UPDATE_GOLDEN=1 rewrites the file: only after a change to the
+// model itself (a constant, a term), never to make a change to the search pass.
 
 const GOLDEN = new URL("./golden/search-ranked.json", import.meta.url);
 
