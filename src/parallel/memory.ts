@@ -71,6 +71,7 @@ function inFlight(
 
 /** The stages whose footprint can be the largest: the first, the fullest middle one and the last. */
 type StagePosition = 0 | 1 | 2;
+const POSITIONS: readonly StagePosition[] = [0, 1, 2];
 
 /**
  * What a layout's footprint is made of apart from its ZeRO stage, interleaving depth and batch: one
@@ -100,14 +101,8 @@ export interface StageFootprints {
   readonly framework: number;
   readonly allocatorOverhead: number;
   /** Weights + gradients + optimizer state of each position under each ZeRO stage, at [position * 4 + zero]. */
-  readonly modelStates: Float64Array;
+  readonly modelStates: number[];
 }
-
-const byPosition = (value: (at: StagePosition) => number): readonly [number, number, number] => [
-  value(0),
-  value(1),
-  value(2),
-];
 
 /** Communicators a GPU belongs to: one per parallel dimension larger than 1. */
 function communicators(layout: Layout): number {
@@ -148,7 +143,8 @@ export function stageFootprints(
   // DualPipe holds two copies of its stage's parameters (one per direction).
   const copies = stack.pipelineSchedule === "dualpipe" && pp > 1 ? 2 : 1;
   const stages = [0, 1, pp - 1] as const;
-  const layers = [partition.first, partition.middleMax, partition.last] as const;
+  const parametersOn = (stage: number, layers: number) =>
+    copies * stageParameterCount(model, layout, stage, layers);
   const tokens = tokensPerMicrobatch(input);
   const spShare = layout.sequenceParallel ? layout.tp : 1;
   const logits = (tokens * 2 * model.hidden) / spShare + (tokens * 4 * model.vocab) / layout.tp;
@@ -159,16 +155,24 @@ export function stageFootprints(
     state,
     gradientBytes: stack.bf16Gradients && training.recipe !== "pytorch-amp" ? 2 : state.gradients,
     stages,
-    parameters: byPosition((at) => copies * stageParameterCount(model, layout, stages[at], layers[at])),
-    activationsPerMicrobatch: byPosition((at) => layer.storedPerLayer * layers[at]),
-    logits: byPosition((at) => (stages[at] === pp - 1 ? logits : 0)),
+    parameters: [
+      parametersOn(0, partition.first),
+      parametersOn(1, partition.middleMax),
+      parametersOn(pp - 1, partition.last),
+    ],
+    activationsPerMicrobatch: [
+      layer.storedPerLayer * partition.first,
+      layer.storedPerLayer * partition.middleMax,
+      layer.storedPerLayer * partition.last,
+    ],
+    logits: [pp === 1 ? logits : 0, pp === 2 ? logits : 0, logits],
     gatheredLayers: (2 * parameterCounts(model).perLayer * (state.weights + state.castCopies)) / layout.tp,
     recomputeWorkingSet: layer.recomputeWorkingSet,
     framework: stack.runtimeMemoryBytes + communicators(layout) * stack.communicatorMemoryBytes,
     allocatorOverhead: stack.allocatorOverhead,
-    modelStates: new Float64Array(12),
+    modelStates: [],
   };
-  for (const at of [0, 1, 2] as const) {
+  for (const at of POSITIONS) {
     for (let zero = 0; zero <= 3; zero++) {
       f.modelStates[at * 4 + zero] =
         weightBytes(f, at, zero) + gradientBytes(f, at, zero) + optimizerBytes(f, at, zero);
