@@ -73,8 +73,20 @@ export {
   traceScenarioTrial,
   withTrials,
 } from "./pipeline/simulate.ts";
-export { parseVariation, type SweepRow, sweepScenario, type Variation } from "./pipeline/sweep.ts";
-export { type UncertaintyResult, uncertaintyOf } from "./pipeline/uncertainty.ts";
+export {
+  parseVariation,
+  type SweepRow,
+  sweepPoints,
+  sweepScenario,
+  type Variation,
+} from "./pipeline/sweep.ts";
+export {
+  samplingOf,
+  summarizeUncertainty,
+  type UncertaintyResult,
+  uncertaintyOf,
+  uncertaintyScenarios,
+} from "./pipeline/uncertainty.ts";
 export { type MonteCarloResult, type RunModel, simulateTrials } from "./reliability/monte-carlo.ts";
 export {
   expectedInterruptionsPerTrial,
@@ -94,13 +106,6 @@ export {
   type TimelineSegmentKind,
   type TrialTimeline,
 } from "./reliability/trace.ts";
-export {
-  ChunkDispatch,
-  type ChunkReply,
-  type ChunkRequest,
-  runChunk,
-  THREADED_INTERRUPTIONS,
-} from "./reliability/trial-dispatch.ts";
 // Reports: text and Markdown tables, SVG charts, JSON.
 export { budgetUsedText, buildoutReport, sizedByText } from "./report/buildout-report.ts";
 export { calibrationReport } from "./report/calibration-report.ts";
@@ -173,6 +178,17 @@ export {
 } from "./scenario/resolve-growth.ts";
 export type { FieldCatalog, FieldMeta } from "./scenario/schema.ts";
 export { findUncertain } from "./scenario/uncertain-values.ts";
+export {
+  PLANNER_THREADS_MIN_CORES,
+  runTask,
+  TASKS,
+  type TaskInput,
+  type TaskKind,
+  type TaskOutput,
+  THREADED_INTERRUPTIONS,
+  THREADED_SWEEP_POINTS,
+  THREADED_UNCERTAINTY_SCENARIOS,
+} from "./tasks.ts";
 export {
   formatPercent,
   formatQuantity,

@@ -509,6 +509,41 @@ describe("web app in Chromium", { skip }, () => {
     );
   });
 
+  it("gives the same sweep and uncertainty analysis on 1 and on 2 Web Workers (?workers=N)", async () => {
+    const seen: { workers: number; tables: string[] }[] = [];
+    for (const asked of [1, 2]) {
+      const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 } });
+      let workers = 0;
+      page.on("worker", () => workers++);
+      await page.goto(`${URL_BASE}?workers=${asked}`);
+      await done(page);
+      await page.fill("#sweep-from", "1024");
+      await page.fill("#sweep-to", "4096");
+      await page.click("#sweep");
+      await done(page);
+      const sweep = await page.locator("#whatif table").allTextContents();
+      await page.click("#simulation-more summary");
+      await page.fill("#uncertainty-samples", "6");
+      await page.click("#reliability-more summary");
+      await page.fill("#reliability-rateScale", "0.5..2");
+      await done(page);
+      await page.waitForFunction(() =>
+        /6 samples/.test(document.querySelector("#uncertainty")?.textContent ?? ""),
+      );
+      const sampled = await page.locator("#uncertainty table").allTextContents();
+      seen.push({ workers, tables: [...sweep, ...sampled] });
+      await page.close();
+    }
+    const [one, two] = seen as [(typeof seen)[number], (typeof seen)[number]];
+    assert.ok(one.tables.length >= 2, "the sweep and the analysis print tables");
+    assert.deepEqual(two.tables, one.tables);
+    // The job workers alone with one worker asked for; nested task workers with two.
+    assert.ok(
+      two.workers > one.workers,
+      `${two.workers} workers started with 2 asked, ${one.workers} with 1`,
+    );
+  });
+
   it("sweeps any field into line charts, and compares a kept scenario with the form", async () => {
     const page = await open();
     await page.fill("#sweep-from", "1024");

@@ -13,19 +13,13 @@ import { toJson } from "../report/json.ts";
 import { sweepCsv } from "../report/sweep-csv.ts";
 import { sweepReport } from "../report/sweep-report.ts";
 import { scenarioAtMedians } from "../scenario/normalize.ts";
+import { THREADED_SWEEP_POINTS } from "../tasks.ts";
 import { type Io, type OutputOptions, progressBar, styleOf, writeSvg } from "./common.ts";
 import { readScenario } from "./files.ts";
 import { plannerThreadsPay, threadsFor, workersOption } from "./workers.ts";
 
 // The analyses over several scenarios: sweep and compare. The sweep's points run on worker threads
 // (--workers), with the same bytes out.
-
-/**
- * With no --workers, a sweep of this many points or more runs on every core (from 4 cores: see
- * plannerThreadsPay). A point plans and runs 200 trials (about 0.1 s for a 16,384-GPU search) and a
- * thread's first point costs about a second more (loading the planner, warming its JIT).
- */
-const THREADED_SWEEP_POINTS = 16;
 
 export async function runSweep(
   file: string,

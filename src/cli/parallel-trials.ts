@@ -7,8 +7,8 @@ import {
   type TrialChunk,
   trialChunks,
 } from "../reliability/simulate.ts";
-import { THREADED_INTERRUPTIONS } from "../reliability/trial-dispatch.ts";
 import type { Scenario } from "../scenario/normalize.ts";
+import { THREADED_INTERRUPTIONS } from "../tasks.ts";
 import { type RunOptions, TaskPool, withTaskPool } from "./task-pool.ts";
 import { threadsFor } from "./workers.ts";
 

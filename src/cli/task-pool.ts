@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { TaskInput, TaskKind, TaskOutput } from "./tasks.ts";
+import type { TaskInput, TaskKind, TaskOutput } from "../tasks.ts";
 
 // Independent tasks over worker threads: inputs handed out one at a time (a slow thread takes fewer,
 // progress moves evenly), outputs gathered by index. Each task depends only on its input, so the

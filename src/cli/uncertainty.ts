@@ -6,14 +6,8 @@ import {
   uncertaintyScenarios,
 } from "../pipeline/uncertainty.ts";
 import { findUncertain } from "../scenario/uncertain-values.ts";
+import { THREADED_UNCERTAINTY_SCENARIOS } from "../tasks.ts";
 import { plannerThreadsPay, threadsFor } from "./workers.ts";
-
-/**
- * With no --workers, an analysis of this many evaluations (samples and swings) or more runs on every
- * core (from 4 cores: see plannerThreadsPay). Before the search's rewrite, on 2 cores, Colossus'
- * uncertain example took 1.2-1.5x less time on 2 threads with 212 of them and longer with 60.
- */
-const THREADED_UNCERTAINTY_SCENARIOS = 128;
 
 /**
  * `uncertaintyOf` (a plan's P10/P50/P90 over its uncertain inputs) with its samples and swings on

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { InputError } from "../errors.ts";
+import { PLANNER_THREADS_MIN_CORES } from "../tasks.ts";
 
 // How many threads a command's work runs on (--workers). Light on purpose: a command loads the thread
 // pool (task-pool.ts, node:worker_threads) only once it has decided to start threads.
@@ -27,16 +28,6 @@ export function threadsFor(workers: number | "auto" | undefined, tasks: number, 
   const asked = typeof workers === "number" ? workers : bigEnough ? defaultWorkers() : 1;
   return Math.max(1, Math.min(asked, tasks));
 }
-
-/**
- * Cores from which the planner's work (sweep points, uncertainty samples, validate's rows) starts
- * threads when --workers is not given. Below it the planner in process already keeps the cores busy, as
- * V8 compiles and collects garbage on helper threads of its own (validate on 2 cores: 4.2 s of CPU on
- * the main thread, 4.9 s on the helpers), and each thread compiles the same code again: on 2 cores, 2
- * threads ran validate 1.2-1.5x slower and a 64-point sweep no faster. The Monte Carlo, which
- * allocates and compiles little, gains on 2 cores and has its own rule.
- */
-export const PLANNER_THREADS_MIN_CORES = 4;
 
 /** Whether `tasks` of the planner's work repay threads by default: enough of them, and cores to spare. */
 export function plannerThreadsPay(tasks: number, threshold: number): boolean {

@@ -21,7 +21,11 @@ export class JobRunner {
   #active: (Job & { readonly id: number }) | undefined;
   #waiting: Job | undefined;
 
-  constructor(private readonly restartWhenBusy: boolean) {
+  /** `workers`: Web Workers for a job's long work (the page's `?workers=N`); undefined: by the work. */
+  constructor(
+    private readonly restartWhenBusy: boolean,
+    private readonly workers?: number,
+  ) {
     this.#worker = this.#start();
   }
 
@@ -58,7 +62,7 @@ export class JobRunner {
   #send(job: Job): void {
     const id = ++this.#nextId;
     this.#active = { ...job, id };
-    this.#worker.postMessage({ id, request: job.request });
+    this.#worker.postMessage({ id, request: job.request, workers: this.workers });
   }
 
   #onReply(reply: JobReply): void {

@@ -65,8 +65,13 @@ const views = {
   calibration: $<HTMLElement>("#calibration"),
 };
 
+// `?workers=N` in the page's address runs long work (trials, sweep points, samples) on N Web Workers, as
+// the CLI's --workers; without it the page decides by the work and the browser's cores.
+const askedWorkers = Number(new URLSearchParams(location.search).get("workers") ?? Number.NaN);
+const workers =
+  Number.isInteger(askedWorkers) && askedWorkers >= 1 && askedWorkers <= 64 ? askedWorkers : undefined;
 const planner = new JobRunner(false);
-const runner = new JobRunner(true);
+const runner = new JobRunner(true, workers);
 
 form.innerHTML = formHtml();
 const sweepPath = $<HTMLSelectElement>("#sweep-path");

@@ -1,7 +1,7 @@
 // Plans and simulates off the page's thread, so typing never waits for a search or a Monte Carlo. The
 // page runs two of these: one for plans (quick), one for runs, sweeps and samples (long, cancellable),
 // and a third, started on first use, for fitting a stack to measured runs (calibrate). A long run's
-// trials go to workers of its own (trial-pool.ts).
+// trials, a sweep's points and an analysis' samples go to workers of its own (task-pool.ts).
 import {
   buildoutScenario,
   type CalibrationResult,
@@ -10,7 +10,6 @@ import {
   InfeasibleError,
   InputError,
   type InputFile,
-  parseVariation,
   planScenario,
   resolveGrowth,
   type ScenarioPlan,
@@ -21,13 +20,11 @@ import {
   serveScenario,
   stackFileYaml,
   summarizeScenario,
-  sweepScenario,
   traceScenarioTrial,
-  uncertaintyOf,
   withGrowthSize,
   withTrials,
 } from "../../src/index.ts";
-import { simulateOnWorkers } from "./trial-pool.ts";
+import { askWorkers, simulateOnWorkers, sweepOnWorkers, uncertaintyOnWorkers } from "./task-pool.ts";
 
 export type JobRequest =
   | { readonly kind: "plan"; readonly scenario: unknown }
@@ -103,14 +100,11 @@ async function perform(request: JobRequest, progress: (fraction: number) => void
       return growthScenario(scenario, resolveGrowth(raw, scenario));
     }
     case "uncertainty":
-      return uncertaintyOf(request.scenario, (done, total) => progress(done / total));
-    case "sweep": {
-      const variations = [parseVariation(`${request.path}=${request.spec}`)];
-      return {
-        variations,
-        rows: sweepScenario(request.scenario, variations, (done, total) => progress(done / total)),
-      };
-    }
+      return uncertaintyOnWorkers(request.scenario, (done, total) => progress(done / total));
+    case "sweep":
+      return sweepOnWorkers(request.scenario, `${request.path}=${request.spec}`, (done, total) =>
+        progress(done / total),
+      );
     case "compare": {
       const [a, b] = [request.a, request.b].map((raw) =>
         summarizeScenario(withTrials(scenarioAtMedians(raw), COMPARE_TRIALS)),
@@ -128,8 +122,11 @@ async function perform(request: JobRequest, progress: (fraction: number) => void
   }
 }
 
-self.onmessage = async (event: MessageEvent<{ id: number; request: JobRequest }>) => {
-  const { id, request } = event.data;
+self.onmessage = async (
+  event: MessageEvent<{ id: number; request: JobRequest; workers: number | undefined }>,
+) => {
+  const { id, request, workers } = event.data;
+  askWorkers(workers);
   let reported = -1;
   // At most a hundred progress messages a job.
   const progress = (fraction: number) => {
