@@ -81,11 +81,10 @@ export {
   type Variation,
 } from "./pipeline/sweep.ts";
 export {
-  samplingOf,
   summarizeUncertainty,
   type UncertaintyResult,
   uncertaintyOf,
-  uncertaintyScenarios,
+  uncertaintyTasks,
 } from "./pipeline/uncertainty.ts";
 export { type MonteCarloResult, type RunModel, simulateTrials } from "./reliability/monte-carlo.ts";
 export {

@@ -1,11 +1,9 @@
 import {
-  samplingOf,
   summarizeUncertainty,
   type UncertaintyResult,
   uncertaintyOf,
-  uncertaintyScenarios,
+  uncertaintyTasks,
 } from "../pipeline/uncertainty.ts";
-import { findUncertain } from "../scenario/uncertain-values.ts";
 import { THREADED_UNCERTAINTY_SCENARIOS } from "../tasks.ts";
 import { plannerThreadsPay, threadsFor } from "./workers.ts";
 
@@ -19,10 +17,9 @@ export async function uncertaintyWith(
   raw: unknown,
   onProgress?: (done: number, total: number) => void,
 ): Promise<UncertaintyResult | undefined> {
-  const inputs = findUncertain(raw);
-  if (inputs.length === 0) return undefined;
-  const sampling = samplingOf(raw);
-  const scenarios = uncertaintyScenarios(raw, inputs, sampling);
+  const tasks = uncertaintyTasks(raw);
+  if (!tasks) return undefined;
+  const { inputs, sampling, scenarios } = tasks;
   const big = plannerThreadsPay(scenarios.length, THREADED_UNCERTAINTY_SCENARIOS);
   const threads = threadsFor(workers, scenarios.length, big);
   if (threads <= 1) return uncertaintyOf(raw, onProgress);

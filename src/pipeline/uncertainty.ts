@@ -215,6 +215,23 @@ export function uncertaintyScenarios(
   return scenarios;
 }
 
+/**
+ * A scenario file's analysis as tasks: its uncertain inputs, its sampling and the scenarios to evaluate
+ * (uncertaintyScenarios), for a caller that evaluates them on threads; undefined without ranges.
+ */
+export function uncertaintyTasks(raw: unknown):
+  | {
+      readonly inputs: readonly UncertainInput[];
+      readonly sampling: { readonly samples: number; readonly seed: number };
+      readonly scenarios: unknown[];
+    }
+  | undefined {
+  const inputs = findUncertain(raw);
+  if (inputs.length === 0) return undefined;
+  const sampling = samplingOf(raw);
+  return { inputs, sampling, scenarios: uncertaintyScenarios(raw, inputs, sampling) };
+}
+
 /** The analysis from the outcomes of `uncertaintyScenarios`, in their order. */
 export function summarizeUncertainty(
   inputs: readonly UncertainInput[],

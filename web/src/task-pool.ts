@@ -4,14 +4,12 @@
 // in input order, so the page shows the same bytes whatever the browser's core count.
 import {
   expectedInterruptionsPerTrial,
-  findUncertain,
   PLANNER_THREADS_MIN_CORES,
   parseVariation,
   type Scenario,
   type ScenarioPlan,
   type SimulationResult,
   type SweepRow,
-  samplingOf,
   scenarioRunModel,
   simulateScenario,
   summarizeUncertainty,
@@ -26,7 +24,7 @@ import {
   trialChunks,
   type UncertaintyResult,
   uncertaintyOf,
-  uncertaintyScenarios,
+  uncertaintyTasks,
   type Variation,
 } from "../../src/index.ts";
 
@@ -141,10 +139,9 @@ export async function uncertaintyOnWorkers(
   raw: unknown,
   onProgress: Progress,
 ): Promise<UncertaintyResult | undefined> {
-  const inputs = findUncertain(raw);
-  if (inputs.length === 0) return undefined;
-  const sampling = samplingOf(raw);
-  const scenarios = uncertaintyScenarios(raw, inputs, sampling);
+  const tasks = uncertaintyTasks(raw);
+  if (!tasks) return undefined;
+  const { inputs, sampling, scenarios } = tasks;
   const workers = plannerWorkers(scenarios.length, THREADED_UNCERTAINTY_SCENARIOS);
   if (workers <= 1) return uncertaintyOf(raw, onProgress);
   const outcomes = await mapOnWorkers("uncertaintySample", scenarios, workers, onProgress);
