@@ -28,7 +28,9 @@ import {
 // on only a few fields is done once per combination of those fields: one layer's cost and activations
 // per (tp, cp, micro-batch, SP, recompute, ep), the stage footprints and the step's parts per pipeline
 // depth on top of that, so each (interleaving, ZeRO, batch) costs a few dozen arithmetic operations and
-// allocates nothing. A depth whose step-time floor already loses to a full top list skips the step.
+// allocates nothing. Work that provably cannot change the result is skipped: the step of a depth whose
+// step-time floor already loses to a full top list, and the footprint of a ZeRO stage whose floor is
+// over capacity and no smaller than the closest miss.
 
 export interface SearchConstraints {
   /** Layout fields the user fixed. */
