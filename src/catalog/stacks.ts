@@ -33,6 +33,11 @@ export interface SoftwareStack {
   readonly bucketElementsPerRank: number;
   /** ZeRO-3/FSDP: layers whose weights are gathered ahead of use (0: gathered on demand, exposed). */
   readonly zero3PrefetchLayers: number;
+  /**
+   * ZeRO-3/FSDP: each gathered buffer is copied out to per-parameter tensors on the compute stream
+   * (FSDP2), a read and a write of the gathered weights per gather; false: used in place.
+   */
+  readonly zero3CopyOut: boolean;
   /** Pipeline send/receive overlapped with compute (Megatron's interleaved schedule, DualPipe). */
   readonly pipelineCommOverlap: boolean;
   /**
@@ -102,6 +107,7 @@ const megatronCore: SoftwareStack = {
   bucketElements: 40e6,
   bucketElementsPerRank: 1e6,
   zero3PrefetchLayers: 1,
+  zero3CopyOut: false,
   pipelineCommOverlap: true,
   contextParallelAlgorithm: "ring",
   expertCommOverlap: 0,
@@ -338,9 +344,13 @@ const fsdp2: SoftwareStack = {
     "PyTorch FSDP2 / TorchTitan with torch.compile per block: SDPA flash attention, compiled activations, prefetching all-gathers, async TP off",
   bucketElements: 0,
   zero3PrefetchLayers: 1,
+  zero3CopyOut: true,
   runtimeMemoryBytes: 1.0 * GiB,
   sources: {
     ...pytorchCompile.sources,
+    zero3CopyOut: paper(
+      "PyTorch torch/distributed/fsdp/_fully_shard/_fsdp_collectives.py: foreach_all_gather_copy_out splits the all-gather output into the parameters' tensors, called from FSDPParamGroup.wait_for_unshard on the compute stream",
+    ),
     bucketElements: paper(
       "FSDP2 reduce-scatters each block's gradients as one collective (fully_shard per block)",
     ),

@@ -292,6 +292,7 @@ export function stepSecondsAt(
   );
 
   const [dense, experts] = reductionsFor(c, zero);
+  const state = stateBytesPerParameter(input.training.recipe, input.training.precision);
   const microbatchForward = bottleneckLayers * layer.forward;
   const microbatchBackward = bottleneckLayers * layer.backward;
   const tax = stack.overlapComputeTax;
@@ -319,11 +320,16 @@ export function stepSecondsAt(
     const layers = Math.max(1, bottleneckLayers);
     const forward = exposedBucketedSeconds(gather, microbatchForward, layers, prefetch, tax);
     const backward = exposedBucketedSeconds(gather + reduce, microbatchBackward, layers, prefetch, tax);
-    dataParallelComm = microbatches * (forward + backward);
+    // FSDP2 copies each gathered buffer out to the parameters' tensors on the compute stream: a read
+    // and a write of the gathered weights, for the forward's gather and the backward's.
+    const copyOut = stack.zero3CopyOut
+      ? (2 * 2 * c.stageParameters * Math.min(state.weights, 2)) /
+        (accelerator.hbmBytesPerSecond * cluster.hardware.elementwiseBandwidthFraction)
+      : 0;
+    dataParallelComm = microbatches * (forward + backward + copyOut);
   }
 
   // Adam over this GPU's optimizer shard; grad-norm clipping reads every local gradient.
-  const state = stateBytesPerParameter(input.training.recipe, input.training.precision);
   const optimizerShard = dense.optimizerShard + experts.optimizerShard;
   const optimizerBytes = optimizerShard * state.optimizerStepBytes + c.stageParameters * state.gradients;
   const optimizer =

@@ -23,6 +23,7 @@ const FEATURES = [
   "gradReduceOverlap",
   "paramGatherOverlap",
   "pipelineCommOverlap",
+  "zero3CopyOut",
   "contextParallelAlgorithm",
   "pipelineSchedule",
   "pipelinePartition",

@@ -457,6 +457,10 @@ export const stackObjectSchema = z
     gradReduceOverlap: flag("Gradient reduce overlap", "Gradients reduced in buckets during the backward."),
     paramGatherOverlap: flag("Weight gather overlap", "ZeRO weight all-gather overlapped with the forward."),
     pipelineCommOverlap: flag("Pipeline send/receive overlap", "Pipeline traffic overlapped with compute."),
+    zero3CopyOut: flag(
+      "ZeRO-3 copy-out",
+      "Gathered weights copied out to per-parameter tensors on the compute stream (FSDP2).",
+    ),
     contextParallelAlgorithm: field(z.enum(["ring", "all-gather"]), {
       title: "Context-parallel algorithm",
       description: "ring: K/V chunks passed behind attention; all-gather: K/V gathered first, exposed.",

@@ -24,7 +24,7 @@ export const ERROR_BANDS: readonly ErrorBand[] = [
   },
   {
     stack: "deepseek-dualpipe",
-    meanAbsoluteError: 0.115,
+    meanAbsoluteError: 0.109,
     runs: 1,
   },
   {
@@ -39,22 +39,22 @@ export const ERROR_BANDS: readonly ErrorBand[] = [
   },
   {
     stack: "fsdp2",
-    meanAbsoluteError: 0.093,
+    meanAbsoluteError: 0.078,
     runs: 4,
   },
   {
     stack: "fsdp2-eager",
-    meanAbsoluteError: 0.056,
+    meanAbsoluteError: 0.051,
     runs: 6,
   },
   {
     stack: "pytorch-eager",
-    meanAbsoluteError: 0.115,
+    meanAbsoluteError: 0.109,
     runs: 0,
   },
   {
     stack: "pytorch-compile",
-    meanAbsoluteError: 0.115,
+    meanAbsoluteError: 0.109,
     runs: 0,
   },
   {
@@ -78,7 +78,7 @@ export const ERROR_BANDS: readonly ErrorBand[] = [
   {
     stack: "fsdp2-eager",
     generation: "ampere",
-    meanAbsoluteError: 0.056,
+    meanAbsoluteError: 0.053,
     runs: 5,
   },
 ];
