@@ -21,6 +21,45 @@ describe("step time", () => {
     assert.equal(total, seconds);
   });
 
+  it("FSDP2's copy-out reads and writes the gathered weights twice per micro-batch on the compute stream", () => {
+    const h100 = accelerator("h100-sxm");
+    const fsdp2 = findStack("fsdp2");
+    assert.ok(fsdp2?.zero3CopyOut);
+    const input = (copyOut: boolean) => ({
+      model: model("llama-3-8b"),
+      training: {
+        sequenceLength: 8192,
+        globalBatchSequences: 64,
+        tokens: undefined,
+        precision: "bf16" as const,
+        recipe: "megatron" as const,
+        attentionFlops: "full" as const,
+      },
+      cluster: { accelerator: h100, gpus: 32, ...calibrationFor(h100, { ...fsdp2, zero3CopyOut: copyOut }) },
+      layout: {
+        tp: 1,
+        pp: 1,
+        cp: 1,
+        dp: 32,
+        ep: 1,
+        microBatch: 1,
+        virtualStages: 1,
+        recompute: "none" as const,
+        zero: 3 as const,
+        sequenceParallel: false,
+      },
+    });
+    const withCopy = planLayout(input(true));
+    const without = planLayout(input(false));
+    // 2 micro-batches x 2 gathers x (read + write) x 2 bytes (bf16) of every parameter the GPU gathers
+    // (the whole model: tp 1, pp 1), at the elementwise share of HBM bandwidth.
+    const bytes = 2 * 2 * 2 * 2 * withCopy.memory.parametersPerGpu;
+    const { elementwiseBandwidthFraction } = calibrationFor(h100).hardware;
+    const expected = bytes / (h100.hbmBytesPerSecond * elementwiseBandwidthFraction);
+    const extra = withCopy.step.breakdown.dataParallelComm - without.step.breakdown.dataParallelComm;
+    assert.ok(relativeError(extra, expected) < 1e-9, `${extra} s against ${expected} s`);
+  });
+
   it("the 1F1B bubble is (p - 1)/v stage-times, and interleaving shrinks it", () => {
     const plain = stepTime(llama405bInput({ virtualStages: 1 }));
     assert.ok(relativeError(plain.breakdown.pipelineBubble, 15 * plain.averageStageSeconds) < 1e-12);
