@@ -73,6 +73,13 @@ function inFlight(
 type StagePosition = 0 | 1 | 2;
 const POSITIONS: readonly StagePosition[] = [0, 1, 2];
 
+/** The positions a pipeline of `pp` stages has: one stage, first and last, or all three. */
+function positionsOf(pp: number): readonly StagePosition[] {
+  return pp > 2 ? POSITIONS : pp > 1 ? FIRST_AND_LAST : FIRST_ONLY;
+}
+const FIRST_AND_LAST: readonly StagePosition[] = [0, 2];
+const FIRST_ONLY: readonly StagePosition[] = [0];
+
 /**
  * What a layout's footprint is made of apart from its ZeRO stage, interleaving depth and batch: one
  * (tp, cp, ep, micro-batch, SP, recompute, pp) combination fixes it, so the search builds it once per
@@ -80,6 +87,8 @@ const POSITIONS: readonly StagePosition[] = [0, 1, 2];
  */
 export interface StageFootprints {
   readonly pp: number;
+  /** The positions this pipeline has, in the order a tie goes to. */
+  readonly positions: readonly StagePosition[];
   readonly schedule: PlanInput["cluster"]["stack"]["pipelineSchedule"];
   /** Ranks the ZeRO stages shard over: dp x cp (context-parallel ranks hold the same weights). */
   readonly shards: number;
@@ -150,6 +159,7 @@ export function stageFootprints(
   const logits = (tokens * 2 * model.hidden) / spShare + (tokens * 4 * model.vocab) / layout.tp;
   const f: StageFootprints = {
     pp,
+    positions: positionsOf(pp),
     schedule: stack.pipelineSchedule,
     shards: layout.dp * layout.cp,
     state,
@@ -205,9 +215,8 @@ function activationBytes(
   virtualStages: number,
   microbatches: number,
 ): number {
-  const layout = { pp: f.pp, virtualStages };
   return (
-    f.activationsPerMicrobatch[at] * inFlightMicrobatches(layout, f.stages[at], microbatches, f.schedule)
+    f.activationsPerMicrobatch[at] * inFlight(f.pp, virtualStages, f.stages[at], microbatches, f.schedule)
   );
 }
 
@@ -223,7 +232,10 @@ function stageBytes(
   virtualStages: number,
   microbatches: number,
 ): number {
-  const activations = activationBytes(f, at, virtualStages, microbatches);
+  return stageBytesWith(f, at, zero, activationBytes(f, at, virtualStages, microbatches));
+}
+
+function stageBytesWith(f: StageFootprints, at: StagePosition, zero: number, activations: number): number {
   const logits = f.logits[at];
   const workingBuffers = workingBufferBytes(f, zero);
   return (
@@ -268,9 +280,8 @@ export function peakStageBytes(
   virtualStages: number,
   microbatches: number,
 ): number {
-  let bytes = stageBytes(f, 0, zero, virtualStages, microbatches);
-  if (f.pp > 2) bytes = Math.max(bytes, stageBytes(f, 1, zero, virtualStages, microbatches));
-  if (f.pp > 1) bytes = Math.max(bytes, stageBytes(f, 2, zero, virtualStages, microbatches));
+  let bytes = 0;
+  for (const at of f.positions) bytes = Math.max(bytes, stageBytes(f, at, zero, virtualStages, microbatches));
   return bytes;
 }
 
@@ -279,19 +290,8 @@ export function peakStageBytes(
  * without its activations (every term is non-negative). The search skips layouts it proves hopeless.
  */
 export function peakStageFloorBytes(f: StageFootprints, zero: number): number {
-  const workingBuffers = workingBufferBytes(f, zero);
   let floor = 0;
-  for (let at = 0; at < 3; at++) {
-    if ((at === 1 && f.pp <= 2) || (at === 2 && f.pp <= 1)) continue;
-    const logits = f.logits[at as StagePosition];
-    const bytes =
-      (f.modelStates[at * 4 + zero] as number) +
-      logits +
-      workingBuffers +
-      f.framework +
-      f.allocatorOverhead * (logits + workingBuffers);
-    floor = Math.max(floor, bytes);
-  }
+  for (const at of f.positions) floor = Math.max(floor, stageBytesWith(f, at, zero, 0));
   return floor;
 }
 
@@ -309,9 +309,8 @@ export function memoryPerGpu(
   const microbatches = microbatchesPerStep(input);
   const f = stageFootprints(input, layerActivations(input), partition);
   const peak = peakStageBytes(f, zero, virtualStages, microbatches);
-  // The first position (first, middle, last) that reaches the peak, as the comparison above picks it.
-  const positions: StagePosition[] = f.pp > 2 ? [0, 1, 2] : f.pp > 1 ? [0, 2] : [0];
-  const at = positions.find((p) => stageBytes(f, p, zero, virtualStages, microbatches) === peak) ?? 0;
+  // The first position (first, middle, last) that reaches the peak.
+  const at = f.positions.find((p) => stageBytes(f, p, zero, virtualStages, microbatches) === peak) ?? 0;
   const terms = stageTerms(f, at, zero, virtualStages, microbatches);
   const total = Object.values(terms).reduce((sum, bytes) => sum + bytes, 0);
   return { stage: f.stages[at], perGpuBytes: { ...terms, total }, parametersPerGpu: f.parameters[at] };
