@@ -97,16 +97,17 @@ function reduction(
   parameters: number,
   layers: number,
   group: GroupPlacement,
+  zero: Layout["zero"],
   input: PlanInput,
   net: NetworkBackend,
 ): Reduction {
-  const { layout, training, cluster } = input;
+  const { training, cluster } = input;
   if (parameters <= 0 || group.size <= 1) {
     return { reduce: 0, gather: 0, buckets: 1, optimizerShard: parameters };
   }
   const { stack } = cluster;
   // ZeRO-3 and FSDP-style stacks move one layer at a time; the others fill buckets of fixed size.
-  const perLayer = stack.bucketElements === 0 || layout.zero === 3;
+  const perLayer = stack.bucketElements === 0 || zero === 3;
   const bucketElements = perLayer
     ? parameters / Math.max(1, layers)
     : Math.max(stack.bucketElements, stack.bucketElementsPerRank * group.size);
@@ -115,7 +116,7 @@ function reduction(
   const gradBytes = perBucket * stack.gradReduceBytes;
   const weightBytes =
     perBucket * Math.min(stateBytesPerParameter(training.recipe, training.precision).weights, 2);
-  if (layout.zero === 0) {
+  if (zero === 0) {
     return {
       reduce: buckets * net.collectiveSeconds("all-reduce", gradBytes, group),
       gather: 0,
@@ -227,8 +228,8 @@ function reductionsFor(c: DepthCost, zero: Layout["zero"]): [Reduction, Reductio
   const index = zeroClass(zero);
   const cached = c.reductions[index];
   if (cached) return cached;
-  const { model, layout, cluster } = c.input;
-  const input = zero === layout.zero ? c.input : { ...c.input, layout: { ...layout, zero } };
+  const { input } = c;
+  const { model, layout, cluster } = input;
   const expertParameters = stageExpertParameterCount(model, layout, c.bottleneckLayers);
   const domain = cluster.accelerator.scaleUpDomainGpus;
   // Data parallel: gradients reduced and weights gathered over the ranks that hold the same weights —
@@ -238,6 +239,7 @@ function reductionsFor(c: DepthCost, zero: Layout["zero"]): [Reduction, Reductio
       c.stageParameters - expertParameters,
       c.bottleneckLayers,
       placeGroup(layout.dp * layout.cp, layout.tp, domain),
+      zero,
       input,
       c.net,
     ),
@@ -245,6 +247,7 @@ function reductionsFor(c: DepthCost, zero: Layout["zero"]): [Reduction, Reductio
       expertParameters,
       c.bottleneckLayers,
       placeGroup(expertDataParallelSize(layout), layout.ep, domain),
+      zero,
       input,
       c.net,
     ),
