@@ -179,6 +179,7 @@ export type { FieldCatalog, FieldMeta } from "./scenario/schema.ts";
 export { findUncertain } from "./scenario/uncertain-values.ts";
 export {
   PLANNER_THREADS_MIN_CORES,
+  plannerWorkPays,
   runTask,
   TASKS,
   type TaskInput,
@@ -187,6 +188,7 @@ export {
   THREADED_INTERRUPTIONS,
   THREADED_SWEEP_POINTS,
   THREADED_UNCERTAINTY_SCENARIOS,
+  threadsFor,
 } from "./tasks.ts";
 export {
   formatPercent,

@@ -74,6 +74,24 @@ export const THREADED_SWEEP_POINTS = 16;
  */
 export const THREADED_UNCERTAINTY_SCENARIOS = 128;
 
+/**
+ * Threads for `tasks` independent tasks: as many as asked, else `cores` when the work repays starting
+ * them; never more than the tasks. 1: in process. The CLI's --workers and the page's ?workers=N.
+ */
+export function threadsFor(
+  asked: number | undefined,
+  tasks: number,
+  worthIt: boolean,
+  cores: number,
+): number {
+  return Math.max(1, Math.min(asked ?? (worthIt ? cores : 1), tasks));
+}
+
+/** Whether `tasks` of the planner's work repay threads by default: enough of them, and cores to spare. */
+export function plannerWorkPays(tasks: number, threshold: number, cores: number): boolean {
+  return tasks >= threshold && cores >= PLANNER_THREADS_MIN_CORES;
+}
+
 const loaded = new Map<TaskKind, Promise<(input: never) => unknown>>();
 
 /** Runs one task in this thread, loading its kind on first use and keeping it for the next tasks. */

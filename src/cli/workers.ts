@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { InputError } from "../errors.ts";
-import { PLANNER_THREADS_MIN_CORES } from "../tasks.ts";
+import { plannerWorkPays, threadsFor as threadsOn } from "../tasks.ts";
 
 // How many threads a command's work runs on (--workers). Light on purpose: a command loads the thread
 // pool (task-pool.ts, node:worker_threads) only once it has decided to start threads.
@@ -25,11 +25,10 @@ export function workersOption(value: string | undefined): number | undefined {
  * every core when the work is big enough to repay starting them; never more than the tasks. 1: in process.
  */
 export function threadsFor(workers: number | "auto" | undefined, tasks: number, bigEnough: boolean): number {
-  const asked = typeof workers === "number" ? workers : bigEnough ? defaultWorkers() : 1;
-  return Math.max(1, Math.min(asked, tasks));
+  return threadsOn(typeof workers === "number" ? workers : undefined, tasks, bigEnough, defaultWorkers());
 }
 
 /** Whether `tasks` of the planner's work repay threads by default: enough of them, and cores to spare. */
 export function plannerThreadsPay(tasks: number, threshold: number): boolean {
-  return tasks >= threshold && availableParallelism() >= PLANNER_THREADS_MIN_CORES;
+  return plannerWorkPays(tasks, threshold, availableParallelism());
 }

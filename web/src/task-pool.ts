@@ -4,8 +4,8 @@
 // in input order, so the page shows the same bytes whatever the browser's core count.
 import {
   expectedInterruptionsPerTrial,
-  PLANNER_THREADS_MIN_CORES,
   parseVariation,
+  plannerWorkPays,
   type Scenario,
   type ScenarioPlan,
   type SimulationResult,
@@ -21,6 +21,7 @@ import {
   THREADED_INTERRUPTIONS,
   THREADED_SWEEP_POINTS,
   THREADED_UNCERTAINTY_SCENARIOS,
+  threadsFor,
   trialChunks,
   type UncertaintyResult,
   uncertaintyOf,
@@ -44,7 +45,7 @@ function cores(): number {
 
 /** Workers for `tasks` tasks: as many as asked, else every core when the work repays them; 1: here. */
 function workersFor(tasks: number, worthIt: boolean): number {
-  return Math.max(1, Math.min(askedWorkers ?? (worthIt ? cores() : 1), tasks));
+  return threadsFor(askedWorkers, tasks, worthIt, cores());
 }
 
 /**
@@ -114,7 +115,7 @@ export async function simulateOnWorkers(
 
 /** Workers for the planner's work: as asked, else every core for enough tasks and cores to spare (the CLI's rule). */
 function plannerWorkers(tasks: number, threshold: number): number {
-  return workersFor(tasks, tasks >= threshold && cores() >= PLANNER_THREADS_MIN_CORES);
+  return workersFor(tasks, plannerWorkPays(tasks, threshold, cores()));
 }
 
 /** One field swept: its points on the workers asked for, or on every core from 4 cores and 16 points. */
