@@ -1,5 +1,6 @@
 import { nowMilliseconds } from "../clock.ts";
 import { InfeasibleError } from "../errors.ts";
+import type { NetworkBackend } from "../fabric/network.ts";
 import type { LayerActivationBytes } from "../model/activations.ts";
 import type { Recompute } from "../model/transformer.ts";
 import { GiB } from "../units.ts";
@@ -171,6 +172,97 @@ export function losesBy(plan: PlanResult, best: PlanResult): RankedLayout["loses
     .slice(0, 2);
 }
 
+/** What a search has found so far; each depth it scans adds to it. */
+interface Found {
+  readonly top: Candidate[];
+  evaluated: number;
+  feasible: number;
+  closest: Candidate | undefined;
+  firstViolation: string | undefined;
+}
+
+/** What stays fixed while a search scans its pipeline depths. */
+interface DepthScan {
+  readonly base: Omit<PlanInput, "layout">;
+  readonly constraints: SearchConstraints;
+  readonly net: NetworkBackend;
+  readonly capacity: number;
+  readonly zeros: readonly Layout["zero"][];
+  /** Scratch: each ZeRO stage's memory floor at the depth being scanned. */
+  readonly memoryFloors: Float64Array;
+}
+
+interface LayerCosts {
+  readonly layer: LayerCost;
+  readonly activations: LayerActivationBytes;
+  readonly output: number;
+}
+
+/**
+ * One pipeline depth: its partition, stage footprints and step parts once, then every (interleaving,
+ * ZeRO stage) at its batch as plain arithmetic. A function of its own so that V8 optimizes the hot
+ * loop as a small unit (inlined into the whole search it took ~0.3 s to compile, and recompiled on
+ * every input shape).
+ */
+function scanDepth(
+  scan: DepthScan,
+  found: Found,
+  probe: PlanInput,
+  costs: LayerCosts,
+  virtuals: readonly number[],
+): void {
+  const { constraints, capacity, zeros, memoryFloors } = scan;
+  const { top } = found;
+  const depthLayout = probe.layout;
+  const { pp, dp, microBatch } = depthLayout;
+  const partition = partitionFor(probe, costs.layer, costs.output);
+  const footprints = stageFootprints(probe, costs.activations, partition);
+  const depth = depthCost(probe, scan.net, costs.layer, costs.output, partition);
+  const floor = secondsPerTokenFloor(depth);
+  const tokensPerSequence = probe.training.sequenceLength;
+  // Each ZeRO stage's footprint without activations, less a rounding margin: a layout
+  // above capacity at this floor, and no smaller than the closest miss, changes nothing.
+  for (const zero of zeros) memoryFloors[zero] = peakStageFloorBytes(footprints, zero) * (1 - 1e-12);
+  for (const virtualStages of virtuals) {
+    // The interleaved schedule runs micro-batches in groups of pp.
+    const unit = dp * microBatch * (virtualStages > 1 ? pp : 1);
+    const batch = batchFor(unit, constraints.batch);
+    if (batch === 0) continue;
+    const microbatches = batch / (dp * microBatch);
+    for (const zero of zeros) {
+      found.evaluated++;
+      const memoryFloor = memoryFloors[zero] as number;
+      const { closest } = found;
+      if (memoryFloor > capacity && closest && memoryFloor >= closest.memoryBytes) continue;
+      const memory = peakStageBytes(footprints, zero, virtualStages, microbatches);
+      if (memory > capacity) {
+        if (!closest || memory < closest.memoryBytes) {
+          found.closest = {
+            layout: { ...depthLayout, virtualStages, zero },
+            batch,
+            secondsPerToken: Number.POSITIVE_INFINITY,
+            memoryBytes: memory,
+          };
+        }
+        continue;
+      }
+      found.feasible++;
+      // Past the worst of a full list by more than `better`'s tolerance: it cannot enter,
+      // nor displace its own shape's entry, which ranks no worse than the worst.
+      const bar =
+        top.length === constraints.top
+          ? (top[top.length - 1] as Candidate).secondsPerToken * (1 + 1e-9)
+          : Number.POSITIVE_INFINITY;
+      if (floor > bar) continue;
+      const step = stepSecondsAt(depth, zero, virtualStages, batch);
+      const secondsPerToken = step / (batch * tokensPerSequence);
+      if (secondsPerToken > bar) continue;
+      const layout: Layout = { ...depthLayout, virtualStages, zero };
+      insertTop(top, { layout, batch, secondsPerToken, memoryBytes: memory }, constraints.top);
+    }
+  }
+}
+
 /** `onProgress` hears the share of the (tp, cp) pairs begun, for a progress bar on large searches. */
 export function searchLayouts(
   base: Omit<PlanInput, "layout">,
@@ -198,17 +290,19 @@ export function searchLayouts(
   const zeros = options<Layout["zero"]>(pinned.zero, [0, 1, 2, 3]);
   const eps = options(pinned.ep, model.moe ? divisors(model.moe.experts) : [1]);
 
-  const top: Candidate[] = [];
-  let evaluated = 0;
-  let feasible = 0;
-  let closest: Candidate | undefined;
-  let firstViolation: string | undefined;
-
+  const found: Found = { top: [], evaluated: 0, feasible: 0, closest: undefined, firstViolation: undefined };
   const endStagePins = {
     ...(pinned.firstStageLayers !== undefined ? { firstStageLayers: pinned.firstStageLayers } : {}),
     ...(pinned.lastStageLayers !== undefined ? { lastStageLayers: pinned.lastStageLayers } : {}),
   };
-  const memoryFloors = new Float64Array(4);
+  const scan: DepthScan = {
+    base,
+    constraints,
+    net,
+    capacity,
+    zeros,
+    memoryFloors: new Float64Array(4),
+  };
   const virtualCache = new Map<number, readonly number[]>();
   const virtualsByPp = (pp: number) => {
     let cached = virtualCache.get(pp);
@@ -241,17 +335,17 @@ export function searchLayouts(
             for (const ep of eps) {
               // One layer's cost and activations depend on none of pp, dp, v or ZeRO: computed once,
               // when the first legal pipeline depth needs them.
-              let costs: { layer: LayerCost; activations: LayerActivationBytes; output: number } | undefined;
+              let costs: LayerCosts | undefined;
               for (const pp of pps) {
                 const dp = gpus / (tp * cp * pp);
                 if (pinned.dp !== undefined && pinned.dp !== dp) continue;
                 if ((tp * cp * dp) % ep !== 0) continue;
                 // Interleaving only multiplies the batch unit, so a micro-batch that fails plain 1F1B fails all.
                 if (batchFor(dp * microBatch, constraints.batch) === 0) {
-                  firstViolation ??= `no global batch in ${constraints.batch.min}..${constraints.batch.max} sequences is a multiple of dp x microBatch = ${dp * microBatch}`;
+                  found.firstViolation ??= `no global batch in ${constraints.batch.min}..${constraints.batch.max} sequences is a multiple of dp x microBatch = ${dp * microBatch}`;
                   continue;
                 }
-                // The depth's own layout; its ZeRO stage and interleaving are the loops' below.
+                // The depth's own layout; its ZeRO stage and interleaving are scanDepth's loops.
                 const depthLayout: Layout = {
                   ...provisional,
                   tp,
@@ -270,51 +364,7 @@ export function searchLayouts(
                   activations: layerActivations(probe),
                   output: outputLayerSeconds(probe),
                 };
-                const partition = partitionFor(probe, costs.layer, costs.output);
-                const footprints = stageFootprints(probe, costs.activations, partition);
-                const depth = depthCost(probe, net, costs.layer, costs.output, partition);
-                const floor = secondsPerTokenFloor(depth);
-                // Each ZeRO stage's footprint without activations, less a rounding margin: a layout
-                // above capacity at this floor, and no smaller than the closest miss, changes nothing.
-                for (const zero of zeros)
-                  memoryFloors[zero] = peakStageFloorBytes(footprints, zero) * (1 - 1e-12);
-                for (const virtualStages of virtualsByPp(pp)) {
-                  // The interleaved schedule runs micro-batches in groups of pp.
-                  const unit = dp * microBatch * (virtualStages > 1 ? pp : 1);
-                  const batch = batchFor(unit, constraints.batch);
-                  if (batch === 0) continue;
-                  const microbatches = batch / (dp * microBatch);
-                  for (const zero of zeros) {
-                    evaluated++;
-                    const memoryFloor = memoryFloors[zero] as number;
-                    if (memoryFloor > capacity && closest && memoryFloor >= closest.memoryBytes) continue;
-                    const memory = peakStageBytes(footprints, zero, virtualStages, microbatches);
-                    if (memory > capacity) {
-                      if (!closest || memory < closest.memoryBytes) {
-                        closest = {
-                          layout: { ...depthLayout, virtualStages, zero },
-                          batch,
-                          secondsPerToken: Number.POSITIVE_INFINITY,
-                          memoryBytes: memory,
-                        };
-                      }
-                      continue;
-                    }
-                    feasible++;
-                    // Past the worst of a full list by more than `better`'s tolerance: it cannot enter,
-                    // nor displace its own shape's entry, which ranks no worse than the worst.
-                    const bar =
-                      top.length === constraints.top
-                        ? (top[top.length - 1] as Candidate).secondsPerToken * (1 + 1e-9)
-                        : Number.POSITIVE_INFINITY;
-                    if (floor > bar) continue;
-                    const step = stepSecondsAt(depth, zero, virtualStages, batch);
-                    const secondsPerToken = step / (batch * training.sequenceLength);
-                    if (secondsPerToken > bar) continue;
-                    const layout: Layout = { ...depthLayout, virtualStages, zero };
-                    insertTop(top, { layout, batch, secondsPerToken, memoryBytes: memory }, constraints.top);
-                  }
-                }
+                scanDepth(scan, found, probe, costs, virtualsByPp(pp));
               }
             }
           }
@@ -323,12 +373,13 @@ export function searchLayouts(
     }
   }
 
+  const { top, closest } = found;
   if (top.length === 0) {
     const closestPlan = closest
       ? planLayout({ ...base, training: withBatch(training, closest.batch), layout: closest.layout })
       : undefined;
     throw new InfeasibleError(
-      nothingFits(base, constraints, closest, closestPlan, firstViolation, evaluated),
+      nothingFits(base, constraints, closest, closestPlan, found.firstViolation, found.evaluated),
       closestPlan,
     );
   }
@@ -338,8 +389,8 @@ export function searchLayouts(
   const best = plans[0] as PlanResult;
   return {
     top: plans.map((plan, i) => ({ plan, losesBy: i === 0 ? [] : losesBy(plan, best) })),
-    evaluated,
-    feasible,
+    evaluated: found.evaluated,
+    feasible: found.feasible,
     seconds: (nowMilliseconds() - started) / 1000,
   };
 }
