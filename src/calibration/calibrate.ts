@@ -5,7 +5,7 @@ import { TUNABLE_CONSTANTS, type TunableConstant } from "../catalog/stack-consta
 import { DEFAULT_STACK, type SoftwareStack } from "../catalog/stacks.ts";
 import { InfeasibleError, InputError } from "../errors.ts";
 import type { Layout } from "../parallel/layout.ts";
-import { type PlanResult, planLayout } from "../parallel/plan.ts";
+import { type PlanResult, planLayout, stepSecondsOf } from "../parallel/plan.ts";
 import type { PlanInput } from "../parallel/plan-input.ts";
 import { layoutAsRan, type SearchConstraints } from "../parallel/search.ts";
 import { STEP_COMPONENTS, type StepComponent } from "../parallel/step-time.ts";
@@ -143,22 +143,28 @@ function withValues(base: Constants, free: readonly TunableConstant[], values: r
 
 /** predicted / measured - 1 on step time, or undefined for a run without a measured time. */
 export function stepError(run: PreparedRun, constants: Constants): number | undefined {
-  return run.stepSeconds === undefined ? undefined : plan(run, constants).step.seconds / run.stepSeconds - 1;
+  return run.stepSeconds === undefined
+    ? undefined
+    : stepSecondsOf(withConstants(run, constants)) / run.stepSeconds - 1;
 }
 
-function plan(run: PreparedRun, constants: Constants): PlanResult {
-  return planLayout({ ...run.base, cluster: { ...run.base.cluster, ...constants }, layout: run.layout });
+function withConstants(run: PreparedRun, constants: Constants): PlanInput {
+  return { ...run.base, cluster: { ...run.base.cluster, ...constants }, layout: run.layout };
 }
 
 /** Log errors of step time (and of peak memory where measured): the residuals the fit minimises. */
 function residuals(runs: readonly PreparedRun[], constants: Constants): number[] {
   const out: number[] = [];
   for (const run of runs) {
-    const result = plan(run, constants);
-    if (run.stepSeconds !== undefined) out.push(Math.log(result.step.seconds / run.stepSeconds));
-    if (run.peakMemoryBytes !== undefined) {
-      out.push(Math.log(result.memory.perGpuBytes.total / run.peakMemoryBytes));
+    const input = withConstants(run, constants);
+    if (run.peakMemoryBytes === undefined) {
+      // The step alone: a fit prices each run a few hundred times.
+      if (run.stepSeconds !== undefined) out.push(Math.log(stepSecondsOf(input) / run.stepSeconds));
+      continue;
     }
+    const result = planLayout(input);
+    if (run.stepSeconds !== undefined) out.push(Math.log(result.step.seconds / run.stepSeconds));
+    out.push(Math.log(result.memory.perGpuBytes.total / run.peakMemoryBytes));
   }
   return out;
 }
@@ -384,8 +390,8 @@ export function calibrate(raw: readonly RawMeasuredRun[], options: CalibrationOp
   }
 
   const runFits = runs.map((run): RunFit => {
-    const before = plan(run, base);
-    const after = plan(run, fitted.constants);
+    const before = planLayout(withConstants(run, base));
+    const after = planLayout(withConstants(run, fitted.constants));
     const errorBefore = stepError(run, base);
     const errorAfter = stepError(run, fitted.constants);
     return {
@@ -408,7 +414,9 @@ export function calibrate(raw: readonly RawMeasuredRun[], options: CalibrationOp
   const memoryError = (constants: Constants) =>
     mean(
       withMemory.map((r) =>
-        Math.abs(plan(r, constants).memory.perGpuBytes.total / (r.peakMemoryBytes ?? 1) - 1),
+        Math.abs(
+          planLayout(withConstants(r, constants)).memory.perGpuBytes.total / (r.peakMemoryBytes ?? 1) - 1,
+        ),
       ),
     );
   const constants: ConstantFit[] = [

@@ -1,7 +1,8 @@
 import type { HardwareCalibration } from "../catalog/hardware-calibrations.ts";
 import type { SoftwareStack } from "../catalog/stacks.ts";
 import type { Layout } from "../parallel/layout.ts";
-import { evaluateRun, stackOf } from "../validation/accuracy.ts";
+import { stepSecondsOf } from "../parallel/plan.ts";
+import { evaluateRun, publishedRunInput, publishedStepSeconds, stackOf } from "../validation/accuracy.ts";
 import type { PublishedRun } from "../validation/published-runs.ts";
 
 // The constants kernel benchmarks cannot give, fitted to published runs: one global set per hardware
@@ -44,7 +45,7 @@ export function fitObjective(
   let sum = 0;
   let weights = 0;
   for (const run of runs) {
-    const error = Math.log(1 + evaluate(run, state, layouts).stepError);
+    const error = Math.log(1 + stepErrorOf(run, state, layouts));
     const weight = run.confidence === "stated" ? 1 : 0.5;
     // Absolute, not squared: one run whose setup is uncertain should not drag the whole fit.
     sum += weight * Math.abs(error);
@@ -53,15 +54,40 @@ export function fitObjective(
   return weights > 0 ? sum / weights : 0;
 }
 
+/** evaluate(...).stepError, priced by the step alone once the layout is settled (a fit's inner loop). */
+function stepErrorOf(run: PublishedRun, state: FitState, layouts: ReadonlyMap<string, Layout>): number {
+  const layout = layouts.get(run.id);
+  if (!layout) return evaluate(run, state, layouts).stepError;
+  const catalog = stackOf(run);
+  const stack = state.stacks.get(catalog.name) ?? catalog;
+  const input = publishedRunInput(run, { stack, hardware: state.hardware });
+  return stepSecondsOf({ ...input, layout }) / publishedStepSeconds(run, layout.recompute) - 1;
+}
+
+/** The minimum of a unimodal f on [lo, hi]: golden-section search, one new evaluation per iteration. */
 function goldenSection(f: (x: number) => number, lo: number, hi: number, iterations: number): number {
   const ratio = (Math.sqrt(5) - 1) / 2;
   let a = lo;
   let b = hi;
+  let c = b - ratio * (b - a);
+  let d = a + ratio * (b - a);
+  let fc = f(c);
+  let fd = f(d);
   for (let i = 0; i < iterations; i++) {
-    const c = b - ratio * (b - a);
-    const d = a + ratio * (b - a);
-    if (f(c) < f(d)) b = d;
-    else a = c;
+    // The golden ratio makes the kept inner point the next interval's other inner point.
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - ratio * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + ratio * (b - a);
+      fd = f(d);
+    }
   }
   return (a + b) / 2;
 }

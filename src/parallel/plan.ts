@@ -5,7 +5,7 @@ import { assertLayoutWorks, type Layout } from "./layout.ts";
 import { type MemoryBreakdown, type MemoryVerdict, memoryPerGpu, memoryVerdict } from "./memory.ts";
 import type { StagePartition } from "./pipeline.ts";
 import type { PlanInput } from "./plan-input.ts";
-import { partitionFor, type StepBreakdown, stepTimeFrom } from "./step-time.ts";
+import { depthCost, partitionFor, type StepBreakdown, stepSecondsAt, stepTimeFrom } from "./step-time.ts";
 
 export interface PlanResult {
   readonly layout: Layout;
@@ -49,6 +49,19 @@ export interface PlanResult {
     readonly days: number;
     readonly gpuHours: number;
   };
+}
+
+/**
+ * planLayout's step seconds alone, without memory, FLOPs or the breakdown: what a fit needs when it
+ * prices the same layouts thousands of times with different constants. The layout is taken as legal.
+ */
+export function stepSecondsOf(input: PlanInput): number {
+  const { layout, training } = input;
+  const net = networkModel(input);
+  const layer = layerCost(input, net);
+  const output = outputLayerSeconds(input);
+  const depth = depthCost(input, net, layer, output);
+  return stepSecondsAt(depth, layout.zero, layout.virtualStages, training.globalBatchSequences);
 }
 
 export function planLayout(input: PlanInput): PlanResult {

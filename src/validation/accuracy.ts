@@ -3,7 +3,12 @@ import { type HardwareCalibration, hardwareCalibrationFor } from "../catalog/har
 import { lookup } from "../catalog/lookup.ts";
 import { MODELS } from "../catalog/models.ts";
 import { findStack, type SoftwareStack } from "../catalog/stacks.ts";
-import { flopsPerToken, hardwareFlopsPerToken, type ModelSpec } from "../model/transformer.ts";
+import {
+  flopsPerToken,
+  hardwareFlopsPerToken,
+  type ModelSpec,
+  type Recompute,
+} from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
 import { type PlanResult, planLayout } from "../parallel/plan.ts";
 import type { PlanInput, TrainingSetup } from "../parallel/plan-input.ts";
@@ -43,11 +48,24 @@ function modelFor(run: PublishedRun): ModelSpec {
   return { ...lookup(MODELS, run.model, "model", "model"), ...run.modelOverrides };
 }
 
-function flopsPerStep(run: PublishedRun, model: ModelSpec, plan: PlanResult): number {
+/**
+ * The published figure as a step time. A TFLOP/s figure converts by the source's FLOP convention,
+ * which may count the layout's recomputed forward.
+ */
+export function publishedStepSeconds(run: PublishedRun, recompute: Recompute): number {
+  const { published } = run;
+  const tokens = run.globalBatchSequences * run.sequenceLength;
+  if (published.kind === "stepSeconds") return published.value;
+  if (published.kind === "tokensPerSecondPerGpu") return tokens / (published.value * run.gpus);
+  return flopsPerStep(run, recompute) / (published.value * 1e12 * run.gpus);
+}
+
+function flopsPerStep(run: PublishedRun, recompute: Recompute): number {
   if (run.published.kind !== "tflopsPerGpu") return 0;
   const { convention } = run.published;
+  const model = modelFor(run);
   const perToken = convention.countsRecompute
-    ? hardwareFlopsPerToken(model, run.sequenceLength, convention.attention, plan.layout.recompute)
+    ? hardwareFlopsPerToken(model, run.sequenceLength, convention.attention, recompute)
     : flopsPerToken(model, run.sequenceLength, convention.attention).training;
   return perToken * run.globalBatchSequences * run.sequenceLength;
 }
@@ -60,6 +78,20 @@ export interface EvaluateOptions {
   readonly layout?: Layout;
   /** Leave out the free search (the calibration fit evaluates runs thousands of times). */
   readonly skipFreeSearch?: boolean;
+}
+
+// Runs that differ only in what their sources pinned (Korthikanti's full and selective recompute)
+// share one free search; with the catalog's constants there are at most as many as published runs.
+const catalogFreeSearches = new Map<string, PlanResult>();
+
+function catalogFreeSearch(base: Omit<PlanInput, "layout">): PlanResult {
+  const key = JSON.stringify(base);
+  let found = catalogFreeSearches.get(key);
+  if (!found) {
+    found = bestLayout(base, {});
+    catalogFreeSearches.set(key, found);
+  }
+  return found;
 }
 
 /** The published layout (fields it leaves open searched), or the free search's best with `{}`. */
@@ -103,26 +135,23 @@ export function publishedRunInput(
 
 export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): RunAccuracy {
   const base = publishedRunInput(run, options);
-  const { model } = base;
   const plan = options.layout
     ? planLayout({ ...base, layout: options.layout })
     : bestLayout(base, run.layout);
-  const searched = options.skipFreeSearch ? undefined : bestLayout(base, {});
+  const searched = options.skipFreeSearch
+    ? undefined
+    : options.stack || options.hardware
+      ? bestLayout(base, {})
+      : catalogFreeSearch(base);
   const predictedStepSeconds = plan.step.seconds;
-  let publishedStepSeconds: number;
-  let tflops: Pick<RunAccuracy, "publishedTflops" | "predictedTflops"> = {};
-  if (run.published.kind === "stepSeconds") {
-    publishedStepSeconds = run.published.value;
-  } else if (run.published.kind === "tokensPerSecondPerGpu") {
-    publishedStepSeconds = (run.globalBatchSequences * run.sequenceLength) / (run.published.value * run.gpus);
-  } else {
-    const flops = flopsPerStep(run, model, plan);
-    publishedStepSeconds = flops / (run.published.value * 1e12 * run.gpus);
-    tflops = {
-      publishedTflops: run.published.value,
-      predictedTflops: flops / predictedStepSeconds / run.gpus / 1e12,
-    };
-  }
+  const publishedSeconds = publishedStepSeconds(run, plan.layout.recompute);
+  const tflops: Pick<RunAccuracy, "publishedTflops" | "predictedTflops"> =
+    run.published.kind === "tflopsPerGpu"
+      ? {
+          publishedTflops: run.published.value,
+          predictedTflops: flopsPerStep(run, plan.layout.recompute) / predictedStepSeconds / run.gpus / 1e12,
+        }
+      : {};
   const memory = run.memoryGiB
     ? {
         modelStatesGiB: run.memoryGiB.modelStates,
@@ -138,10 +167,10 @@ export function evaluateRun(run: PublishedRun, options: EvaluateOptions = {}): R
   return {
     run,
     plan,
-    publishedStepSeconds,
+    publishedStepSeconds: publishedSeconds,
     predictedStepSeconds,
     searched,
-    stepError: predictedStepSeconds / publishedStepSeconds - 1,
+    stepError: predictedStepSeconds / publishedSeconds - 1,
     ...tflops,
     ...(memory ? { memory } : {}),
   };

@@ -65,9 +65,9 @@ const palmConvention: FlopConvention = {
 };
 
 const narayanan: Source = {
-  ref: "Narayanan et al. 2021 (SC'21, arXiv 2104.04473), Table 1 and section 5.1",
+  ref: "Narayanan et al. 2021 (SC'21, arXiv 2104.04473), Table 1 and section 5.1; micro-batch and interleaving from the paper's run script, NVIDIA/Megatron-LM examples/sc21/run_table_1.sh @79a3bb6 (MBS, --num-layers-per-virtual-pipeline-stage)",
   kind: "paper",
-  note: "A100 80GB Selene, full activation recomputation, interleaved schedule; micro-batch and interleaving depth not stated",
+  note: "A100 80GB Selene, full activation recomputation (--recompute-method uniform, every layer), fp16, sequence 2048; the script interleaves 76B-530B only (39B has pp 2, 1T sets no virtual stage)",
 };
 const korthikanti: Source = {
   ref: "Korthikanti et al. 2022 (arXiv 2205.05198), Tables 3 and 5, Fig. 1",
@@ -84,18 +84,18 @@ const llama3: Source = {
   note: "FSDP sharding optimizer state and gradients (ZeRO-2-like); no activation checkpointing at 8K",
 };
 
-const narayananRows: readonly [string, number, number, number, number, number][] = [
-  // model, tp, pp, gpus, batch, TFLOP/s per GPU
-  ["1.7b", 1, 1, 32, 512, 137],
-  ["3.6b", 2, 1, 64, 512, 138],
-  ["7.5b", 4, 1, 128, 512, 142],
-  ["18b", 8, 1, 256, 1024, 135],
-  ["39b", 8, 2, 512, 1536, 138],
-  ["76b", 8, 4, 1024, 1792, 140],
-  ["145b", 8, 8, 1536, 2304, 148],
-  ["310b", 8, 16, 1920, 2160, 155],
-  ["530b", 8, 35, 2520, 2520, 163],
-  ["1t", 8, 64, 3072, 3072, 163],
+const narayananRows: readonly [string, number, number, number, number, number, number, number][] = [
+  // model, tp, pp, gpus, batch, micro-batch, interleave, TFLOP/s per GPU
+  ["1.7b", 1, 1, 32, 512, 16, 1, 137],
+  ["3.6b", 2, 1, 64, 512, 16, 1, 138],
+  ["7.5b", 4, 1, 128, 512, 16, 1, 142],
+  ["18b", 8, 1, 256, 1024, 8, 1, 135],
+  ["39b", 8, 2, 512, 1536, 4, 1, 138],
+  ["76b", 8, 4, 1024, 1792, 2, 3, 140],
+  ["145b", 8, 8, 1536, 2304, 2, 2, 148],
+  ["310b", 8, 16, 1920, 2160, 1, 2, 155],
+  ["530b", 8, 35, 2520, 2520, 1, 3, 163],
+  ["1t", 8, 64, 3072, 3072, 1, 1, 163],
 ];
 
 const korthikantiRows: readonly [
@@ -141,7 +141,7 @@ const megatronCoreRows: readonly [string, number, number, number, number, number
 
 export const PUBLISHED_RUNS: readonly PublishedRun[] = [
   ...narayananRows.map(
-    ([size, tp, pp, gpus, batch, tflops]): PublishedRun => ({
+    ([size, tp, pp, gpus, batch, microBatch, virtualStages, tflops]): PublishedRun => ({
       id: `narayanan-2021-${size}`,
       group: "Megatron-LM weak scaling, A100 (Narayanan et al. 2021, Table 1)",
       source: narayanan,
@@ -157,12 +157,14 @@ export const PUBLISHED_RUNS: readonly PublishedRun[] = [
         cp: 1,
         dp: gpus / (tp * pp),
         ep: 1,
+        microBatch,
+        virtualStages,
         recompute: "full",
         zero: 0,
         sequenceParallel: false,
       },
       published: { kind: "tflopsPerGpu", value: tflops, convention: narayananConvention },
-      confidence: "partly-inferred",
+      confidence: "stated",
     }),
   ),
   ...korthikantiRows.flatMap(([id, model, pp, gpus, batch, microBatch, virtualStages, seconds, memory]) => {
