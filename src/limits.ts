@@ -1,6 +1,8 @@
 // Every limit on the work an input can ask for, stated once: the schema, the checks and their messages
 // all quote these, so a user sees the same figure wherever a limit is met.
 
+import { formatNumber } from "./units.ts";
+
 /** Largest scenario file read (bytes); a scenario is a few kilobytes. */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
 
@@ -27,5 +29,5 @@ export const MAX_UNCERTAINTY_SAMPLES = 10_000;
 
 /** A limit as every message writes it: whole numbers grouped (10,000,000), others as they are. */
 export function limitText(limit: number): string {
-  return Number.isInteger(limit) && Math.abs(limit) < 2 ** 53 ? limit.toLocaleString("en-US") : String(limit);
+  return Number.isInteger(limit) && Math.abs(limit) < 2 ** 53 ? formatNumber(limit) : String(limit);
 }

@@ -1,6 +1,6 @@
 import Papa from "papaparse";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { InputError } from "../errors.ts";
 import { MAX_UNCERTAINTY_SAMPLES } from "../limits.ts";
 import { pathKeys } from "../scenario/paths.ts";

@@ -1,6 +1,6 @@
 import type { SimulationResult } from "../reliability/simulate.ts";
 import type { Scenario } from "../scenario/normalize.ts";
-import { GiB } from "../units.ts";
+import { formatNumber, GiB } from "../units.ts";
 import { type BuildoutReport, buildoutScenario } from "./buildout.ts";
 import { planScenario, type ScenarioPlan } from "./plan.ts";
 import { type ServeResult, serveScenario } from "./serve.ts";
@@ -140,7 +140,7 @@ function servingMetrics(served: ServeResult): ComparedMetric[] {
 }
 
 const servingLayout = (served: ServeResult) =>
-  `serving ${replicaLayoutText(served.replica.layout)} x ${served.fleet.replicas.toLocaleString("en-US")} replicas`;
+  `serving ${replicaLayoutText(served.replica.layout)} x ${formatNumber(served.fleet.replicas)} replicas`;
 
 function withServing(summary: ScenarioSummary, served: ServeResult): ScenarioSummary {
   return {

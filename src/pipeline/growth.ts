@@ -11,6 +11,7 @@ import {
 } from "../facility/phases.ts";
 import type { Scenario } from "../scenario/normalize.ts";
 import type { GrowthRunSetup, GrowthSetup } from "../scenario/resolve-growth.ts";
+import { formatNumber } from "../units.ts";
 import { planScenario } from "./plan.ts";
 
 const SECONDS_PER_DAY = 86_400;
@@ -163,7 +164,7 @@ export function growthScenario(scenario: Scenario, setup: GrowthSetup): GrowthRe
         name: run.name,
         placed: false,
         accelerator,
-        reason: `${run.gpus === undefined ? "no" : `fewer than ${run.gpus.toLocaleString("en-US")}`} ${accelerator} GPUs online by ${monthText(setup.untilMonth)}`,
+        reason: `${run.gpus === undefined ? "no" : `fewer than ${formatNumber(run.gpus)}`} ${accelerator} GPUs online by ${monthText(setup.untilMonth)}`,
       };
     const gpus = run.gpus ?? onlineAt(timeline, built, accelerator, start);
     const plan = planOf(run, gpus);

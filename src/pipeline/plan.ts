@@ -12,6 +12,7 @@ import {
   searchLayouts,
 } from "../parallel/search.ts";
 import type { Scenario } from "../scenario/normalize.ts";
+import { formatNumber } from "../units.ts";
 import type { ErrorBand } from "../validation/cross-validation.ts";
 import { ERROR_BANDS } from "../validation/error-bands.ts";
 import { type BuildoutReport, buildoutScenario, jobGpus, withRentTraining } from "./buildout.ts";
@@ -127,7 +128,7 @@ function searchWithAdjustment(
           kind: "batch",
           requested,
           planned,
-          reason: `a global batch of ${requested.toLocaleString("en-US")} sequences does not divide over ${gpus.toLocaleString("en-US")} GPUs; ${planned.toLocaleString("en-US")} is the nearest that does`,
+          reason: `a global batch of ${formatNumber(requested)} sequences does not divide over ${formatNumber(gpus)} GPUs; ${formatNumber(planned)} is the nearest that does`,
         },
       };
     } catch (error) {
@@ -137,14 +138,14 @@ function searchWithAdjustment(
   for (const used of fewerGpuCounts(gpus, search.batch, base.model.layers, search.maxTp)) {
     try {
       const result = searchLayouts({ ...base, cluster: { ...base.cluster, gpus: used } }, search, onProgress);
-      const batch = fixed ? `batch of ${search.batch.min.toLocaleString("en-US")} sequences` : "batch range";
+      const batch = fixed ? `batch of ${formatNumber(search.batch.min)} sequences` : "batch range";
       return {
         result,
         adjustment: {
           kind: "idle-gpus",
           used,
           idle: gpus - used,
-          reason: `the global ${batch} does not divide over all ${gpus.toLocaleString("en-US")} GPUs${fixed ? " (nor any batch within a quarter of it)" : ""}; ${used.toLocaleString("en-US")} of them are used and ${(gpus - used).toLocaleString("en-US")} stay idle`,
+          reason: `the global ${batch} does not divide over all ${formatNumber(gpus)} GPUs${fixed ? " (nor any batch within a quarter of it)" : ""}; ${formatNumber(used)} of them are used and ${formatNumber(gpus - used)} stay idle`,
         },
       };
     } catch (error) {

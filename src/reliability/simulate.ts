@@ -4,7 +4,7 @@ import { nowMilliseconds } from "../clock.ts";
 import { InfeasibleError, InputError } from "../errors.ts";
 import type { BuildoutResult } from "../facility/buildout.ts";
 import { limitText, MAX_EVENTS_PER_TRIAL, MAX_SIMULATED_EVENTS } from "../limits.ts";
-import { formatSeconds, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
+import { formatGrouped, formatSeconds, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../units.ts";
 import { expectedWallSeconds } from "./analytic.ts";
 import {
   type CheckpointMode,
@@ -371,7 +371,7 @@ function checkSimulationWork(model: RunModel, settings: SimulationSettings): voi
       field,
       field === "simulation.days" ? settings.days : settings.trials,
       `a simulation of at most ${limitText(MAX_SIMULATED_EVENTS)} interruptions in all trials: this one would draw ` +
-        `about ${Math.round(perTrial).toLocaleString("en-US")} per trial` +
+        `about ${formatGrouped(Math.round(perTrial))} per trial` +
         (field === "simulation.trials" ? `, so at most ${limitText(trials)} trials` : "; a shorter window"),
     );
   }

@@ -1,10 +1,10 @@
 import type { BuildoutReport, RentReport } from "../pipeline/buildout.ts";
-import { formatPercent, formatQuantity, formatUsd } from "../units.ts";
+import { formatGrouped, formatPercent, formatQuantity, formatUsd } from "../units.ts";
 import { type Line, type ReportDocument, row, type Section, span } from "./document.ts";
 import { COST_TERMS, OPEX_TERMS, POWER_TERMS, RESULT_TERMS, termKeys } from "./glossary.ts";
 
 function count(value: number): string {
-  return Math.round(value).toLocaleString("en-US");
+  return formatGrouped(Math.round(value));
 }
 
 /** What fixed the size of the build-out, in words. */
@@ -51,9 +51,7 @@ export function budgetUsedText(report: BuildoutReport): string | undefined {
 const perHour = (usd: number) => `$${usd.toFixed(2)}`;
 /** Tokens in trillions once they reach one (formatQuantity stops at billions). */
 const tokensText = (tokens: number) =>
-  tokens >= 1e12
-    ? `${(tokens / 1e12).toLocaleString("en-US", { maximumFractionDigits: 2 })} T`
-    : formatQuantity(tokens);
+  tokens >= 1e12 ? `${formatGrouped(tokens / 1e12, 2, true)} T` : formatQuantity(tokens);
 
 /** The utilization at which owning costs what renting does, in words. */
 export function breakEvenText(rent: RentReport): string {

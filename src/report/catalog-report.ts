@@ -6,7 +6,7 @@ import { PLATFORMS } from "../catalog/platforms.ts";
 import { SITES } from "../catalog/sites.ts";
 import { STACKS } from "../catalog/stacks.ts";
 import { parameterCounts } from "../model/transformer.ts";
-import { GiB } from "../units.ts";
+import { formatNumber, GiB } from "../units.ts";
 import type { CatalogSection } from "./catalog-sections.ts";
 import { type ReportDocument, row } from "./document.ts";
 
@@ -79,7 +79,7 @@ export function catalogListing(section: CatalogSection): CatalogListing {
           s.name,
           s.displayName,
           s.accelerator ?? "-",
-          s.gpus?.toLocaleString("en-US") ?? "-",
+          s.gpus === undefined ? "-" : formatNumber(s.gpus),
           s.powerMegawatts?.toString() ?? "-",
           s.network,
           s.pue.toFixed(2),

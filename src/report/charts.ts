@@ -4,7 +4,7 @@ import type { PlanResult } from "../parallel/plan.ts";
 import type { ServeCurves, ServeResult } from "../pipeline/serve.ts";
 import type { SweepRow, Variation } from "../pipeline/sweep.ts";
 import type { Histogram, SimulationResult } from "../reliability/simulate.ts";
-import { GiB } from "../units.ts";
+import { formatNumber, GiB } from "../units.ts";
 import { MEMORY_TERMS, RESULT_TERMS, SERVING_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
 
 // SVG charts drawn by Observable Plot. The document is passed in (linkedom in Node, the page's own in
@@ -445,7 +445,7 @@ export function serveDemandChartSvg(
           own,
           "users",
           "gpus",
-          (d: { gpus: number }) => `this scenario: ${d.gpus.toLocaleString("en-US")} GPUs`,
+          (d: { gpus: number }) => `this scenario: ${formatNumber(d.gpus)} GPUs`,
           {
             dx: -10,
             textAnchor: "end",
@@ -456,7 +456,7 @@ export function serveDemandChartSvg(
   );
   return stack([
     {
-      title: `Fleet GPUs against demand: ${result.fleet.gpus.toLocaleString("en-US")} GPUs for ${curves.users.toLocaleString("en-US")} users`,
+      title: `Fleet GPUs against demand: ${formatNumber(result.fleet.gpus)} GPUs for ${formatNumber(curves.users)} users`,
       svg,
     },
   ]);
@@ -497,7 +497,7 @@ export function growthChartSvg(
   const xBand = { domain: quarters, label: null, tickRotate: -45 };
   const panels: Panel[] = [
     {
-      title: `GPUs online: ${(report.quarters.at(-1)?.gpus ?? 0).toLocaleString("en-US")} by ${report.quarters.at(-1)?.quarter ?? ""} (${key})`,
+      title: `GPUs online: ${formatNumber(report.quarters.at(-1)?.gpus ?? 0)} by ${report.quarters.at(-1)?.quarter ?? ""} (${key})`,
       svg: svgOf(
         Plot.plot({
           ...frame,

@@ -1,5 +1,5 @@
 import type { BuildoutReport } from "../pipeline/buildout.ts";
-import { formatUsd } from "../units.ts";
+import { formatGrouped, formatUsd } from "../units.ts";
 import { charsIn, count, frame, INK, MUTED, n, rect, text, wrap } from "./svg.ts";
 
 // The build-out as a picture: the data hall as rows of racks, the fabric's tiers with their switch
@@ -38,8 +38,7 @@ const OVERHEAD_COLOUR = "#bab0ac";
 
 /** One unit for the whole bar, so the labels add up: MW (kW below 1 MW). */
 function powerFormat(totalWatts: number): (watts: number) => string {
-  const fixed = (value: number, digits: number) =>
-    value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const fixed = (value: number, digits: number) => formatGrouped(value, digits);
   if (totalWatts >= 100e6) return (w) => `${fixed(w / 1e6, 1)} MW`;
   if (totalWatts >= 1e6) return (w) => `${fixed(w / 1e6, 2)} MW`;
   return (w) => `${fixed(w / 1e3, 1)} kW`;

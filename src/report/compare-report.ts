@@ -1,4 +1,5 @@
 import type { ScenarioSummary } from "../pipeline/compare.ts";
+import { formatGrouped, formatNumber } from "../units.ts";
 import { type ReportDocument, type Span, span } from "./document.ts";
 
 /** Differences under this share are not marked better or worse. */
@@ -8,8 +9,9 @@ function shown(value: number | undefined): string {
   if (value === undefined) return "-";
   const abs = Math.abs(value);
   // Under 1 ($ per million tokens, seconds to the first token): three significant digits, not 0.1.
-  if (abs > 0 && abs < 1) return value.toLocaleString("en-US", { maximumSignificantDigits: 3 });
-  return value.toLocaleString("en-US", { maximumFractionDigits: abs >= 100 ? 0 : abs >= 10 ? 1 : 2 });
+  // Three significant digits below 1.
+  if (abs > 0 && abs < 1) return formatGrouped(value, 2 - Math.floor(Math.log10(abs)), true);
+  return formatGrouped(value, abs >= 100 ? 0 : abs >= 10 ? 1 : 2, true);
 }
 
 /** Two scenarios side by side: signed differences, notable ones marked better or worse. */
@@ -41,8 +43,8 @@ export function compareReport(a: ScenarioSummary, b: ScenarioSummary): ReportDoc
     sections: [
       {
         lines: [
-          `A: ${a.name} (${a.gpus.toLocaleString("en-US")} x ${a.accelerator}; ${a.layout})`,
-          `B: ${b.name} (${b.gpus.toLocaleString("en-US")} x ${b.accelerator}; ${b.layout})`,
+          `A: ${a.name} (${formatNumber(a.gpus)} x ${a.accelerator}; ${a.layout})`,
+          `B: ${b.name} (${formatNumber(b.gpus)} x ${b.accelerator}; ${b.layout})`,
         ],
         table: {
           header: ["", "A", "B", "B against A"],

@@ -1,12 +1,11 @@
 import { monthText } from "../facility/phases.ts";
 import type { GrowthReport } from "../pipeline/growth.ts";
-import { formatPercent, formatUsd } from "../units.ts";
+import { formatGrouped, formatPercent, formatUsd } from "../units.ts";
 import { type Line, type ReportDocument, row, type Section, span } from "./document.ts";
 
-const count = (value: number) => Math.round(value).toLocaleString("en-US");
-const megawatts = (mw: number) => `${mw.toLocaleString("en-US", { maximumFractionDigits: 0 })} MW`;
-const tokensText = (tokens: number) =>
-  `${(tokens / 1e12).toLocaleString("en-US", { maximumFractionDigits: 1 })} T`;
+const count = (value: number) => formatGrouped(Math.round(value));
+const megawatts = (mw: number) => `${formatGrouped(mw, 0, true)} MW`;
+const tokensText = (tokens: number) => `${formatGrouped(tokens / 1e12, 1, true)} T`;
 
 /** Accelerators in the order their first phase comes. */
 export function acceleratorsOf(report: GrowthReport): string[] {

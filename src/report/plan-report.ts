@@ -1,14 +1,14 @@
 import { TIGHT_MEMORY_FRACTION } from "../parallel/memory.ts";
 import type { ScenarioPlan } from "../pipeline/plan.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
-import { formatPercent, formatSeconds, GiB, SECONDS_PER_DAY } from "../units.ts";
+import { formatGrouped, formatPercent, formatSeconds, GiB, SECONDS_PER_DAY } from "../units.ts";
 import { validityWarnings } from "../validation/validity.ts";
 import { buildoutReport } from "./buildout-report.ts";
 import { type Line, type ReportDocument, row, type Section, type Span, span } from "./document.ts";
 import { MEMORY_TERMS, RESULT_TERMS, RUN_TERMS, STEP_TERMS, termKeys } from "./glossary.ts";
 
 function grouped(value: number, digits = 0): string {
-  return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return formatGrouped(value, digits);
 }
 
 function scaled(value: number): string {
@@ -116,7 +116,7 @@ function outcomeLines(result: ScenarioPlan, run: SimulationResult | undefined): 
       span(
         `With failures  P50 ${run.days.p50.toFixed(1)} days (P10 ${run.days.p10.toFixed(1)}, P90 ${run.days.p90.toFixed(1)}), ` +
           `goodput ${formatPercent(run.goodput.p50)}, ${Math.round(run.interruptions.mean)} interruptions, ` +
-          `${Math.round(run.energyMegawattHours.p50).toLocaleString("en-US")} MWh ` +
+          `${formatGrouped(Math.round(run.energyMegawattHours.p50))} MWh ` +
           `(Monte Carlo, ${run.trials} trials; \`gigacluster simulate\` for the breakdown)`,
         `${RUN_TERMS.days.help}; ${RUN_TERMS.goodput.help}`,
       ),

@@ -1,10 +1,10 @@
 import type { ServeResult } from "../pipeline/serve.ts";
 import type { ReplicaResult } from "../serving/replica.ts";
-import { GiB } from "../units.ts";
+import { formatGrouped, GiB } from "../units.ts";
 import { type ReportDocument, row, span } from "./document.ts";
 
 const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
-const count = (value: number) => Math.round(value).toLocaleString("en-US");
+const count = (value: number) => formatGrouped(Math.round(value));
 const usd = (value: number) =>
   value >= 1e9
     ? `$${(value / 1e9).toFixed(2)} B`

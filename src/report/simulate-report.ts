@@ -1,6 +1,6 @@
 import type { GoodputLosses, RecoverySummary } from "../reliability/recovery-analysis.ts";
 import { type RunPercentile, runPercentiles, type SimulationResult } from "../reliability/simulate.ts";
-import { formatPercent, formatSeconds, formatUsd } from "../units.ts";
+import { formatGrouped, formatNumber, formatPercent, formatSeconds, formatUsd } from "../units.ts";
 import { type Line, type ReportDocument, row, type Section, span } from "./document.ts";
 import { RUN_TERMS, termKeys } from "./glossary.ts";
 
@@ -8,8 +8,8 @@ import { RUN_TERMS, termKeys } from "./glossary.ts";
 const RUN_FIGURE_FORMATS: Readonly<Record<RunPercentile, (value: number) => string>> = {
   days: (v) => v.toFixed(1),
   goodput: (v) => formatPercent(v),
-  interruptions: (v) => Math.round(v).toLocaleString("en-US"),
-  energyMegawattHours: (v) => Math.round(v).toLocaleString("en-US"),
+  interruptions: (v) => formatGrouped(Math.round(v)),
+  energyMegawattHours: (v) => formatGrouped(Math.round(v)),
   costUsd: formatUsd,
 };
 
@@ -18,8 +18,8 @@ function costLine(result: SimulationResult): Line {
   const hoursP50 = result.days.p50 * 24;
   return [
     span(
-      `run cost P50 ${formatUsd(result.costUsd.p50)} = ${result.gpusHeld.toLocaleString("en-US")} GPUs held x ` +
-        `${Math.round(hoursP50).toLocaleString("en-US")} wall-clock hours x $${result.usdPerGpuHour.toFixed(2)} per GPU-hour ` +
+      `run cost P50 ${formatUsd(result.costUsd.p50)} = ${formatNumber(result.gpusHeld)} GPUs held x ` +
+        `${formatGrouped(Math.round(hoursP50))} wall-clock hours x $${result.usdPerGpuHour.toFixed(2)} per GPU-hour ` +
         "(wall-clock hours, failures and restarts included; the plan's GPU-hours count uninterrupted compute only)",
       RUN_TERMS.costUsd.help,
     ),
@@ -73,7 +73,7 @@ function recoverySections(recovery: RecoverySummary, mtbfHours: number): Section
   const target = formatPercent(recovery.target);
   const restart =
     `${recovery.restart === "in-job" ? "in-job" : "full job"} restart ${formatSeconds(recovery.restartSeconds)} ` +
-    `at ${recovery.ranks.toLocaleString("en-US")} ranks`;
+    `at ${formatNumber(recovery.ranks)} ranks`;
   const reached = recovery.ladder.find(
     (step) => (step.feature ?? "baseline-2024") === recovery.reachesTargetAt,
   );
@@ -165,7 +165,7 @@ export function simulationReport(result: SimulationResult): ReportDocument {
   return {
     sections: [
       {
-        title: `Run simulation: ${result.trials.toLocaleString("en-US")} trials of ${what} (seed ${result.seed})`,
+        title: `Run simulation: ${formatNumber(result.trials)} trials of ${what} (seed ${result.seed})`,
         notes: [
           [
             span(
@@ -181,7 +181,7 @@ export function simulationReport(result: SimulationResult): ReportDocument {
           [
             span(
               `interval ${formatSeconds(c.intervalSeconds)} (${c.method}; Young ${formatSeconds(c.youngSeconds)}, Daly ${formatSeconds(c.dalySeconds)}); ` +
-                `${Math.round(c.mean).toLocaleString("en-US")} checkpoints per run`,
+                `${formatGrouped(Math.round(c.mean))} checkpoints per run`,
               "fixed, or Young's sqrt(2 x write x MTBF) or Daly's refinement of it",
             ),
           ],

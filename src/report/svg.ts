@@ -1,6 +1,8 @@
 // Small helpers for SVG pictures drawn as strings (no DOM, no plotting library): escaping, text and
 // rectangles, and the frame every picture shares (a viewBox and width 100%, so it scales to the page).
 
+import { formatGrouped } from "../units.ts";
+
 /** Text for SVG content or an attribute: markup escaped, and characters XML forbids dropped. */
 export function escapeXml(text: string): string {
   return (
@@ -85,5 +87,5 @@ export function frame(width: number, height: number, title: string, body: string
 
 /** Whole numbers grouped by thousands (1,563). */
 export function count(value: number): string {
-  return Math.round(value).toLocaleString("en-US");
+  return formatGrouped(Math.round(value));
 }

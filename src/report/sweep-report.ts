@@ -1,13 +1,11 @@
 import type { SweepRow, Variation } from "../pipeline/sweep.ts";
-import { formatPercent } from "../units.ts";
+import { formatGrouped, formatPercent } from "../units.ts";
 import { type ReportDocument, type Span, span } from "./document.ts";
 import { RESULT_TERMS, SERVING_TERMS } from "./glossary.ts";
 import { sweepSides } from "./sweep-sides.ts";
 
 function number(value: number | undefined, digits: number): string {
-  return value === undefined
-    ? "-"
-    : value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return value === undefined ? "-" : formatGrouped(value, digits);
 }
 
 type Column = readonly [header: string, cell: (row: SweepRow) => Span];

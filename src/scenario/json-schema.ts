@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { scenarioFileSchema } from "./schema.ts";
 
 /** The scenario format as JSON Schema (draft 2020-12), for editors; generated from the zod schema. */

@@ -9,7 +9,7 @@ import type { ModelSpec } from "../model/transformer.ts";
 import type { Layout } from "../parallel/layout.ts";
 import type { ClusterSetup, TrainingSetup } from "../parallel/plan-input.ts";
 import type { SearchConstraints } from "../parallel/search.ts";
-import { GiB } from "../units.ts";
+import { formatNumber, GiB } from "../units.ts";
 import { fieldInfo } from "./field-meta.ts";
 import { expandSectionPresets } from "./presets.ts";
 import { type FacilitySetup, resolveFacility } from "./resolve-facility.ts";
@@ -318,8 +318,7 @@ export function normalizeScenario(value: unknown): Scenario {
   const { stack, hardware } = resolveStackSection(scenario.cluster.stack, accelerator.generation);
   checkPrecision(accelerator, resolved?.setup.precision ?? "bf16", resolved?.setup.recipe ?? "megatron");
   const facility = resolveFacility(scenario, accelerator);
-  const size =
-    facility.size.by === "gpus" ? facility.size.gpus.toLocaleString("en-US") : "a budget's worth of";
+  const size = facility.size.by === "gpus" ? formatNumber(facility.size.gpus) : "a budget's worth of";
   const subject = model?.name ?? (facility.stated ? facility.site.displayName : "cluster");
   return {
     name: scenario.name ?? `${subject} on ${size} ${accelerator.name}`,

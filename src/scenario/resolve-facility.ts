@@ -7,6 +7,7 @@ import { InputError } from "../errors.ts";
 import type { Budget } from "../facility/inverse.ts";
 import { contractHours, type RentSetup } from "../facility/rent.ts";
 import { MAX_GPUS } from "../limits.ts";
+import { formatNumber } from "../units.ts";
 import { resolvePlatform } from "./resolve-hardware.ts";
 import { resolveRent } from "./resolve-rent.ts";
 import type { ParsedScenario } from "./schema.ts";
@@ -107,7 +108,7 @@ export function resolveFacility(scenario: ParsedScenario, accelerator: Accelerat
     throw new InputError(
       "rent.contractUsd",
       rent?.contractUsd,
-      `a contract that holds at most ${MAX_GPUS.toLocaleString("en-US")} GPUs on average (it holds ${rented.toLocaleString("en-US")})`,
+      `a contract that holds at most ${formatNumber(MAX_GPUS)} GPUs on average (it holds ${formatNumber(rented)})`,
     );
   const gpus = scenario.cluster.gpus ?? (sizedByBudget ? undefined : (site.gpus ?? rented ?? servingDefault));
   let size: ClusterSize;

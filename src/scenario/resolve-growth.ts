@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Accelerator } from "../catalog/accelerators.ts";
 import type { NetworkGear } from "../catalog/network-gear.ts";
 import type { Platform } from "../catalog/platforms.ts";

@@ -5,6 +5,7 @@ import { defaultPlatformFor, PLATFORMS, type Platform, TYPICAL_DRAW } from "../c
 import { SITES } from "../catalog/sites.ts";
 import type { Source } from "../catalog/source.ts";
 import { InputError } from "../errors.ts";
+import { formatNumber } from "../units.ts";
 import {
   acceleratorObjectSchema,
   type FieldMeta,
@@ -271,7 +272,7 @@ export function resolvePlatform(
     throw new InputError(
       own ? `${path}.serverMaxWatts` : path,
       own ? platform.serverMaxWatts : platform.name,
-      `a server maximum of at least its ${platform.gpusPerServer} GPUs at TDP (${platform.gpusPerServer} x ${accelerator.tdpWatts.toLocaleString("en-US")} W of ${accelerator.name} = ${gpuWatts.toLocaleString("en-US")} W)${own ? "" : `; give ${path} a section with serverMaxWatts`}`,
+      `a server maximum of at least its ${platform.gpusPerServer} GPUs at TDP (${platform.gpusPerServer} x ${formatNumber(accelerator.tdpWatts)} W of ${accelerator.name} = ${formatNumber(gpuWatts)} W)${own ? "" : `; give ${path} a section with serverMaxWatts`}`,
     );
   }
   return platform;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Platform } from "../catalog/platforms.ts";
 import type { Site } from "../catalog/sites.ts";
 import { TUNABLE_CONSTANTS, type TunableConstant } from "../catalog/stack-constants.ts";

@@ -1,6 +1,6 @@
 import type { ScenarioPlan } from "../pipeline/plan.ts";
 import type { SimulationResult } from "../reliability/simulate.ts";
-import { formatPercent } from "../units.ts";
+import { formatNumber, formatPercent } from "../units.ts";
 import { PUBLISHED_RUNS } from "./published-runs.ts";
 
 // Where a result leaves the ground the model was checked on: it is still computed, but a reader should
@@ -39,12 +39,12 @@ export function validityWarnings(result: ScenarioPlan, run?: SimulationResult): 
   }
   if (scenario.gpus > EXTRAPOLATION_FACTOR * VALIDATED.gpus) {
     warnings.push(
-      `${scenario.gpus.toLocaleString("en-US")} GPUs is more than ${EXTRAPOLATION_FACTOR}x the largest validated run (${VALIDATED.gpus.toLocaleString("en-US")}): the fabric and collectives at this scale are modelled, not measured`,
+      `${formatNumber(scenario.gpus)} GPUs is more than ${EXTRAPOLATION_FACTOR}x the largest validated run (${formatNumber(VALIDATED.gpus)}): the fabric and collectives at this scale are modelled, not measured`,
     );
   }
   if (scenario.sequenceLength > EXTRAPOLATION_FACTOR * VALIDATED.sequenceLength) {
     warnings.push(
-      `context ${scenario.sequenceLength.toLocaleString("en-US")} tokens is more than ${EXTRAPOLATION_FACTOR}x the longest validated run (${VALIDATED.sequenceLength.toLocaleString("en-US")})`,
+      `context ${formatNumber(scenario.sequenceLength)} tokens is more than ${EXTRAPOLATION_FACTOR}x the longest validated run (${formatNumber(VALIDATED.sequenceLength)})`,
     );
   }
   if (!VALIDATED.accelerators.includes(scenario.accelerator)) {
