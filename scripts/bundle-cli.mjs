@@ -9,6 +9,12 @@ import { build } from "esbuild";
 // Chunk names carry a hash of their content: the previous build's would pile up beside the new ones.
 rmSync("dist/cli-bundle", { recursive: true, force: true });
 
+// Bundled CommonJS packages require Node's built-ins, and an ES module has no `require` of its own.
+const requireShim = [
+  'import { createRequire as __createRequire } from "node:module";',
+  "const require = __createRequire(import.meta.url);",
+].join("\n");
+
 await build({
   entryPoints: { main: "src/cli/main.ts", "task-worker": "src/cli/task-worker.ts" },
   outdir: "dist/cli-bundle",
@@ -18,8 +24,5 @@ await build({
   platform: "node",
   target: "node20",
   logLevel: "warning",
-  // Bundled CommonJS packages require Node's built-ins; an ES module has no `require` of its own.
-  banner: {
-    js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
-  },
+  banner: { js: requireShim },
 });
