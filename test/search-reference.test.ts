@@ -180,3 +180,25 @@ describe("layout search against its reference ranking", () => {
     });
   }
 });
+
+describe("a search for the best layouts only (bestOnly)", () => {
+  for (const { name, base, constraints } of CASES) {
+    it(`ranks the same layouts, looking at no more of them: ${name}`, () => {
+      const full = ranked(base, constraints);
+      const best = ranked(base, { ...constraints, bestOnly: true });
+      assert.equal(best.nothingFits, full.nothingFits, "the closest miss when nothing fits");
+      assert.deepEqual(
+        best.top.map((r) => `${r.layout} tokens ${r.batch} ${r.stepSeconds} ${r.memoryBytes}`),
+        full.top.map((r) => `${r.layout} tokens ${r.batch} ${r.stepSeconds} ${r.memoryBytes}`),
+      );
+      assert.ok(best.evaluated <= full.evaluated && best.feasible <= full.feasible);
+    });
+    it(`finds the same best layout on its own: ${name}`, () => {
+      const full = ranked(base, { ...constraints, top: 1 });
+      const best = ranked(base, { ...constraints, top: 1, bestOnly: true });
+      assert.deepEqual(best.top, full.top);
+      // A list of one fills at once, so the bound has work to skip.
+      if (full.top.length > 0) assert.ok(best.evaluated < full.evaluated, "skipped nothing");
+    });
+  }
+});

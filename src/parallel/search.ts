@@ -50,6 +50,11 @@ export interface SearchConstraints {
   readonly batch: { readonly min: number; readonly max: number; readonly target?: number };
   /** How many of the best layouts to report. */
   readonly top: number;
+  /**
+   * Only the top list is wanted: a (tp, cp, micro-batch, SP, recompute, ep) whose compute floor loses
+   * to a full list is skipped whole, so `evaluated` and `feasible` count only the layouts looked at.
+   */
+  readonly bestOnly?: boolean;
 }
 
 export interface RankedLayout {
@@ -263,6 +268,28 @@ function scanDepth(
   }
 }
 
+/**
+ * Whether every depth of `probe`'s (tp, cp, micro-batch, SP, recompute, ep) loses to a full top list.
+ * Each depth's step-time floor is its bottleneck stage's layer terms, at least the mean stage's; the
+ * mean is the whole model's layers and output layer over pp, and pp x dp is fixed here, so one bound
+ * holds for every depth (less a rounding margin).
+ */
+function losesWhole(
+  found: Found,
+  constraints: SearchConstraints,
+  costs: LayerCosts,
+  probe: PlanInput,
+): boolean {
+  const { top } = found;
+  if (top.length < constraints.top) return false;
+  const { layout, model, training, cluster } = probe;
+  const modelSeconds = model.layers * (costs.layer.forward + costs.layer.backward) + costs.output;
+  const pipelineRanks = cluster.gpus / (layout.tp * layout.cp);
+  const floor = modelSeconds / (pipelineRanks * layout.microBatch * training.sequenceLength);
+  const bar = (top[top.length - 1] as Candidate).secondsPerToken * (1 + 1e-9);
+  return floor * (1 - 1e-12) > bar;
+}
+
 /** `onProgress` hears the share of the (tp, cp) pairs begun, for a progress bar on large searches. */
 export function searchLayouts(
   base: Omit<PlanInput, "layout">,
@@ -359,11 +386,14 @@ export function searchLayouts(
                   ...endStagePins,
                 };
                 const probe: PlanInput = { model, training, cluster, layout: depthLayout };
-                costs ??= {
-                  layer: layerCost(probe, net),
-                  activations: layerActivations(probe),
-                  output: outputLayerSeconds(probe),
-                };
+                if (!costs) {
+                  costs = {
+                    layer: layerCost(probe, net),
+                    activations: layerActivations(probe),
+                    output: outputLayerSeconds(probe),
+                  };
+                  if (constraints.bestOnly && losesWhole(found, constraints, costs, probe)) break;
+                }
                 scanDepth(scan, found, probe, costs, virtualsByPp(pp));
               }
             }
@@ -476,6 +506,7 @@ export function layoutAsRan(
       memoryHeadroomBytes: 0,
       batch: { min: batch, max: batch },
       top: 1,
+      bestOnly: true,
     }).top[0];
     if (!best) throw new Error("a successful search returns at least one layout");
     return { plan: best.plan, fits: true };
