@@ -204,6 +204,16 @@ interface LayerCosts {
 }
 
 /**
+ * Seconds per token a layout must beat to enter the list: past the worst of a full list by more than
+ * `better`'s tolerance, it can neither enter nor displace its own shape's entry (which ranks no worse).
+ */
+function barOf(top: readonly Candidate[], constraints: SearchConstraints): number {
+  return top.length === constraints.top
+    ? (top[top.length - 1] as Candidate).secondsPerToken * (1 + 1e-9)
+    : Number.POSITIVE_INFINITY;
+}
+
+/**
  * One pipeline depth: its partition, stage footprints and step parts once, then every (interleaving,
  * ZeRO stage) at its batch as plain arithmetic. A function of its own so that V8 optimizes the hot
  * loop as a small unit (inlined into the whole search it took ~0.3 s to compile, and recompiled on
@@ -221,9 +231,11 @@ function scanDepth(
   const depthLayout = probe.layout;
   const { pp, dp, microBatch } = depthLayout;
   const partition = partitionFor(probe, costs.layer, costs.output);
-  const footprints = stageFootprints(probe, costs.activations, partition);
   const depth = depthCost(probe, scan.net, costs.layer, costs.output, partition);
   const floor = secondsPerTokenFloor(depth);
+  // Only the list wanted: a depth that cannot enter it needs no memory (that is for the counts).
+  if (constraints.bestOnly && floor > barOf(top, constraints)) return;
+  const footprints = stageFootprints(probe, costs.activations, partition);
   const tokensPerSequence = probe.training.sequenceLength;
   // Each ZeRO stage's footprint without activations, less a rounding margin: a layout
   // above capacity at this floor, and no smaller than the closest miss, changes nothing.
@@ -252,12 +264,7 @@ function scanDepth(
         continue;
       }
       found.feasible++;
-      // Past the worst of a full list by more than `better`'s tolerance: it cannot enter,
-      // nor displace its own shape's entry, which ranks no worse than the worst.
-      const bar =
-        top.length === constraints.top
-          ? (top[top.length - 1] as Candidate).secondsPerToken * (1 + 1e-9)
-          : Number.POSITIVE_INFINITY;
+      const bar = barOf(top, constraints);
       if (floor > bar) continue;
       const step = stepSecondsAt(depth, zero, virtualStages, batch);
       const secondsPerToken = step / (batch * tokensPerSequence);
@@ -280,14 +287,11 @@ function losesWhole(
   costs: LayerCosts,
   probe: PlanInput,
 ): boolean {
-  const { top } = found;
-  if (top.length < constraints.top) return false;
   const { layout, model, training, cluster } = probe;
   const modelSeconds = model.layers * (costs.layer.forward + costs.layer.backward) + costs.output;
   const pipelineRanks = cluster.gpus / (layout.tp * layout.cp);
   const floor = modelSeconds / (pipelineRanks * layout.microBatch * training.sequenceLength);
-  const bar = (top[top.length - 1] as Candidate).secondsPerToken * (1 + 1e-9);
-  return floor * (1 - 1e-12) > bar;
+  return floor * (1 - 1e-12) > barOf(found.top, constraints);
 }
 
 /** `onProgress` hears the share of the (tp, cp) pairs begun, for a progress bar on large searches. */
