@@ -38,7 +38,7 @@ export function summarizeScenario(scenario: Scenario): ScenarioSummary {
 
 function trainingSummary(scenario: Scenario): ScenarioSummary {
   if (!scenario.model) return summarizeBuildout(scenario.name, buildoutScenario(scenario.facility));
-  const result = planScenario(scenario);
+  const result = planScenario(scenario, undefined, { bestOnly: true });
   return summarize(
     result,
     result.plan.training

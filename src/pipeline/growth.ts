@@ -129,21 +129,25 @@ export function growthScenario(scenario: Scenario, setup: GrowthSetup): GrowthRe
     if (cached) return cached;
     let result: { tokensPerSecond: number; mfu: number; adjustment?: string } | InfeasibleError;
     try {
-      const { plan, adjustment } = planScenario({
-        ...scenario,
-        cluster: run.cluster,
-        ...(scenario.training ? { training: { ...scenario.training, tokens: run.tokens } } : {}),
-        facility: {
-          ...scenario.facility,
-          accelerator: run.cluster.accelerator,
-          platform: run.phase.platform,
-          site: run.phase.site,
-          size: { by: "gpus", gpus },
-          budget: {},
-          chipsPerYear: undefined,
-          rent: undefined,
+      const { plan, adjustment } = planScenario(
+        {
+          ...scenario,
+          cluster: run.cluster,
+          ...(scenario.training ? { training: { ...scenario.training, tokens: run.tokens } } : {}),
+          facility: {
+            ...scenario.facility,
+            accelerator: run.cluster.accelerator,
+            platform: run.phase.platform,
+            site: run.phase.site,
+            size: { by: "gpus", gpus },
+            budget: {},
+            chipsPerYear: undefined,
+            rent: undefined,
+          },
         },
-      });
+        undefined,
+        { bestOnly: true },
+      );
       result = {
         tokensPerSecond: plan.throughput.tokensPerSecond,
         mfu: plan.throughput.mfu,

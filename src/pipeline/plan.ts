@@ -155,7 +155,16 @@ function searchWithAdjustment(
   throw firstError;
 }
 
-export function planScenario(scenario: Scenario, onProgress?: (fraction: number) => void): ScenarioPlan {
+/**
+ * The scenario's plan: the search's best layout, planned in full. `bestOnly`, for the analyses that use
+ * the best plan alone (sweeps, samples, comparisons, growth): the search keeps a list of one and skips
+ * what cannot beat it, so `search.top` holds the best alone and its counts cover what it looked at.
+ */
+export function planScenario(
+  scenario: Scenario,
+  onProgress?: (fraction: number) => void,
+  options: { readonly bestOnly?: boolean } = {},
+): ScenarioPlan {
   const { model, training, search } = scenario;
   if (!model) throw new InputError("model", undefined, "a catalog model name or a model section");
   if (!training || !search)
@@ -163,7 +172,8 @@ export function planScenario(scenario: Scenario, onProgress?: (fraction: number)
   const built = buildoutScenario(scenario.facility);
   const gpus = jobGpus(scenario.facility, built);
   const cluster: ClusterSetup = { ...scenario.cluster, gpus, fabric: built.result.network };
-  const { result, adjustment } = searchWithAdjustment({ model, training, cluster }, search, onProgress);
+  const constraints = options.bestOnly ? { ...search, top: 1, bestOnly: true } : search;
+  const { result, adjustment } = searchWithAdjustment({ model, training, cluster }, constraints, onProgress);
   const best = result.top[0];
   if (!best) throw new Error("a successful search returns at least one layout");
   return {

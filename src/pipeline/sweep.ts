@@ -183,7 +183,7 @@ function sidesOf(scenario: Scenario): (() => Partial<SweepRow>)[] {
 
 /** The training side of a point: the plan, the run with failures and the stated build-out. */
 function trainingFields(normalized: Scenario): Partial<SweepRow> {
-  const result = planScenario(normalized);
+  const result = planScenario(normalized, undefined, { bestOnly: true });
   const trials = Math.min(normalized.run.simulation.trials, SWEEP_TRIALS);
   const run = result.plan.training
     ? simulateScenario(withTrials(normalized, trials), result, undefined, { recoverySummary: false })

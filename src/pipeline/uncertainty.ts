@@ -61,7 +61,7 @@ export function planEvaluator(): (scenarioValue: unknown) => Results {
     let plan = plans.get(key);
     if (!plan) {
       try {
-        plan = planScenario(scenario);
+        plan = planScenario(scenario, undefined, { bestOnly: true });
       } catch (error) {
         if (!(error instanceof InfeasibleError || error instanceof InputError)) throw error;
         plan = error;
