@@ -31,7 +31,8 @@ import {
 // depth on top of that, so each (interleaving, ZeRO, batch) costs a few dozen arithmetic operations and
 // allocates nothing. Work that provably cannot change the result is skipped: the step of a depth whose
 // step-time floor already loses to a full top list, and the footprint of a ZeRO stage whose floor is
-// over capacity and no smaller than the closest miss.
+// over capacity and no smaller than the closest miss. A best-only search (only the list wanted, not the
+// counts) also skips whatever cannot enter the list before pricing its memory.
 
 export interface SearchConstraints {
   /** Layout fields the user fixed. */
@@ -188,7 +189,6 @@ interface Found {
 
 /** What stays fixed while a search scans its pipeline depths. */
 interface DepthScan {
-  readonly base: Omit<PlanInput, "layout">;
   readonly constraints: SearchConstraints;
   readonly net: NetworkBackend;
   readonly capacity: number;
@@ -327,7 +327,6 @@ export function searchLayouts(
     ...(pinned.lastStageLayers !== undefined ? { lastStageLayers: pinned.lastStageLayers } : {}),
   };
   const scan: DepthScan = {
-    base,
     constraints,
     net,
     capacity,
