@@ -69,6 +69,7 @@ export {
 export { type ServingHeadline, servingHeadline } from "./pipeline/serve-headline.ts";
 export {
   scenarioRunModel,
+  simulateOnThreads,
   simulateScenario,
   traceScenarioTrial,
   withTrials,
@@ -76,15 +77,14 @@ export {
 export {
   parseVariation,
   type SweepRow,
-  sweepPoints,
+  sweepOnThreads,
   sweepScenario,
   type Variation,
 } from "./pipeline/sweep.ts";
 export {
-  summarizeUncertainty,
   type UncertaintyResult,
   uncertaintyOf,
-  uncertaintyTasks,
+  uncertaintyOnThreads,
 } from "./pipeline/uncertainty.ts";
 export { type MonteCarloResult, type RunModel, simulateTrials } from "./reliability/monte-carlo.ts";
 export {
@@ -178,17 +178,12 @@ export {
 export type { FieldCatalog, FieldMeta } from "./scenario/schema.ts";
 export { findUncertain } from "./scenario/uncertain-values.ts";
 export {
-  PLANNER_THREADS_MIN_CORES,
-  plannerWorkPays,
+  type Progress,
   runTask,
-  TASKS,
   type TaskInput,
   type TaskKind,
   type TaskOutput,
-  THREADED_INTERRUPTIONS,
-  THREADED_SWEEP_POINTS,
-  THREADED_UNCERTAINTY_SCENARIOS,
-  threadsFor,
+  type Threads,
 } from "./tasks.ts";
 export {
   formatPercent,

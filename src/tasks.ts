@@ -42,7 +42,8 @@ export const TASKS = {
 export type TaskKind = keyof typeof TASKS;
 type Task<K extends TaskKind> = Awaited<ReturnType<(typeof TASKS)[K]>>;
 export type TaskInput<K extends TaskKind> = Parameters<Task<K>>[0];
-export type TaskOutput<K extends TaskKind> = ReturnType<Task<K>>;
+/** What a task gives back (awaited: a thread posts the value, not a promise). */
+export type TaskOutput<K extends TaskKind> = Awaited<ReturnType<Task<K>>>;
 
 /**
  * Below this many interruptions expected over all trials (about half a second in process), starting
@@ -90,6 +91,34 @@ export function threadsFor(
 /** Whether `tasks` of the planner's work repay threads by default: enough of them, and cores to spare. */
 export function plannerWorkPays(tasks: number, threshold: number, cores: number): boolean {
   return tasks >= threshold && cores >= PLANNER_THREADS_MIN_CORES;
+}
+
+/** Work done so far and in all. */
+export type Progress = (done: number, total: number) => void;
+
+/**
+ * The threads a caller can run tasks on: the CLI's worker threads (--workers) or the page's Web Workers
+ * (?workers=N). The analyses (simulate, sweep, uncertainty) decide from it how many to start, by the
+ * rules above, and hand it their tasks.
+ */
+export interface Threads {
+  /** Threads asked for; undefined: as many as the work repays. */
+  readonly asked: number | undefined;
+  /** Threads work that repays them gets by default: every core, at most 8. */
+  readonly cores: number;
+  /** Task `kind` on each input over `count` threads, the outputs in input order; `weight` paces progress. */
+  map<K extends TaskKind>(
+    kind: K,
+    inputs: readonly TaskInput<K>[],
+    count: number,
+    onProgress?: Progress,
+    weight?: (input: TaskInput<K>) => number,
+  ): Promise<TaskOutput<K>[]>;
+}
+
+/** Threads for `tasks` of the planner's work (sweep points, uncertainty samples) of which `threshold` repay them. */
+export function plannerThreads(threads: Threads, tasks: number, threshold: number): number {
+  return threadsFor(threads.asked, tasks, plannerWorkPays(tasks, threshold, threads.cores), threads.cores);
 }
 
 const loaded = new Map<TaskKind, Promise<(input: never) => unknown>>();

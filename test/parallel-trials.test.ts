@@ -5,9 +5,15 @@ import { before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { readScenario } from "../src/cli/files.ts";
 import { main } from "../src/cli/main.ts";
-import { simulateOnWorkers, TrialPool } from "../src/cli/parallel-trials.ts";
+import { TrialPool } from "../src/cli/parallel-trials.ts";
+import { cliThreads } from "../src/cli/workers.ts";
 import { planScenario, type ScenarioPlan } from "../src/pipeline/plan.ts";
-import { scenarioRunModel, simulateScenario, withTrials } from "../src/pipeline/simulate.ts";
+import {
+  scenarioRunModel,
+  simulateOnThreads,
+  simulateScenario,
+  withTrials,
+} from "../src/pipeline/simulate.ts";
 import { type SimulationResult, trialChunks } from "../src/reliability/simulate.ts";
 import { type Scenario, scenarioAtMedians } from "../src/scenario/normalize.ts";
 
@@ -64,7 +70,9 @@ describe("Monte Carlo on worker threads", () => {
   it("reports progress in steps that reach the total", async () => {
     const seen: [number, number][] = [];
     const trials = scenario.run.simulation.trials;
-    const result = await simulateOnWorkers(scenario, plan, 2, (done, total) => seen.push([done, total]));
+    const result = await simulateOnThreads(cliThreads(2), scenario, plan, (done, total) =>
+      seen.push([done, total]),
+    );
     assert.equal(seen.length, trialChunks(trials).length);
     assert.deepEqual(seen.at(-1), [trials, trials]);
     for (const [i, [done]] of seen.entries()) assert.ok(i === 0 || done > (seen[i - 1]?.[0] ?? 0));
@@ -73,7 +81,7 @@ describe("Monte Carlo on worker threads", () => {
 
   it("runs fewer trials than threads", async () => {
     const small = withTrials(scenario, 3);
-    const threaded = await simulateOnWorkers(small, plan, 4);
+    const threaded = await simulateOnThreads(cliThreads(4), small, plan);
     assert.equal(threaded.trials, 3);
     assert.equal(withoutSeconds(threaded), withoutSeconds(simulateScenario(small, plan)));
   });

@@ -5,7 +5,8 @@ import { runSweep } from "../src/cli/analyses.ts";
 import type { Io } from "../src/cli/common.ts";
 import { readScenario } from "../src/cli/files.ts";
 import { TaskPool } from "../src/cli/task-pool.ts";
-import { uncertaintyWith } from "../src/cli/uncertainty.ts";
+import { cliThreads } from "../src/cli/workers.ts";
+import { uncertaintyOnThreads } from "../src/pipeline/uncertainty.ts";
 import { toJson } from "../src/report/json.ts";
 import { evaluateRun, type RunAccuracy, summarizeAccuracy } from "../src/validation/accuracy.ts";
 import { calibrationHalfSplit, halfSplitErrors, halfSplitFits } from "../src/validation/calibration-check.ts";
@@ -50,8 +51,8 @@ describe("analyses on worker threads", () => {
       uncertainty: { samples: 10, seed: 4 },
     };
     const seen: number[] = [];
-    const one = await uncertaintyWith(1, raw);
-    const two = await uncertaintyWith(2, raw, (done, total) => {
+    const one = await uncertaintyOnThreads(cliThreads(1), raw);
+    const two = await uncertaintyOnThreads(cliThreads(2), raw, (done, total) => {
       assert.equal(total, 14);
       seen.push(done);
     });

@@ -1,22 +1,15 @@
 import { InputError } from "../errors.ts";
 import { type ScenarioSummary, summarizeScenario } from "../pipeline/compare.ts";
-import {
-  parseVariation,
-  type SweepRow,
-  sweepPoints,
-  sweepScenario,
-  type Variation,
-} from "../pipeline/sweep.ts";
+import { parseVariation, sweepOnThreads } from "../pipeline/sweep.ts";
 import { compareReport } from "../report/compare-report.ts";
 import { drawText } from "../report/document.ts";
 import { toJson } from "../report/json.ts";
 import { sweepCsv } from "../report/sweep-csv.ts";
 import { sweepReport } from "../report/sweep-report.ts";
 import { scenarioAtMedians } from "../scenario/normalize.ts";
-import { THREADED_SWEEP_POINTS } from "../tasks.ts";
 import { type Io, type OutputOptions, progressBar, styleOf, writeSvg } from "./common.ts";
 import { readScenario } from "./files.ts";
-import { plannerThreadsPay, threadsFor, workersOption } from "./workers.ts";
+import { cliThreads, workersOption } from "./workers.ts";
 
 // The analyses over several scenarios: sweep and compare. The sweep's points run on worker threads
 // (--workers), with the same bytes out.
@@ -31,8 +24,8 @@ export async function runSweep(
     throw new InputError("--vary", undefined, "at least one path=values, e.g. cluster.gpus=1024..200000");
   const raw = readScenario(file);
   const variations = options.vary.map(parseVariation);
-  const rows = await sweepWith(
-    workers,
+  const rows = await sweepOnThreads(
+    cliThreads(workers),
     raw,
     variations,
     progressBar(options.json || options.csv, "sweeping"),
@@ -42,25 +35,6 @@ export async function runSweep(
   else if (options.csv) io.out(sweepCsv(rows, variations));
   else io.out(drawText(sweepReport(rows, variations), styleOf(options)));
   return rows.every((row) => row.error !== undefined) ? 2 : 0;
-}
-
-/** `sweepScenario` with its points on `workers` threads (1: in process; absent: every core for 16+ points, from 4 cores). */
-export async function sweepWith(
-  workers: number | undefined,
-  raw: unknown,
-  variations: readonly Variation[],
-  onProgress?: (done: number, total: number) => void,
-): Promise<SweepRow[]> {
-  const points = sweepPoints(variations);
-  const threads = threadsFor(workers, points.length, plannerThreadsPay(points.length, THREADED_SWEEP_POINTS));
-  if (threads <= 1) return sweepScenario(raw, variations, onProgress);
-  const { mapOnThreads } = await import("./task-pool.ts");
-  return mapOnThreads(
-    "sweepPoint",
-    points.map((values) => ({ raw, values })),
-    threads,
-    onProgress,
-  );
 }
 
 export function runCompare(first: string, second: string, options: OutputOptions, io: Io): number {

@@ -180,16 +180,20 @@ export async function withTaskPool<T>(
   }
 }
 
-/** Task `kind` on each of `inputs` over `threads` threads, the outputs in input order; Ctrl-C stops it. */
+/**
+ * Task `kind` on each of `inputs` over `threads` threads, the outputs in input order (`weight` paces the
+ * progress); Ctrl-C stops it.
+ */
 export function mapOnThreads<K extends TaskKind>(
   kind: K,
   inputs: readonly TaskInput<K>[],
   threads: number,
   onProgress?: (done: number, total: number) => void,
+  weight?: (input: TaskInput<K>) => number,
 ): Promise<TaskOutput<K>[]> {
   return withTaskPool(
     Math.min(threads, inputs.length),
-    (pool, signal) => pool.run(kind, inputs, { onProgress, signal }),
+    (pool, signal) => pool.run(kind, inputs, { onProgress, signal, weight }),
     onProgress !== undefined,
   );
 }

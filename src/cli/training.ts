@@ -1,8 +1,8 @@
 import { InfeasibleError } from "../errors.ts";
-import { planScenario, type ScenarioPlan } from "../pipeline/plan.ts";
-import { simulateScenario, traceScenarioTrial } from "../pipeline/simulate.ts";
-import type { SimulationResult } from "../reliability/simulate.ts";
-import { type Scenario, scenarioAtMedians } from "../scenario/normalize.ts";
+import { planScenario } from "../pipeline/plan.ts";
+import { simulateOnThreads, simulateScenario, traceScenarioTrial } from "../pipeline/simulate.ts";
+import { uncertaintyOnThreads } from "../pipeline/uncertainty.ts";
+import { scenarioAtMedians } from "../scenario/normalize.ts";
 import {
   type Io,
   type OutputOptions,
@@ -13,8 +13,7 @@ import {
   writeUserFile,
 } from "./common.ts";
 import { readScenario } from "./files.ts";
-import { uncertaintyWith } from "./uncertainty.ts";
-import { workersOption } from "./workers.ts";
+import { cliThreads, workersOption } from "./workers.ts";
 
 // The commands that plan one scenario's training: plan, simulate and search. Each loads the reports of
 // the format it prints when it prints them: --json never loads the text reports, nor text the JSON's.
@@ -59,7 +58,11 @@ export async function runPlan(
     ? simulateScenario(scenario, result, progressBar(options.json))
     : undefined;
   if (options.svg) await writeSvg(options.svg, (c, document) => c.planChartSvg(result.plan, document));
-  const uncertainty = await uncertaintyWith(workers, raw, progressBar(options.json, "sampling"));
+  const uncertainty = await uncertaintyOnThreads(
+    cliThreads(workers),
+    raw,
+    progressBar(options.json, "sampling"),
+  );
   if (options.json) {
     const { planJson, toJson } = await jsonReports();
     io.out(toJson(planJson(result, run, uncertainty, options)));
@@ -83,7 +86,8 @@ export async function runSimulate(
   const scenario = scenarioAtMedians(readScenario(file));
   requireModel(scenario, file, "simulate a training run of");
   const result = planScenario(scenario);
-  const run = await simulateWith(workers, scenario, result, progressBar(options.json));
+  // The Monte Carlo on the threads asked for, or every core for a long run: the same bytes for any count.
+  const run = await simulateOnThreads(cliThreads(workers), scenario, result, progressBar(options.json));
   if (options.svg) await writeSvg(options.svg, (c, document) => c.runChartSvg(run, document));
   if (options.timelineSvg) {
     // Trial 0 of the same Monte Carlo, traced: one of the trials the report summarizes. Plain SVG:
@@ -102,23 +106,6 @@ export async function runSimulate(
     );
   }
   return 0;
-}
-
-/** The Monte Carlo on `workers` threads (absent: every core for a long run); the same bytes for any count. */
-async function simulateWith(
-  workers: number | undefined,
-  scenario: Scenario,
-  plan: ScenarioPlan,
-  onProgress: ((done: number, total: number) => void) | undefined,
-): Promise<SimulationResult> {
-  // --workers 1 never loads worker_threads.
-  if (workers === 1) return simulateScenario(scenario, plan, onProgress);
-  return (await import("./parallel-trials.ts")).simulateOnWorkers(
-    scenario,
-    plan,
-    workers ?? "auto",
-    onProgress,
-  );
 }
 
 export async function runSearch(file: string, options: OutputOptions, io: Io): Promise<number> {

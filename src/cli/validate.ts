@@ -1,6 +1,7 @@
 import { drawText } from "../report/document.ts";
 import { toJson, validationJson } from "../report/json.ts";
 import { validationReport } from "../report/validate-report.ts";
+import { plannerThreads } from "../tasks.ts";
 import { type AccuracySummary, evaluateAccuracy, summarizeAccuracy } from "../validation/accuracy.ts";
 import { calibrationHalfSplit, type HalfSplitCheck, halfSplitFits } from "../validation/calibration-check.ts";
 import {
@@ -14,7 +15,7 @@ import { PUBLISHED_RUNS, type PublishedRun } from "../validation/published-runs.
 import { runModelChecks } from "../validation/run-model-checks.ts";
 import { type Io, type OutputOptions, styleOf } from "./common.ts";
 import type { TaskPool } from "./task-pool.ts";
-import { plannerThreadsPay, threadsFor, workersOption } from "./workers.ts";
+import { cliThreads, workersOption } from "./workers.ts";
 
 // The accuracy table against published runs. Its rows (a layout search each), the leave-one-stack-out
 // refits and the calibration half-splits run on worker threads (--workers): the same bytes out.
@@ -71,11 +72,8 @@ export async function runValidateOnWorkers(
   options: OutputOptions & { workers?: string },
   io: Io,
 ): Promise<number> {
-  const threads = threadsFor(
-    workersOption(options.workers),
-    PUBLISHED_RUNS.length,
-    plannerThreadsPay(PUBLISHED_RUNS.length, 1),
-  );
+  // The rows are the planner's work; any count of them repays threads from PLANNER_THREADS_MIN_CORES.
+  const threads = plannerThreads(cliThreads(workersOption(options.workers)), PUBLISHED_RUNS.length, 1);
   if (threads <= 1) return runValidate(options, io);
   const { withTaskPool } = await import("./task-pool.ts");
   return report(await withTaskPool(threads, trainingValidationOn), options, io);

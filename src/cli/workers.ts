@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { InputError } from "../errors.ts";
-import { plannerWorkPays, threadsFor as threadsOn } from "../tasks.ts";
+import type { Threads } from "../tasks.ts";
 
 // How many threads a command's work runs on (--workers). Light on purpose: a command loads the thread
 // pool (task-pool.ts, node:worker_threads) only once it has decided to start threads.
@@ -20,15 +20,12 @@ export function workersOption(value: string | undefined): number | undefined {
   return workers;
 }
 
-/**
- * The threads to start for `tasks` independent tasks: as many as asked, or with none asked ("auto"),
- * every core when the work is big enough to repay starting them; never more than the tasks. 1: in process.
- */
-export function threadsFor(workers: number | "auto" | undefined, tasks: number, bigEnough: boolean): number {
-  return threadsOn(typeof workers === "number" ? workers : undefined, tasks, bigEnough, defaultWorkers());
-}
-
-/** Whether `tasks` of the planner's work repay threads by default: enough of them, and cores to spare. */
-export function plannerThreadsPay(tasks: number, threshold: number): boolean {
-  return plannerWorkPays(tasks, threshold, availableParallelism());
+/** The command's threads: `workers` asked for (undefined: as the work repays them), on every core. */
+export function cliThreads(workers: number | undefined): Threads {
+  return {
+    asked: workers,
+    cores: defaultWorkers(),
+    map: async (kind, inputs, count, onProgress, weight) =>
+      (await import("./task-pool.ts")).mapOnThreads(kind, inputs, count, onProgress, weight),
+  };
 }

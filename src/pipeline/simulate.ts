@@ -4,14 +4,17 @@ import { stateBytesPerParameter } from "../model/precision.ts";
 import type { MonteCarloResult, RunModel } from "../reliability/monte-carlo.ts";
 import { recoverySummary } from "../reliability/recovery-analysis.ts";
 import {
+  expectedInterruptionsPerTrial,
   type RunInput,
   type SimulationResult,
   simulateRun,
   simulationModel,
   traceRun,
+  trialChunks,
 } from "../reliability/simulate.ts";
 import type { TrialTimeline } from "../reliability/trace.ts";
 import type { Scenario } from "../scenario/normalize.ts";
+import { type Progress, THREADED_INTERRUPTIONS, type Threads, threadsFor } from "../tasks.ts";
 import { gbpsToBytesPerSecond } from "../units.ts";
 import type { ScenarioPlan } from "./plan.ts";
 
@@ -70,6 +73,36 @@ export function simulateScenario(
     ...(recovery ? { recovery } : {}),
     seconds: seconds + (nowMilliseconds() - started) / 1000,
   };
+}
+
+/**
+ * `simulateScenario` with its Monte Carlo's chunks on `threads`: the threads asked for, or every core
+ * for a long run. Trials are seeded by their indices and merged in chunk order: the same bytes for any
+ * thread count.
+ */
+export async function simulateOnThreads(
+  threads: Threads,
+  scenario: Scenario,
+  plan: ScenarioPlan,
+  onProgress?: Progress,
+): Promise<SimulationResult> {
+  const { trials, seed } = scenario.run.simulation;
+  const chunks = trialChunks(trials);
+  // Not even a long run would start threads (one asked for, or one chunk): no run model to build twice.
+  if (threadsFor(threads.asked, chunks.length, true, threads.cores) <= 1) {
+    return simulateScenario(scenario, plan, onProgress);
+  }
+  const started = nowMilliseconds();
+  // Checks the work limits before any thread starts, with the same message as in process.
+  const model = scenarioRunModel(scenario, plan);
+  const long = expectedInterruptionsPerTrial(model) * trials >= THREADED_INTERRUPTIONS;
+  const count = threadsFor(threads.asked, chunks.length, long, threads.cores);
+  if (count <= 1) return simulateScenario(scenario, plan, onProgress);
+  const ranges = chunks.map(({ from, to }) => ({ model, seed, from, to }));
+  const computed = await threads.map("trials", ranges, count, onProgress, (r) => r.to - r.from);
+  const run = simulateScenario(scenario, plan, undefined, { chunks: computed });
+  // The timing covers the threads too, not only the merge.
+  return { ...run, seconds: (nowMilliseconds() - started) / 1000 };
 }
 
 /** The run model `simulateScenario` draws trials from (checked against the work limits), for workers. */

@@ -2,6 +2,7 @@ import { InfeasibleError, InputError } from "../errors.ts";
 import { limitText, MAX_SWEEP_POINTS } from "../limits.ts";
 import { normalizeScenario, type Scenario } from "../scenario/normalize.ts";
 import { pathKeys } from "../scenario/paths.ts";
+import { type Progress, plannerThreads, THREADED_SWEEP_POINTS, type Threads } from "../tasks.ts";
 import { planScenario } from "./plan.ts";
 import { serveScenario } from "./serve.ts";
 import { type ServingHeadline, servingHeadline } from "./serve-headline.ts";
@@ -138,6 +139,24 @@ export function sweepScenario(
     onProgress?.(index + 1, points.length);
     return row;
   });
+}
+
+/** `sweepScenario` with its points on `threads`: the threads asked for, or every core for 16 points or more (from 4 cores). */
+export async function sweepOnThreads(
+  threads: Threads,
+  raw: unknown,
+  variations: readonly Variation[],
+  onProgress?: Progress,
+): Promise<SweepRow[]> {
+  const points = sweepPoints(variations);
+  const count = plannerThreads(threads, points.length, THREADED_SWEEP_POINTS);
+  if (count <= 1) return sweepScenario(raw, variations, onProgress);
+  return threads.map(
+    "sweepPoint",
+    points.map((values) => ({ raw, values })),
+    count,
+    onProgress,
+  );
 }
 
 /** The message a point's row carries for bad input or an infeasible plan; anything else is a bug. */

@@ -11,6 +11,7 @@ import {
   type UncertainInput,
   withValues,
 } from "../scenario/uncertain-values.ts";
+import { type Progress, plannerThreads, THREADED_UNCERTAINTY_SCENARIOS, type Threads } from "../tasks.ts";
 import { planScenario, type ScenarioPlan } from "./plan.ts";
 import { simulateScenario, withTrials } from "./simulate.ts";
 
@@ -230,6 +231,24 @@ export function uncertaintyTasks(raw: unknown):
   if (inputs.length === 0) return undefined;
   const sampling = samplingOf(raw);
   return { inputs, sampling, scenarios: uncertaintyScenarios(raw, inputs, sampling) };
+}
+
+/**
+ * `uncertaintyOf` with its samples and swings on `threads`: the threads asked for, or every core for 128
+ * or more (from 4 cores); merged in sample order, the same result for the same seed.
+ */
+export async function uncertaintyOnThreads(
+  threads: Threads,
+  raw: unknown,
+  onProgress?: Progress,
+): Promise<UncertaintyResult | undefined> {
+  const tasks = uncertaintyTasks(raw);
+  if (!tasks) return undefined;
+  const { inputs, sampling, scenarios } = tasks;
+  const count = plannerThreads(threads, scenarios.length, THREADED_UNCERTAINTY_SCENARIOS);
+  if (count <= 1) return uncertaintyOf(raw, onProgress);
+  const outcomes = await threads.map("uncertaintySample", scenarios, count, onProgress);
+  return summarizeUncertainty(inputs, sampling, outcomes);
 }
 
 /** The analysis from the outcomes of `uncertaintyScenarios`, in their order. */

@@ -10,6 +10,7 @@ import {
   InfeasibleError,
   InputError,
   type InputFile,
+  parseVariation,
   planScenario,
   resolveGrowth,
   type ScenarioPlan,
@@ -18,13 +19,16 @@ import {
   scenarioAtMedians,
   serveCurves,
   serveScenario,
+  simulateOnThreads,
   stackFileYaml,
   summarizeScenario,
+  sweepOnThreads,
   traceScenarioTrial,
+  uncertaintyOnThreads,
   withGrowthSize,
   withTrials,
 } from "../../src/index.ts";
-import { askWorkers, simulateOnWorkers, sweepOnWorkers, uncertaintyOnWorkers } from "./task-pool.ts";
+import { askWorkers, pageThreads } from "./task-pool.ts";
 
 export type JobRequest =
   | { readonly kind: "plan"; readonly scenario: unknown }
@@ -84,7 +88,9 @@ async function perform(request: JobRequest, progress: (fraction: number) => void
       // as a timeline (the same trial, not another draw).
       const scenario = scenarioAtMedians(request.scenario);
       return {
-        run: await simulateOnWorkers(scenario, request.plan, (done, total) => progress(done / total)),
+        run: await simulateOnThreads(pageThreads(), scenario, request.plan, (done, total) =>
+          progress(done / total),
+        ),
         timeline: traceScenarioTrial(scenario, request.plan),
       };
     }
@@ -100,11 +106,14 @@ async function perform(request: JobRequest, progress: (fraction: number) => void
       return growthScenario(scenario, resolveGrowth(raw, scenario));
     }
     case "uncertainty":
-      return uncertaintyOnWorkers(request.scenario, (done, total) => progress(done / total));
-    case "sweep":
-      return sweepOnWorkers(request.scenario, `${request.path}=${request.spec}`, (done, total) =>
+      return uncertaintyOnThreads(pageThreads(), request.scenario, (done, total) => progress(done / total));
+    case "sweep": {
+      const variations = [parseVariation(`${request.path}=${request.spec}`)];
+      const rows = await sweepOnThreads(pageThreads(), request.scenario, variations, (done, total) =>
         progress(done / total),
       );
+      return { variations, rows };
+    }
     case "compare": {
       const [a, b] = [request.a, request.b].map((raw) =>
         summarizeScenario(withTrials(scenarioAtMedians(raw), COMPARE_TRIALS)),
