@@ -5,6 +5,7 @@ import {
   effectiveImbalance,
   type ModelSpec,
   parameterCounts,
+  type Recompute,
 } from "../model/transformer.ts";
 import {
   batchedGemmSeconds,
@@ -29,6 +30,8 @@ export interface LayerCost {
   readonly contextParallelComm: number;
   /** Exposed MoE token dispatch and combine. */
   readonly expertParallelComm: number;
+  /** Attention scores and values alone, forward (what selective recompute runs again). */
+  readonly attentionForward: number;
   readonly forward: number;
   readonly backward: number;
 }
@@ -172,6 +175,21 @@ function moeMlp(
 
 /** Depends on the layout only through tp, cp, ep, microBatch, sequenceParallel and recompute. */
 export function layerCost(input: PlanInput, net: NetworkBackend): LayerCost {
+  return withRecompute(layerCostWithoutRecompute(input, net), input.layout.recompute);
+}
+
+/**
+ * A layer's cost with nothing recomputed made into its cost under `recompute` (the rest of the layer
+ * does not depend on it): full recompute runs the forward again in the backward, selective only the
+ * attention scores and values.
+ */
+export function withRecompute(cost: LayerCost, recompute: Recompute): LayerCost {
+  const again = recompute === "full" ? cost.forward : recompute === "selective" ? cost.attentionForward : 0;
+  return { ...cost, recompute: again, backward: cost.backward + again };
+}
+
+/** `layerCost` with nothing recomputed, whatever the layout's recompute policy. */
+export function layerCostWithoutRecompute(input: PlanInput, net: NetworkBackend): LayerCost {
   const { model, layout, training, cluster } = input;
   const { accelerator, stack } = cluster;
   const t = layout.tp;
@@ -282,25 +300,17 @@ export function layerCost(input: PlanInput, net: NetworkBackend): LayerCost {
   }
 
   const forward = matmulForward + attentionForward + elementwiseForward + tpForward + cpForward + epForward;
-  let recompute = 0;
-  if (layout.recompute === "full") recompute = forward;
-  else if (layout.recompute === "selective") recompute = attentionForward;
   const backward =
-    matmulBackward +
-    attentionBackward +
-    2 * elementwiseForward +
-    tpForward +
-    cpBackward +
-    epForward +
-    recompute;
+    matmulBackward + attentionBackward + 2 * elementwiseForward + tpForward + cpBackward + epForward;
   return {
     matmul: matmulForward + matmulBackward,
     attention: attentionForward + attentionBackward,
     elementwise,
-    recompute,
+    recompute: 0,
     tensorParallelComm: 2 * tpForward,
     contextParallelComm: cpForward + cpBackward,
     expertParallelComm: 2 * epForward,
+    attentionForward,
     forward,
     backward,
   };

@@ -4,7 +4,13 @@ import type { NetworkBackend } from "../fabric/network.ts";
 import type { LayerActivationBytes } from "../model/activations.ts";
 import type { Recompute } from "../model/transformer.ts";
 import { GiB } from "../units.ts";
-import { type LayerCost, layerCost, networkModel, outputLayerSeconds } from "./layer-cost.ts";
+import {
+  type LayerCost,
+  layerCostWithoutRecompute,
+  networkModel,
+  outputLayerSeconds,
+  withRecompute,
+} from "./layer-cost.ts";
 import { type Layout, layoutViolations } from "./layout.ts";
 import {
   layerActivations,
@@ -32,7 +38,8 @@ import {
 // allocates nothing. Work that provably cannot change the result is skipped: the step of a depth whose
 // step-time floor already loses to a full top list, and the footprint of a ZeRO stage whose floor is
 // over capacity and no smaller than the closest miss. A best-only search (only the list wanted, not the
-// counts) also skips whatever cannot enter the list before pricing its memory.
+// counts) scans its (tp, cp, micro-batch, SP, recompute, ep) groups lowest step-time floor first, and
+// skips whatever cannot enter the list before pricing its memory.
 
 export interface SearchConstraints {
   /** Layout fields the user fixed. */
@@ -52,8 +59,9 @@ export interface SearchConstraints {
   /** How many of the best layouts to report. */
   readonly top: number;
   /**
-   * Only the top list is wanted: a (tp, cp, micro-batch, SP, recompute, ep) whose compute floor loses
-   * to a full list is skipped whole, so `evaluated` and `feasible` count only the layouts looked at.
+   * Only the top list is wanted: the (tp, cp, micro-batch, SP, recompute, ep) groups are scanned lowest
+   * compute floor first and those whose floor loses to a full list are skipped whole, so `evaluated`
+   * and `feasible` count only the layouts looked at.
    */
   readonly bestOnly?: boolean;
 }
@@ -276,22 +284,42 @@ function scanDepth(
 }
 
 /**
- * Whether every depth of `probe`'s (tp, cp, micro-batch, SP, recompute, ep) loses to a full top list.
- * Each depth's step-time floor is its bottleneck stage's layer terms, at least the mean stage's; the
- * mean is the whole model's layers and output layer over pp, and pp x dp is fixed here, so one bound
- * holds for every depth (less a rounding margin).
+ * A (tp, cp, micro-batch, SP, recompute, ep) with its legal pipeline depths, which share one layer's
+ * costs, and the step-time floor (seconds per token) that bounds every depth of it from below: the
+ * mean stage's layer terms (the whole model's layers and output layer over pp), with pp x dp fixed
+ * here, less a rounding margin.
  */
-function losesWhole(
+interface Group {
+  /** The group at its first legal depth. */
+  readonly first: PlanInput;
+  /** Its legal pipeline depths. */
+  readonly pps: readonly number[];
+  readonly costs: LayerCosts;
+  readonly floor: number;
+}
+
+/** Each of a group's depths, with its own pp and dp. */
+function scanGroup(
+  scan: DepthScan,
   found: Found,
-  constraints: SearchConstraints,
-  costs: LayerCosts,
-  probe: PlanInput,
-): boolean {
+  { first, pps, costs }: Group,
+  virtualsByPp: (pp: number) => readonly number[],
+): void {
+  const { tp, cp } = first.layout;
+  for (const pp of pps) {
+    const probe =
+      pp === first.layout.pp
+        ? first
+        : { ...first, layout: { ...first.layout, pp, dp: first.cluster.gpus / (tp * cp * pp) } };
+    scanDepth(scan, found, probe, costs, virtualsByPp(pp));
+  }
+}
+
+function groupFloor(costs: LayerCosts, probe: PlanInput): number {
   const { layout, model, training, cluster } = probe;
   const modelSeconds = model.layers * (costs.layer.forward + costs.layer.backward) + costs.output;
   const pipelineRanks = cluster.gpus / (layout.tp * layout.cp);
-  const floor = modelSeconds / (pipelineRanks * layout.microBatch * training.sequenceLength);
-  return floor * (1 - 1e-12) > barOf(found.top, constraints);
+  return (modelSeconds / (pipelineRanks * layout.microBatch * training.sequenceLength)) * (1 - 1e-12);
 }
 
 /** `onProgress` hears the share of the (tp, cp) pairs begun, for a progress bar on large searches. */
@@ -343,6 +371,7 @@ export function searchLayouts(
     return cached;
   };
 
+  const groups: Group[] = [];
   const pairs = tps.length * cps.length;
   let pairsBegun = 0;
   for (const tp of tps) {
@@ -353,20 +382,22 @@ export function searchLayouts(
     const sequenceParallels = options(pinned.sequenceParallel, tp > 1 ? [true, false] : [false]);
     for (const cp of cps) {
       onProgress?.(pairsBegun++ / pairs);
-      const pps = options(pinned.pp, divisors(gpus / tp / cp)).filter(
+      const depths = options(pinned.pp, divisors(gpus / tp / cp)).filter(
         (pp) =>
           pp <= model.layers &&
           (gpus / tp / cp) % pp === 0 &&
           !endStagePinsProblem(model.layers, pp, endStagePins),
       );
       for (const microBatch of options(pinned.microBatch, MICRO_BATCHES)) {
+        // The output layer depends only on tp, cp and the micro-batch.
+        let output: number | undefined;
         for (const sequenceParallel of sequenceParallels) {
+          // A layer's cost but for what it recomputes, by ep: the same for every recompute policy.
+          const unrecomputed = new Map<number, LayerCost>();
           for (const recompute of recomputes) {
             for (const ep of eps) {
-              // One layer's cost and activations depend on none of pp, dp, v or ZeRO: computed once,
-              // when the first legal pipeline depth needs them.
-              let costs: LayerCosts | undefined;
-              for (const pp of pps) {
+              const pps: number[] = [];
+              for (const pp of depths) {
                 const dp = gpus / (tp * cp * pp);
                 if (pinned.dp !== undefined && pinned.dp !== dp) continue;
                 if ((tp * cp * dp) % ep !== 0) continue;
@@ -375,35 +406,52 @@ export function searchLayouts(
                   found.firstViolation ??= `no global batch in ${constraints.batch.min}..${constraints.batch.max} sequences is a multiple of dp x microBatch = ${dp * microBatch}`;
                   continue;
                 }
-                // The depth's own layout; its ZeRO stage and interleaving are scanDepth's loops.
-                const depthLayout: Layout = {
-                  ...provisional,
-                  tp,
-                  pp,
-                  cp,
-                  dp,
-                  ep,
-                  microBatch,
-                  recompute,
-                  sequenceParallel,
-                  ...endStagePins,
-                };
-                const probe: PlanInput = { model, training, cluster, layout: depthLayout };
-                if (!costs) {
-                  costs = {
-                    layer: layerCost(probe, net),
-                    activations: layerActivations(probe),
-                    output: outputLayerSeconds(probe),
-                  };
-                  if (constraints.bestOnly && losesWhole(found, constraints, costs, probe)) break;
-                }
-                scanDepth(scan, found, probe, costs, virtualsByPp(pp));
+                pps.push(pp);
               }
+              const pp = pps[0];
+              if (pp === undefined) continue;
+              // The group at its first depth; its ZeRO stage and interleaving are scanDepth's loops.
+              const layout: Layout = {
+                ...provisional,
+                tp,
+                pp,
+                cp,
+                dp: gpus / (tp * cp * pp),
+                ep,
+                microBatch,
+                recompute,
+                sequenceParallel,
+                ...endStagePins,
+              };
+              const first: PlanInput = { model, training, cluster, layout };
+              // One layer's cost and activations depend on none of pp, dp, v or ZeRO: once per group.
+              let base = unrecomputed.get(ep);
+              if (!base) {
+                base = layerCostWithoutRecompute(first, net);
+                unrecomputed.set(ep, base);
+              }
+              output ??= outputLayerSeconds(first);
+              const costs: LayerCosts = {
+                layer: withRecompute(base, recompute),
+                activations: layerActivations(first),
+                output,
+              };
+              const group: Group = { first, pps, costs, floor: groupFloor(costs, first) };
+              if (constraints.bestOnly) groups.push(group);
+              else scanGroup(scan, found, group, virtualsByPp);
             }
           }
         }
       }
     }
+  }
+  // Best-only: the groups by their floors, lowest first, so the list fills with fast layouts early and
+  // every group from the first whose floor loses to it on is skipped. The list is the full search's:
+  // a skipped group has no layout that could enter it.
+  groups.sort((a, b) => a.floor - b.floor);
+  for (const group of groups) {
+    if (group.floor > barOf(found.top, constraints)) break;
+    scanGroup(scan, found, group, virtualsByPp);
   }
 
   const { top, closest } = found;
