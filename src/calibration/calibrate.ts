@@ -203,12 +203,12 @@ export function fitConstants(
   const start = free.map((c) => toUnit(c, constantValue(base, c)));
   let values = free.map((c) => constantValue(base, c));
   if (free.length > 0) {
-    // One residual vector per parameter set, shared by the per-index calls the solver makes.
-    let cachedKey = "";
+    // One residual vector per parameter set, shared by the per-index calls the solver makes (compared
+    // value by value: the solver asks once per residual, and writing the key as text cost more).
+    let cachedAt: number[] = [];
     let cached: number[] = [];
     const vector = (u: number[]) => {
-      const key = u.join(",");
-      if (key !== cachedKey) {
+      if (u.length !== cachedAt.length || u.some((ui, i) => ui !== cachedAt[i])) {
         const fitted = withValues(
           base,
           free,
@@ -218,7 +218,7 @@ export function fitConstants(
           ...residuals(runs, fitted),
           ...u.map((ui, i) => Math.sqrt(REGULARIZATION) * (ui - (start[i] ?? 0))),
         ];
-        cachedKey = key;
+        cachedAt = [...u];
       }
       return cached;
     };

@@ -294,7 +294,8 @@ interface Group {
   readonly first: PlanInput;
   /** Its legal pipeline depths. */
   readonly pps: readonly number[];
-  readonly costs: LayerCosts;
+  readonly layer: LayerCost;
+  readonly output: number;
   readonly floor: number;
 }
 
@@ -302,9 +303,11 @@ interface Group {
 function scanGroup(
   scan: DepthScan,
   found: Found,
-  { first, pps, costs }: Group,
+  { first, pps, layer, output }: Group,
   virtualsByPp: (pp: number) => readonly number[],
 ): void {
+  // Activations are priced only here: a best-only search skips most groups unscanned.
+  const costs: LayerCosts = { layer, activations: layerActivations(first), output };
   const { tp, cp } = first.layout;
   for (const pp of pps) {
     const probe =
@@ -315,9 +318,9 @@ function scanGroup(
   }
 }
 
-function groupFloor(costs: LayerCosts, probe: PlanInput): number {
+function groupFloor(layer: LayerCost, output: number, probe: PlanInput): number {
   const { layout, model, training, cluster } = probe;
-  const modelSeconds = model.layers * (costs.layer.forward + costs.layer.backward) + costs.output;
+  const modelSeconds = model.layers * (layer.forward + layer.backward) + output;
   const pipelineRanks = cluster.gpus / (layout.tp * layout.cp);
   return (modelSeconds / (pipelineRanks * layout.microBatch * training.sequenceLength)) * (1 - 1e-12);
 }
@@ -431,12 +434,8 @@ export function searchLayouts(
                 unrecomputed.set(ep, base);
               }
               output ??= outputLayerSeconds(first);
-              const costs: LayerCosts = {
-                layer: withRecompute(base, recompute),
-                activations: layerActivations(first),
-                output,
-              };
-              const group: Group = { first, pps, costs, floor: groupFloor(costs, first) };
+              const layer = withRecompute(base, recompute);
+              const group: Group = { first, pps, layer, output, floor: groupFloor(layer, output, first) };
               if (constraints.bestOnly) groups.push(group);
               else scanGroup(scan, found, group, virtualsByPp);
             }
